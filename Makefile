@@ -1,0 +1,71 @@
+# Two commands: `make run` (serve the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_PACKAGES_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+APT_PACKAGES_TEST := chromium postgresql-client
+
+.PHONY: run test lint format messages migrations-check bench worker venv install install-dev system-packages system-packages-test clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade --quiet pip
+
+$(VENV)/.installed-run: requirements.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+install: system-packages $(VENV)/.installed-run
+install-dev: system-packages system-packages-test $(VENV)/.installed-dev
+
+# System libraries: Pango for WeasyPrint, gettext for the catalogues, Chromium for browser tests.
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES_RUN); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+system-packages-test:
+	@missing=""; for p in $(APT_PACKAGES_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl+C stops both)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker --queue-name '*' --interval 1 & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(PY) manage.py db_worker --queue-name '*'
+
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install-dev
+	for app in bapas clients pokmaslipas trainings reports; do bin/messages $$app; done
+
+migrations-check: install-dev
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install-dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

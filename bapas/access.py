@@ -1,0 +1,58 @@
+"""Role checks shared by every app.
+
+Each owned model has its own helper in its app (``clients_visible_to``, ``get_client_for_user`` ...)
+built from these pieces: 404 outside the user's office or caseload, 403 where the role may read
+but not write. Nothing else decides access.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from bapas.models import AccessLog, Role
+
+OFFICE_ROLES = (Role.PK, Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN)
+LEAD_ROLES = (Role.KASI, Role.KABAPAS)
+
+
+def user_office_id(user):
+    """The office a staff member works in; 404 for anyone without one (regional viewer)."""
+    if not user.is_authenticated or not user.office_id:
+        raise Http404
+    return user.office_id
+
+
+def require_role(user, *roles):
+    """403 unless the user has one of the roles."""
+    if user.role not in roles:
+        raise PermissionDenied
+
+
+def role_required(*roles):
+    """View decorator: 403 unless the signed-in user has one of the roles."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            require_role(request.user, *roles)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def log_access(request, action: str, obj=None, *, object_type: str = "", object_id="", detail: str = ""):
+    """Record a read of personal data (a client's full record, a personal-data report download)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label
+        object_id = object_id or obj.pk
+    AccessLog.objects.create(
+        user=request.user,
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=detail[:300],
+    )

@@ -1,0 +1,36 @@
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from bapas.models import Role
+
+P, S, K, H, A, R = Role.PK, Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN, Role.REGIONAL
+
+# (url name, label, roles that see it). Entries whose app has no such URL yet are skipped.
+NAVIGATION = [
+    ("home", _("Home"), (P, S, K, H, A, R)),
+    ("clients:list", _("Clients"), (P, S, K, H, A)),
+    ("clients:compliance", _("Compliance"), (K, H)),
+    ("pokmaslipas:partner_list", _("Partners"), (P, S, K, H, A)),
+    ("pokmaslipas:agreement_list", _("Agreements (PKS)"), (P, S, K, H, A)),
+    ("trainings:session_list", _("Trainings"), (P, S, K, H, A)),
+    ("reports:index", _("Reports"), (P, S, K, H, A, R)),
+    ("reports:import_upload", _("Import"), (K, A)),
+    ("bapas:staff_list", _("Staff"), (A,)),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for name, label, roles in NAVIGATION:
+        if user.role not in roles:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        active = request.path == url if name == "home" else request.path.startswith(url)
+        items.append({"name": name, "label": label, "url": url, "active": active})
+    return {"nav_items": items}

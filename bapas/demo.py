@@ -1,0 +1,76 @@
+"""Demo offices and staff (CONTRACTS.md section 1). Every person here is synthetic."""
+
+from bapas.models import Office, Role, User
+
+OFFICES = [
+    {
+        "code": "TNG",
+        "name": "Bapas Kelas I Tangerang",
+        "office_class": Office.Class.CLASS_I,
+        "city": "Tangerang",
+        "address": "Jl. Veteran No. 2, Babakan, Kec. Tangerang, Kota Tangerang, Banten 15118",
+        "time_zone": Office.Zone.WIB,
+        "phone": "(021) 5523318",
+        "email": "bapastangerang@example.go.id",
+        "regional_office_name": "KANTOR WILAYAH DIREKTORAT JENDERAL PEMASYARAKATAN BANTEN",
+        "head_name": "Dr. Hendra Wijaya, S.H., M.H.",
+        "head_nip": "197503122000031001",
+    },
+    {
+        "code": "BPN",
+        "name": "Bapas Kelas II Balikpapan",
+        "office_class": Office.Class.CLASS_II,
+        "city": "Balikpapan",
+        "address": "Jl. Jenderal Sudirman No. 9, Klandasan Ilir, Balikpapan Kota, Kalimantan Timur 76113",
+        "time_zone": Office.Zone.WITA,
+        "phone": "(0542) 733120",
+        "email": "bapasbalikpapan@example.go.id",
+        "regional_office_name": "KANTOR WILAYAH DIREKTORAT JENDERAL PEMASYARAKATAN KALIMANTAN TIMUR",
+        "head_name": "Rahmat Hidayat, S.Sos., M.Si.",
+        "head_nip": "197805212001121002",
+    },
+]
+
+# username, role, office, first name, last name, NIP, rank
+STAFF = [
+    ("admin", Role.ADMIN, "TNG", "Siti", "Rahmawati", "198601152009012001", ""),
+    ("kabapas.tng", Role.KABAPAS, "TNG", "Hendra", "Wijaya", "197503122000031001", ""),
+    ("kasi.tng", Role.KASI, "TNG", "Dewi", "Lestari", "197909232003122002", ""),
+    ("kasubsi.tng", Role.KASUBSI, "TNG", "Agus", "Santoso", "198204112006041003", ""),
+    ("pk1.tng", Role.PK, "TNG", "Rina", "Marlina", "198807302010122004", User.Rank.MUDA),
+    ("pk2.tng", Role.PK, "TNG", "Budi", "Prasetyo", "199002142014021005", User.Rank.PERTAMA),
+    ("admin.bpn", Role.ADMIN, "BPN", "Nurul", "Hasanah", "198903172012122006", ""),
+    ("kabapas.bpn", Role.KABAPAS, "BPN", "Rahmat", "Hidayat", "197805212001121002", ""),
+    ("kasi.bpn", Role.KASI, "BPN", "Yohanes", "Pakpahan", "198011062005011007", ""),
+    ("kasubsi.bpn", Role.KASUBSI, "BPN", "Fitri", "Handayani", "198512242008012008", ""),
+    ("pk1.bpn", Role.PK, "BPN", "Andi", "Saputra", "199105082015031009", User.Rank.PERTAMA),
+    ("kanwil", Role.REGIONAL, None, "Teguh", "Firmansyah", "197712012002121010", ""),
+]
+
+
+def load(password: str) -> dict:
+    offices = {}
+    for data in OFFICES:
+        office, _ = Office.objects.update_or_create(code=data["code"], defaults=data)
+        offices[office.code] = office
+    users = {}
+    for username, role, office_code, first, last, nip, rank in STAFF:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "role": role,
+                "office": offices.get(office_code) if office_code else None,
+                "first_name": first,
+                "last_name": last,
+                "nip": nip,
+                "rank": rank,
+                "is_active": True,
+                "is_staff": False,
+                "is_superuser": False,
+            },
+        )
+        if not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        users[username] = user
+    return {"offices": offices, "users": users}

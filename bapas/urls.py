@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from bapas import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/kata-sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("akun/kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staf/", include("bapas.staff_urls")),
+    path("klien/", include("clients.urls")),
+    path("mitra/", include("pokmaslipas.urls")),
+    path("pelatihan/", include("trainings.urls")),
+    path("laporan/", include("reports.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,350 @@
+"""Clients (klien pemasyarakatan), their PK assignments, status changes, wajib lapor and warnings."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bapas.history import audited
+from bapas.models import Office
+
+nik_validator = RegexValidator(r"^\d{16}$", _("NIK must be exactly 16 digits."))
+
+CHILD_AGE = 18
+
+
+class Client(models.Model):
+    """A client under supervision. Codes match the workbook contract (CONTRACTS.md section 2)."""
+
+    class Sex(models.TextChoices):
+        MALE = "L", _("Male")
+        FEMALE = "P", _("Female")
+
+    class Programme(models.TextChoices):
+        PB = "PB", _("Parole (PB)")
+        CB = "CB", _("Conditional leave (CB)")
+        CMB = "CMB", _("Leave before release (CMB)")
+        ASIMILASI = "ASIMILASI", _("Assimilation")
+        PIDANA_BERSYARAT = "PIDANA_BERSYARAT", _("Conditional sentence")
+        DIVERSI = "DIVERSI", _("Diversion")
+        LAINNYA = "LAINNYA", _("Other")
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "BULANAN", _("Monthly")
+        WEEKLY = "MINGGUAN", _("Weekly")
+
+    class Status(models.TextChoices):
+        ACTIVE = "AKTIF", _("Active")
+        COMPLETED = "SELESAI", _("Completed")
+        REVOKED = "DICABUT", _("Revoked")
+        TRANSFERRED = "PINDAH", _("Transferred")
+        DECEASED = "MENINGGAL", _("Deceased")
+
+    class Domicile(models.TextChoices):
+        URBAN = "KOTA", _("Urban")
+        RURAL = "DESA", _("Rural")
+
+    class Religion(models.TextChoices):
+        ISLAM = "ISLAM", _("Islam")
+        PROTESTANT = "KRISTEN", _("Protestant")
+        CATHOLIC = "KATOLIK", _("Catholic")
+        HINDU = "HINDU", _("Hindu")
+        BUDDHIST = "BUDDHA", _("Buddhist")
+        CONFUCIAN = "KONGHUCU", _("Confucian")
+        OTHER = "LAINNYA", _("Other")
+
+    class Education(models.TextChoices):
+        NONE = "TIDAK_SEKOLAH", _("No schooling")
+        SD = "SD", _("Primary school (SD)")
+        SMP = "SMP", _("Junior high school (SMP)")
+        SMA = "SMA", _("Senior high school (SMA/SMK)")
+        DIPLOMA = "DIPLOMA", _("Diploma")
+        S1 = "S1", _("Bachelor (S1)")
+        S2 = "S2", _("Postgraduate (S2/S3)")
+
+    class Marital(models.TextChoices):
+        SINGLE = "BELUM_KAWIN", _("Single")
+        MARRIED = "KAWIN", _("Married")
+        DIVORCED = "CERAI_HIDUP", _("Divorced")
+        WIDOWED = "CERAI_MATI", _("Widowed")
+
+    class Institution(models.TextChoices):
+        LAPAS = "LAPAS", _("Lapas (prison)")
+        RUTAN = "RUTAN", _("Rutan (detention centre)")
+        LPKA = "LPKA", _("LPKA (juvenile centre)")
+
+    class Sensitive(models.TextChoices):
+        NONE = "", _("None")
+        TERRORISM = "TERORISME", _("Terrorism")
+        NARCOTICS = "NARKOTIKA", _("Narcotics")
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="clients")
+    register_number = models.CharField(_("register number"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[nik_validator],
+        error_messages={"unique": _("This NIK is already registered.")},
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    religion = models.CharField(_("religion"), max_length=12, choices=Religion.choices, blank=True)
+    education = models.CharField(_("education"), max_length=15, choices=Education.choices, blank=True)
+    marital_status = models.CharField(_("marital status"), max_length=12, choices=Marital.choices, blank=True)
+    dependants = models.PositiveSmallIntegerField(_("dependants"), default=0)
+    previous_occupation = models.CharField(_("previous occupation"), max_length=150, blank=True)
+    domicile = models.CharField(_("domicile"), max_length=4, choices=Domicile.choices, blank=True)
+    origin_institution_type = models.CharField(
+        _("origin institution type"), max_length=5, choices=Institution.choices, blank=True
+    )
+    origin_institution = models.CharField(_("origin institution"), max_length=150, blank=True)
+    offence = models.CharField(_("offence (article)"), max_length=200, blank=True)
+    sentence = models.CharField(_("sentence"), max_length=100, blank=True)
+    programme = models.CharField(_("programme"), max_length=16, choices=Programme.choices)
+    programme_start = models.DateField(_("programme start"))
+    programme_end = models.DateField(_("programme end"))
+    reporting_frequency = models.CharField(
+        _("reporting frequency"), max_length=8, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible PK"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="caseload",
+    )
+    guarantor_name = models.CharField(_("guarantor name"), max_length=200, blank=True)
+    guarantor_relation = models.CharField(_("guarantor relation"), max_length=100, blank=True)
+    guarantor_phone = models.CharField(_("guarantor phone"), max_length=40, blank=True)
+    interests = models.CharField(_("interests"), max_length=300, blank=True, help_text=_("Comma-separated."))
+    skills = models.TextField(_("skills"), blank=True)
+    is_employed = models.BooleanField(_("currently working"), default=False)
+    sensitive_category = models.CharField(
+        _("sensitive category"), max_length=10, choices=Sensitive.choices, blank=True, default=""
+    )
+    is_child = models.BooleanField(_("child"), default=False, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status_date = models.DateField(_("status date"), null=True, blank=True)
+    status_reason = models.TextField(_("status reason"), blank=True)
+    transferred_to = models.CharField(_("transferred to (Bapas)"), max_length=200, blank=True)
+    is_archived = models.BooleanField(_("archived"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "register_number"],
+                name="client_register_unique_per_office",
+                violation_error_message=_("This register number is already used in this office."),
+            ),
+            models.CheckConstraint(
+                condition=Q(programme_end__gte=models.F("programme_start")),
+                name="client_programme_end_after_start",
+                violation_error_message=_("The programme end date cannot be before its start date."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["office", "status", "name", "id"], name="client_office_status_name"),
+            models.Index(fields=["office", "name", "id"], name="client_office_name"),
+            models.Index(fields=["officer", "status", "name"], name="client_officer_status_name"),
+            models.Index(fields=["office", "status", "programme_end"], name="client_office_status_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.register_number})"
+
+    def save(self, *args, **kwargs):
+        self.is_child = self.compute_is_child()
+        if self.nik == "":
+            self.nik = None
+        super().save(*args, **kwargs)
+
+    def compute_is_child(self) -> bool:
+        if self.programme == self.Programme.DIVERSI or self.origin_institution_type == self.Institution.LPKA:
+            return True
+        if self.birth_date and self.programme_start:
+            start = self.programme_start
+            age = (
+                start.year
+                - self.birth_date.year
+                - ((start.month, start.day) < (self.birth_date.month, self.birth_date.day))
+            )
+            return age < CHILD_AGE
+        return False
+
+    @property
+    def initials(self) -> str:
+        return ".".join(part[0].upper() for part in self.name.split() if part) + "."
+
+    def days_left(self, today: date | None = None) -> int:
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return (self.programme_end - today).days
+
+    @property
+    def interest_list(self) -> list[str]:
+        return [item.strip() for item in self.interests.split(",") if item.strip()]
+
+
+class PKAssignment(models.Model):
+    """Who was the responsible PK from when: kept when the PK changes."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="pk_assignments")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("PK"), on_delete=models.PROTECT, related_name="+"
+    )
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("PK assignment")
+        verbose_name_plural = _("PK assignments")
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.start_date}"
+
+
+class StatusChange(models.Model):
+    """One step of a client's status lifecycle, with date and reason."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(_("status"), max_length=10, choices=Client.Status.choices)
+    date = models.DateField(_("date"))
+    reason = models.TextField(_("reason"), blank=True)
+    transferred_to = models.CharField(_("transferred to (Bapas)"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.date}"
+
+
+class ReportingVisit(models.Model):
+    """One wajib lapor: the client reported (or was visited) and received guidance."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "DATANG", _("In person at the Bapas")
+        HOME_VISIT = "KUNJUNGAN_RUMAH", _("Home visit")
+        VIDEO_CALL = "VIDEO_CALL", _("Video call")
+        ACTIVITY = "KEGIATAN", _("During an activity")
+
+    class Condition(models.TextChoices):
+        GOOD = "BAIK", _("Good")
+        FAIR = "CUKUP", _("Fair")
+        NEEDS_ATTENTION = "PERLU_PERHATIAN", _("Needs attention")
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="reports")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", editable=False)
+    reported_at = models.DateTimeField(_("date and time"))
+    report_date = models.DateField(_("date"), editable=False, help_text=_("Local date in the office's time zone."))
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.IN_PERSON)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_reports",
+    )
+    topics = models.CharField(_("guidance topics"), max_length=300, blank=True)
+    notes = models.TextField(_("guidance notes"), blank=True)
+    condition = models.CharField(_("client's condition"), max_length=16, choices=Condition.choices, blank=True)
+    condition_notes = models.CharField(_("condition notes"), max_length=300, blank=True)
+    next_due_date = models.DateField(_("next report due"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("wajib lapor report")
+        verbose_name_plural = _("wajib lapor reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "reported_at"],
+                name="report_unique_client_minute",
+                violation_error_message=_("This client already has a report at that minute."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "report_date"], name="report_client_date"),
+            models.Index(fields=["office", "report_date"], name="report_office_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.report_date}"
+
+    def save(self, *args, **kwargs):
+        from django.utils import timezone
+
+        self.reported_at = self.reported_at.replace(second=0, microsecond=0)
+        self.office_id = self.client.office_id
+        self.report_date = timezone.localtime(self.reported_at, self.client.office.tzinfo).date()
+        super().save(*args, **kwargs)
+
+
+class ReportingWarning(models.Model):
+    """A surat peringatan (SP1, SP2, SP3) for missed reporting periods."""
+
+    class Level(models.TextChoices):
+        SP1 = "SP1", _("First warning (SP1)")
+        SP2 = "SP2", _("Second warning (SP2)")
+        SP3 = "SP3", _("Third warning (SP3)")
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="warnings")
+    level = models.CharField(_("level"), max_length=3, choices=Level.choices)
+    issued_on = models.DateField(_("issued on"))
+    reason = models.TextField(_("reason"))
+    missed_periods = models.CharField(
+        _("missed periods"), max_length=300, blank=True, help_text=_("The reporting periods it answers.")
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("warning")
+        verbose_name_plural = _("warnings")
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.client}"

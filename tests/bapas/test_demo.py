@@ -1,0 +1,51 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from bapas.models import Office, Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    counts = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"bapas", "clients", "pokmaslipas", "trainings"} and not model.__name__.startswith(
+            "Historical"
+        ):
+            counts[model._meta.label] = model.objects.count()
+    return counts
+
+
+def test_load_demo_creates_contract_offices_and_logins():
+    call_command("load_demo", verbosity=0)
+    assert Office.objects.get(code="TNG").time_zone == "Asia/Jakarta"
+    assert Office.objects.get(code="BPN").time_zone == "Asia/Makassar"
+    expected = {
+        "admin": (Role.ADMIN, "TNG"),
+        "kabapas.tng": (Role.KABAPAS, "TNG"),
+        "kasi.tng": (Role.KASI, "TNG"),
+        "kasubsi.tng": (Role.KASUBSI, "TNG"),
+        "pk1.tng": (Role.PK, "TNG"),
+        "pk2.tng": (Role.PK, "TNG"),
+        "kasi.bpn": (Role.KASI, "BPN"),
+        "pk1.bpn": (Role.PK, "BPN"),
+        "kanwil": (Role.REGIONAL, None),
+    }
+    for username, (role, office) in expected.items():
+        user = User.objects.get(username=username)
+        assert user.role == role
+        assert (user.office.code if user.office else None) == office
+        assert user.check_password("demo-bapas-2026")
+
+
+def test_load_demo_is_idempotent():
+    call_command("load_demo", verbosity=0)
+    first = snapshot()
+    call_command("load_demo", verbosity=0)
+    assert snapshot() == first
+
+
+def test_load_demo_custom_password():
+    call_command("load_demo", "--password", "Lain-sandi-2026", verbosity=0)
+    assert User.objects.get(username="kasi.tng").check_password("Lain-sandi-2026")

@@ -1,0 +1,101 @@
+"""Named people per role and office, as the style guide asks.
+
+Office A is Tangerang (WIB), office B is Balikpapan (WITA). Alice is a PK of A, Bob a PK of B,
+Paula a second PK of A; Kasi, Kasubsi, Kepala and Admin exist for both offices; Rita is the
+regional viewer.
+"""
+
+import pytest
+
+from bapas.models import Office, Role
+from tests.factories import PASSWORD, OfficeFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _no_axes_state_between_tests(settings):
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def office_a(db):
+    return OfficeFactory(code="TNG", name="Bapas Kelas I Tangerang", city="Tangerang", time_zone=Office.Zone.WIB)
+
+
+@pytest.fixture
+def office_b(db):
+    return OfficeFactory(code="BPN", name="Bapas Kelas II Balikpapan", city="Balikpapan", time_zone=Office.Zone.WITA)
+
+
+@pytest.fixture
+def alice(office_a):
+    """PK of office A."""
+    return UserFactory(username="alice", role=Role.PK, office=office_a, first_name="Alice", last_name="Wulandari")
+
+
+@pytest.fixture
+def paula(office_a):
+    """Another PK of office A (not Alice's caseload)."""
+    return UserFactory(username="paula", role=Role.PK, office=office_a, first_name="Paula", last_name="Siregar")
+
+
+@pytest.fixture
+def bob(office_b):
+    """PK of office B."""
+    return UserFactory(username="bob", role=Role.PK, office=office_b, first_name="Bob", last_name="Hutapea")
+
+
+@pytest.fixture
+def kasi_a(office_a):
+    return UserFactory(username="kasi_a", role=Role.KASI, office=office_a, first_name="Karin", last_name="Kasi")
+
+
+@pytest.fixture
+def kasi_b(office_b):
+    return UserFactory(username="kasi_b", role=Role.KASI, office=office_b, first_name="Kevin", last_name="Kasi")
+
+
+@pytest.fixture
+def kasubsi_a(office_a):
+    return UserFactory(username="kasubsi_a", role=Role.KASUBSI, office=office_a, first_name="Sari", last_name="Bimker")
+
+
+@pytest.fixture
+def kasubsi_b(office_b):
+    return UserFactory(username="kasubsi_b", role=Role.KASUBSI, office=office_b, first_name="Sony", last_name="Bimker")
+
+
+@pytest.fixture
+def kabapas_a(office_a):
+    return UserFactory(username="kabapas_a", role=Role.KABAPAS, office=office_a, first_name="Hadi", last_name="Kepala")
+
+
+@pytest.fixture
+def admin_a(office_a):
+    return UserFactory(username="admin_a", role=Role.ADMIN, office=office_a, first_name="Ani", last_name="TataUsaha")
+
+
+@pytest.fixture
+def admin_b(office_b):
+    return UserFactory(username="admin_b", role=Role.ADMIN, office=office_b, first_name="Ade", last_name="TataUsaha")
+
+
+@pytest.fixture
+def rita(db):
+    """Regional viewer (Kanwil): no office, aggregates only."""
+    return UserFactory(username="rita", role=Role.REGIONAL, office=None, first_name="Rita", last_name="Kanwil")
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the Django test client: ``login(alice)``; returns the client."""
+
+    def _login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
