@@ -14,7 +14,7 @@ NAVIGATION = [
     ("pokmaslipas:agreement_list", _("Agreements (PKS)"), (P, S, K, H, A)),
     ("trainings:session_list", _("Trainings"), (P, S, K, H, A)),
     ("reports:index", _("Reports"), (P, S, K, H, A, R)),
-    ("reports:import_upload", _("Import"), (K, A)),
+    ("workbook:import_upload", _("Import"), (K, A)),
     ("bapas:staff_list", _("Staff"), (A,)),
 ]
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("mitra/", include("pokmaslipas.urls")),
     path("pelatihan/", include("trainings.urls")),
     path("laporan/", include("reports.urls")),
+    path("impor-ekspor/", include("workbook.urls")),
     path("django-admin/", admin.site.urls),
 ]

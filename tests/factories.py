@@ -53,3 +53,117 @@ def aware(year, month, day, hour=9, minute=0, zone="Asia/Jakarta"):
 
 def today():
     return timezone.localdate()
+
+
+# --- clients ---------------------------------------------------------------------------------
+from clients.models import Client, ReportingVisit  # noqa: E402
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    office = factory.SubFactory(OfficeFactory)
+    register_number = factory.Sequence(lambda n: f"PAS.{n:05d}/2026")
+    name = factory.Faker("name", locale="id_ID")
+    sex = Client.Sex.MALE
+    birth_date = dt.date(1990, 5, 17)
+    programme = Client.Programme.PB
+    programme_start = factory.LazyFunction(lambda: today() - dt.timedelta(days=120))
+    programme_end = factory.LazyFunction(lambda: today() + dt.timedelta(days=240))
+    reporting_frequency = Client.Frequency.MONTHLY
+    officer = None
+    domicile = Client.Domicile.URBAN
+
+
+class ReportingVisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingVisit
+
+    client = factory.SubFactory(ClientFactory)
+    reported_at = factory.LazyFunction(timezone.now)
+    mode = ReportingVisit.Mode.IN_PERSON
+
+
+# --- pokmaslipas -----------------------------------------------------------------------------
+from pokmaslipas.models import Agreement, Partner  # noqa: E402
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    office = factory.SubFactory(OfficeFactory)
+    code = factory.Sequence(lambda n: f"MTR{n:03d}")
+    name = factory.Sequence(lambda n: f"Pokmaslipas Contoh {n}")
+    kind = Partner.Kind.COMMUNITY
+    offers = "KEMANDIRIAN"
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    partner = factory.SubFactory(PartnerFactory)
+    office = factory.SelfAttribute("partner.office")
+    number = factory.Sequence(lambda n: f"W29.PAS.PAS4-PK.01.05-{n:04d}")
+    start_date = factory.LazyFunction(lambda: today() - dt.timedelta(days=365))
+    end_date = factory.LazyFunction(lambda: today() + dt.timedelta(days=365))
+    scope = "KEMANDIRIAN"
+
+
+# --- trainings -------------------------------------------------------------------------------
+from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType  # noqa: E402
+
+
+class TrainingTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingType
+        django_get_or_create = ("office", "name")
+
+    office = factory.SubFactory(OfficeFactory)
+    name = factory.Sequence(lambda n: f"Pelatihan {n}")
+    category = TrainingType.Category.CULINARY
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingSession
+
+    office = factory.SubFactory(OfficeFactory)
+    code = factory.Sequence(lambda n: f"PLT-{n:04d}")
+    title = factory.LazyAttribute(lambda o: o.training_type.name)
+    training_type = factory.SubFactory(TrainingTypeFactory, office=factory.SelfAttribute("..office"))
+    partner = factory.SubFactory(PartnerFactory, office=factory.SelfAttribute("..office"))
+    agreement = None
+    start_date = dt.date(2023, 3, 21)
+    end_date = factory.SelfAttribute("start_date")
+    method = TrainingSession.Method.INTRODUCTION
+    hours_per_day = 6
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    client = factory.SubFactory(ClientFactory, office=factory.SelfAttribute("..session.office"))
+    status = Enrolment.Status.REGISTERED
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    date = factory.LazyAttribute(lambda o: o.enrolment.session.start_date)
+    status = Attendance.Status.PRESENT
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    date = factory.LazyAttribute(lambda o: o.enrolment.session.end_date + dt.timedelta(days=30))
+    status = FollowUp.Status.NOT_APPLIED

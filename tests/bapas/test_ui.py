@@ -18,7 +18,7 @@ def test_navigation_follows_role(login, alice, admin_a, rita, kasi_a):
     pk_nav = nav_names(login(alice).get(reverse("home")))
     assert "home" in pk_nav
     assert "bapas:staff_list" not in pk_nav
-    assert "reports:import_upload" not in pk_nav
+    assert "workbook:import_upload" not in pk_nav
     regional_nav = nav_names(login(rita).get(reverse("home")))
     assert all(name not in regional_nav for name in ("clients:list", "trainings:session_list", "bapas:staff_list"))
 

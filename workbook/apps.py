@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkbookConfig(AppConfig):
+    """Workbook import and export (CONTRACTS.md section 2): moving an office's spreadsheets in and out."""
+
+    name = "workbook"
