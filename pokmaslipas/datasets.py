@@ -1,0 +1,61 @@
+"""The agreements report (CONTRACTS.md section 3): one function feeds the page, JSON, CSV, XLSX and PDF."""
+
+from datetime import date
+
+from bapas.models import Office
+from pokmaslipas.models import Agreement
+
+STATUSES = [s.value for s in Agreement.Status]
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def agreements_dataset(*, office=None, date_from, date_to) -> dict:
+    """Every agreement of the office (or of all offices) with its status as of ``date_to``.
+
+    ``office`` is an Office, an office code or None (all offices). Rows are ordered by office,
+    partner and start date. ``overlaps_period`` tells whether the agreement's validity overlaps
+    [from, to]. One query.
+    """
+    date_from, date_to = _as_date(date_from), _as_date(date_to)
+    if isinstance(office, str):
+        office = Office.objects.get(code=office.upper())
+    qs = Agreement.objects.select_related("partner", "office", "renews").order_by(
+        "office__code", "partner__name", "start_date", "number", "id"
+    )
+    if office is not None:
+        qs = qs.filter(office=office)
+    rows = []
+    totals = {"agreements": 0, **dict.fromkeys(STATUSES, 0)}
+    for agreement in qs:
+        status = str(agreement.status_on(date_to))
+        totals["agreements"] += 1
+        totals[status] += 1
+        rows.append(
+            {
+                "number": agreement.number,
+                "partner": agreement.partner.name,
+                "partner_code": agreement.partner.code,
+                "office": agreement.office.code,
+                "start": agreement.start_date.isoformat(),
+                "end": agreement.end_date.isoformat(),
+                "status": status,
+                "scope": agreement.scope_list,
+                "kind": agreement.kind,
+                "partner_number": agreement.partner_number,
+                "signed_on": agreement.signed_on.isoformat() if agreement.signed_on else None,
+                "terminated_on": agreement.terminated_on.isoformat() if agreement.terminated_on else None,
+                "renews": agreement.renews.number if agreement.renews_id else None,
+                "overlaps_period": agreement.start_date <= date_to and agreement.end_date >= date_from,
+            }
+        )
+    return {
+        "report": "agreements",
+        "office": office.code if office is not None else None,
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "agreements": rows,
+        "totals": totals,
+    }
