@@ -6,11 +6,13 @@
   BEKERJA_DI_BIDANG or USAHA_SENDIRI. Follow-ups of non-participants are ignored.
 """
 
+import re
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
+from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 
 
 def attended_days_exist():
@@ -43,3 +45,154 @@ def is_implemented(status: str | None) -> bool:
 def sessions_in_period(qs: QuerySet | None, date_from: date, date_to: date) -> QuerySet:
     qs = TrainingSession.objects.all() if qs is None else qs
     return qs.filter(start_date__gte=date_from, start_date__lte=date_to)
+
+
+# --- extensions used by the trainings pages (same definitions as above) -------------------------
+
+
+def attended_days_count():
+    """Days with HADIR or TERLAMBAT of the outer enrolment, as a subquery (no join fan-out)."""
+    return Subquery(
+        Attendance.objects.filter(enrolment=OuterRef("pk"), status__in=Attendance.ATTENDED)
+        .order_by()
+        .values("enrolment")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def latest_follow_up_date():
+    return Subquery(FollowUp.objects.filter(enrolment=OuterRef("pk")).order_by("-date", "-id").values("date")[:1])
+
+
+def roster(qs: QuerySet) -> QuerySet:
+    """Enrolments annotated for display: days attended, participant flag, latest outcome and its date."""
+    return qs.select_related("client", "client__officer").annotate(
+        days_attended=Coalesce(attended_days_count(), Value(0)),
+        is_participant=attended_days_exist(),
+        latest_status=latest_follow_up_status(),
+        latest_date=latest_follow_up_date(),
+    )
+
+
+def implementation_summary(qs: QuerySet | None = None) -> dict:
+    """Participants, followed up, implemented, rate and coverage of a set of enrolments (CONTRACTS.md 3)."""
+    return summarise_statuses(list(participants(qs).values_list("latest_status", flat=True)))
+
+
+def summarise_statuses(rows: list) -> dict:
+    """The counts of ``implementation_summary`` from the latest statuses of participants (None: no follow-up)."""
+    followed_up = sum(1 for status in rows if status)
+    implemented = sum(1 for status in rows if is_implemented(status))
+    return {
+        "participants": len(rows),
+        "followed_up": followed_up,
+        "implemented": implemented,
+        "rate": round(implemented / followed_up, 4) if followed_up else None,
+        "coverage": round(followed_up / len(rows), 4) if rows else None,
+    }
+
+
+# Words that tie a client's stated interests (minat) to a training category.
+CATEGORY_KEYWORDS = {
+    TrainingType.Category.CULINARY: (
+        "kuliner",
+        "masak",
+        "boga",
+        "kue",
+        "makanan",
+        "minuman",
+        "kopi",
+        "barista",
+        "bakso",
+        "seblak",
+        "roti",
+        "dagang",
+        "warung",
+        "culinary",
+        "cook",
+    ),
+    TrainingType.Category.FARMING: ("tani", "kebun", "bibit", "tanam", "pupuk", "hidroponik", "farm"),
+    TrainingType.Category.FISHERIES: ("ikan", "lele", "tambak", "perikanan", "fish"),
+    TrainingType.Category.SERVICES: ("jasa", "pijat", "refleksi", "cukur", "barber", "laundry", "service"),
+    TrainingType.Category.BEAUTY: ("rias", "make up", "makeup", "salon", "kecantikan", "beauty"),
+    TrainingType.Category.TECHNICAL: (
+        "otomotif",
+        "bengkel",
+        "mesin",
+        "motor",
+        "mobil",
+        "las",
+        "listrik",
+        "ac",
+        "teknik",
+        "jok",
+        "interior",
+        "wallpaper",
+        "technical",
+    ),
+    TrainingType.Category.CRAFTS: ("kerajinan", "jahit", "anyam", "kayu", "craft"),
+    TrainingType.Category.DIGITAL: ("komputer", "digital", "desain", "online", "internet", "computer"),
+}
+
+
+def interest_matches(interests: list[str], training_type: TrainingType) -> bool:
+    """True when one of the client's interests names the training type or a word of its category."""
+    keywords = set(CATEGORY_KEYWORDS.get(training_type.category, ()))
+    keywords.add(training_type.get_category_display().lower())
+    keywords.update(word for word in training_type.name.lower().split() if len(word) >= 4)
+    for interest in interests:
+        text = interest.lower().strip()
+        if not text:
+            continue
+        words = set(re.findall(r"\w+", text))
+        for keyword in keywords:
+            if keyword in words or (len(keyword) >= 4 and keyword in text) or (len(text) >= 4 and text in keyword):
+                return True
+    return False
+
+
+def suggested_clients(session: TrainingSession, *, officer=None, limit: int = 50) -> list:
+    """Active clients of the session's office, best candidates first.
+
+    Ranked by: interest matching the category, no earlier training of that type, currently without
+    work, then months left in the programme (more is better). Clients already enrolled are left out;
+    ``officer`` limits the list to one PK's caseload. Two queries whatever the size.
+    """
+    from clients.models import Client
+
+    qs = (
+        Client.objects.filter(office_id=session.office_id, status=Client.Status.ACTIVE)
+        .exclude(enrolments__session=session, enrolments__status__in=Enrolment.COUNTED)
+        .select_related("officer")
+        .annotate(
+            took_type=Exists(
+                Enrolment.objects.filter(
+                    client=OuterRef("pk"),
+                    session__training_type_id=session.training_type_id,
+                    status__in=Enrolment.COUNTED,
+                ).exclude(session=session)
+            )
+        )
+    )
+    if officer is not None:
+        qs = qs.filter(officer=officer)
+    training_type = session.training_type
+    rows = []
+    for client in qs:
+        client.matches_interest = interest_matches(client.interest_list, training_type)
+        client.months_left = max(0, (client.programme_end - session.start_date).days // 30)
+        client.ends_before_training = client.programme_end < session.end_date
+        rows.append(client)
+    rows.sort(
+        key=lambda c: (
+            not c.matches_interest,
+            c.took_type,
+            c.is_employed,
+            c.ends_before_training,
+            -c.months_left,
+            c.name,
+        )
+    )
+    return rows[:limit]

@@ -1,0 +1,524 @@
+"""Training pages. The first line of every view asks trainings/access.py for the object."""
+
+import datetime as dt
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from clients.models import Client
+from trainings import access, selectors, services
+from trainings.certificates import render_session_certificates
+from trainings.forms import (
+    AttendanceForm,
+    CancelForm,
+    EnrolForm,
+    FollowUpForm,
+    SessionForm,
+    TrainingTypeForm,
+    WithdrawForm,
+)
+from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
+
+
+def _errors(request, exc: ValidationError, form=None):
+    """Show a service's ValidationError on the form (field errors) or as messages."""
+    if form is not None and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _warn(request, warnings):
+    for warning in warnings:
+        messages.warning(request, warning)
+
+
+def _count_subquery(qs):
+    return Coalesce(
+        Subquery(qs.order_by().values("session").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+        Value(0),
+    )
+
+
+# --- sessions ---------------------------------------------------------------------------------
+@require_http_methods(["GET"])
+def session_list(request):
+    sessions = access.sessions_visible_to(request.user)
+    years = sorted({d.year for d in sessions.dates("start_date", "year")}, reverse=True)
+    year = request.GET.get("year", "")
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()
+    if year.isdigit():
+        sessions = sessions.filter(start_date__year=int(year))
+    if status in TrainingSession.Status.values:
+        sessions = sessions.filter(status=status)
+    if query:
+        sessions = sessions.filter(
+            Q(title__icontains=query) | Q(code__icontains=query) | Q(partner__name__icontains=query)
+        )
+    counted = selectors.counted_enrolments(Enrolment.objects.filter(session=OuterRef("pk")))
+    sessions = sessions.select_related("training_type", "partner").annotate(
+        enrolled=_count_subquery(counted),
+        participant_count=_count_subquery(selectors.participants(Enrolment.objects.filter(session=OuterRef("pk")))),
+    )
+    page = Paginator(sessions.order_by("-start_date", "-id"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "trainings/session_list.html",
+        {
+            "page": page,
+            "years": years,
+            "year": year,
+            "status": status,
+            "query": query,
+            "statuses": TrainingSession.Status.choices,
+            "can_write": access.can_write_sessions(request.user),
+        },
+    )
+
+
+def _attendance_days(session):
+    """Each day of the session with how many rows are saved and how many attended."""
+    saved = {
+        row["date"]: row
+        for row in Attendance.objects.filter(enrolment__session=session)
+        .values("date")
+        .annotate(n=Count("pk"), attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)))
+    }
+    today = timezone.localdate()
+    return [
+        {
+            "date": day,
+            "saved": saved.get(day, {}).get("n", 0),
+            "attended": saved.get(day, {}).get("attended", 0),
+            "future": day > today,
+        }
+        for day in session.dates()
+    ]
+
+
+@require_http_methods(["GET"])
+def session_detail(request, pk):
+    session = access.get_session_for_user(request.user, pk)
+    rows = list(selectors.roster(Enrolment.objects.filter(session=session)).order_by("client__name", "pk"))
+    statuses = []
+    for row in rows:
+        row.session = session
+        row.counted = row.status in Enrolment.COUNTED
+        row.percent = services.attendance_percent(row.days_attended, session)
+        row.eligible = services.is_certificate_eligible(row, row.days_attended)
+        row.show_outcome = access.can_see_follow_up_of(request.user, row.client)
+        row.latest_label = FollowUp.Status(row.latest_status).label if row.latest_status else ""
+        row.can_follow_up = request.user.is_pk and row.client.officer_id == request.user.pk and row.is_participant
+        row.can_withdraw = (
+            row.counted
+            and not row.certificate_number
+            and (
+                access.can_write_sessions(request.user)
+                or (request.user.is_pk and row.client.officer_id == request.user.pk)
+            )
+        )
+        if row.counted and row.is_participant:
+            statuses.append(row.latest_status)
+    summary = selectors.summarise_statuses(statuses)
+    return render(
+        request,
+        "trainings/session_detail.html",
+        {
+            "session": session,
+            "rows": rows,
+            "enrolled": sum(1 for row in rows if row.counted),
+            "summary": summary,
+            "days": _attendance_days(session),
+            "agreement_valid": session.agreement.is_valid_between(session.start_date, session.end_date)
+            if session.agreement
+            else None,
+            "can_write": access.can_write_sessions(request.user),
+            "can_enrol": access.can_enrol(request.user) and session.status != TrainingSession.Status.CANCELLED,
+            "can_attend": access.can_take_attendance(request.user),
+            "eligible_without_number": sum(1 for row in rows if row.eligible and not row.certificate_number),
+            "issued": sum(1 for row in rows if row.certificate_number and row.counted),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _session_form_page(request, form, *, title, session=None, repeat_of=None):
+    return render(
+        request,
+        "trainings/session_form.html",
+        {"form": form, "title": title, "session": session, "repeat_of": repeat_of},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request):
+    access.require_session_write(request.user)
+    form = SessionForm(request.POST or None, office=request.user.office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session, warnings = services.session_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc, form)
+        else:
+            messages.success(request, _("Training %(code)s planned.") % {"code": session.code})
+            _warn(request, warnings)
+            return redirect("trainings:session_detail", pk=session.pk)
+    return _session_form_page(request, form, title=_("Plan a training"))
+
+
+@require_http_methods(["GET", "POST"])
+def session_repeat(request, pk):
+    """A new session pre-filled from an earlier one: the user only picks the dates."""
+    original = access.get_session_for_user(request.user, pk, write=True)
+    form = SessionForm(
+        request.POST or None, office=request.user.office, initial=services.session_repeat_initial(original)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            session, warnings = services.session_create(user=request.user, repeat_of=original, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc, form)
+        else:
+            messages.success(request, _("Training %(code)s planned.") % {"code": session.code})
+            _warn(request, warnings)
+            return redirect("trainings:session_detail", pk=session.pk)
+    return _session_form_page(request, form, title=_("Repeat a training"), repeat_of=original)
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk):
+    session = access.get_session_for_user(request.user, pk, write=True)
+    form = SessionForm(request.POST or None, instance=session, office=session.office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warnings = services.session_update(session=session, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc, form)
+        else:
+            messages.success(request, _("Training saved."))
+            _warn(request, warnings)
+            return redirect("trainings:session_detail", pk=session.pk)
+    return _session_form_page(request, form, title=_("Edit training"), session=session)
+
+
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, pk):
+    session = access.get_session_for_user(request.user, pk, write=True)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_cancel(session=session, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _errors(request, exc, form)
+        else:
+            messages.success(request, _("The training was cancelled."))
+            return redirect("trainings:session_detail", pk=session.pk)
+    return render(request, "trainings/session_cancel.html", {"session": session, "form": form})
+
+
+@require_http_methods(["POST"])
+def session_mark_held(request, pk):
+    session = access.get_session_for_user(request.user, pk, write=True)
+    try:
+        services.session_mark_held(session=session, user=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The training is marked as held."))
+    return redirect("trainings:session_detail", pk=session.pk)
+
+
+# --- enrolment --------------------------------------------------------------------------------
+def _enrollable_clients(user, session):
+    clients = Client.objects.filter(office_id=session.office_id, status=Client.Status.ACTIVE)
+    if user.is_pk:
+        clients = clients.filter(officer=user)
+    return clients.exclude(enrolments__session=session, enrolments__status__in=Enrolment.COUNTED).order_by("name")
+
+
+@require_http_methods(["GET", "POST"])
+def enrol(request, pk):
+    session = access.get_session_for_user(request.user, pk, write=True, action="enrol")
+    if request.method == "GET":
+        form = EnrolForm(clients=_enrollable_clients(request.user, session))
+        return render(request, "trainings/enrol_form.html", {"session": session, "form": form})
+    # Any client of the office is accepted by the form so that a client of another PK, or one who is
+    # no longer active, gets the service's clear refusal; clients of other offices are invalid choices.
+    form = EnrolForm(request.POST, clients=Client.objects.filter(office_id=session.office_id))
+    if form.is_valid():
+        enrolled = refused = 0
+        for client in form.cleaned_data["clients"]:
+            try:
+                _, warnings = services.enrolment_create(
+                    session=session,
+                    client=client,
+                    user=request.user,
+                    motivation=form.cleaned_data["motivation"],
+                    status=form.cleaned_data["status"],
+                )
+            except ValidationError as exc:
+                refused += 1
+                _errors(request, exc)
+            else:
+                enrolled += 1
+                _warn(request, warnings)
+        if enrolled:
+            messages.success(request, _("%(count)s client(s) enrolled.") % {"count": enrolled})
+        if not refused:
+            return redirect("trainings:session_detail", pk=session.pk)
+        form = EnrolForm(clients=_enrollable_clients(request.user, session))
+    else:
+        form.fields["clients"].queryset = _enrollable_clients(request.user, session)
+    return render(request, "trainings/enrol_form.html", {"session": session, "form": form})
+
+
+@require_http_methods(["GET"])
+def suggestions(request, pk):
+    session = access.get_session_for_user(request.user, pk, write=True, action="enrol")
+    officer = request.user if request.user.is_pk else None
+    rows = selectors.suggested_clients(session, officer=officer)
+    return render(request, "trainings/suggestions_list.html", {"session": session, "rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_withdraw(request, pk):
+    enrolment = access.get_enrolment_for_user(request.user, pk, write=True)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_withdraw(
+                enrolment=enrolment,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                status=form.cleaned_data["status"],
+            )
+        except ValidationError as exc:
+            _errors(request, exc, form)
+        else:
+            messages.success(request, _("%(name)s was withdrawn.") % {"name": enrolment.client.name})
+            return redirect("trainings:session_detail", pk=enrolment.session_id)
+    return render(request, "trainings/enrolment_withdraw.html", {"enrolment": enrolment, "form": form})
+
+
+# --- attendance -------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk, date):
+    session = access.get_session_for_user(request.user, pk, write=request.method == "POST", action="attendance")
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise Http404 from None
+    try:
+        services.check_attendance_date(session, day)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("trainings:session_detail", pk=session.pk)
+    enrolments = list(
+        selectors.counted_enrolments(Enrolment.objects.filter(session=session))
+        .select_related("client", "client__officer")
+        .order_by("client__name", "pk")
+    )
+    existing = {a.enrolment_id: a for a in Attendance.objects.filter(enrolment__session=session, date=day)}
+    saved = bool(existing)
+    may_save = access.can_take_attendance(request.user) and (not saved or access.can_correct_attendance(request.user))
+    if request.method == "POST" and not may_save:
+        raise PermissionDenied
+    form = AttendanceForm(
+        request.POST or None,
+        enrolments=enrolments,
+        existing=existing,
+        default_transport=session.transport_per_day or 0,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.attendance_record(
+                session=session,
+                date=day,
+                rows=form.row_data(),
+                user=request.user,
+                counts_as_report=form.cleaned_data["counts_as_report"],
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            if saved:
+                messages.success(request, _("Attendance corrected: %(n)s change(s).") % {"n": result["changed"]})
+            else:
+                messages.success(request, _("Attendance saved for %(n)s participant(s).") % {"n": result["created"]})
+            return redirect("trainings:session_detail", pk=session.pk)
+    return render(
+        request,
+        "trainings/attendance_form.html",
+        {
+            "session": session,
+            "day": day,
+            "form": form,
+            "saved": saved,
+            "may_save": may_save,
+            "days": session.dates(),
+        },
+    )
+
+
+# --- certificates -----------------------------------------------------------------------------
+@require_http_methods(["POST"])
+def certificates_issue(request, pk):
+    session = access.get_session_for_user(request.user, pk, write=True)
+    try:
+        issued = services.certificates_issue_all(session=session, user=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        if issued:
+            messages.success(request, _("%(n)s certificate(s) issued.") % {"n": len(issued)})
+        else:
+            messages.info(request, _("No participant is waiting for a certificate."))
+    return redirect("trainings:session_detail", pk=session.pk)
+
+
+@require_http_methods(["POST"])
+def certificate_issue(request, pk):
+    enrolment = access.get_enrolment_for_user(request.user, pk, write=True)
+    if request.user.is_pk:
+        raise PermissionDenied
+    try:
+        number = services.certificate_issue(enrolment=enrolment, user=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Certificate %(number)s issued.") % {"number": number})
+    return redirect("trainings:session_detail", pk=enrolment.session_id)
+
+
+@require_http_methods(["GET"])
+def certificates_pdf(request, pk):
+    session = access.get_session_for_user(request.user, pk)
+    if not Enrolment.objects.filter(session=session, certificate_number__isnull=False).exists():
+        messages.info(request, _("No certificate has been issued for this training yet."))
+        return redirect("trainings:session_detail", pk=session.pk)
+    pdf = render_session_certificates(session, request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="sertifikat-{session.code}.pdf"'
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def certificate_verify(request, number):
+    """Public: shows only the number, holder, training and dates, and whether the certificate is valid."""
+    enrolment = (
+        Enrolment.objects.filter(certificate_number=number)
+        .select_related("client", "session")
+        .only(
+            "certificate_number",
+            "status",
+            "certificate_issued_at",
+            "client__name",
+            "session__title",
+            "session__start_date",
+            "session__end_date",
+            "session__status",
+        )
+        .first()
+    )
+    valid = enrolment is not None and enrolment.status in Enrolment.COUNTED
+    return render(
+        request,
+        "trainings/certificate_verify.html",
+        {"number": number, "enrolment": enrolment, "valid": valid},
+        status=200 if enrolment else 404,
+    )
+
+
+# --- follow-ups -------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def followup_create(request, pk):
+    enrolment = access.get_enrolment_for_follow_up(request.user, pk, write=True)
+    form = FollowUpForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.follow_up_record(
+                enrolment=enrolment,
+                user=request.user,
+                date=data["date"],
+                status=data["status"],
+                income=data["income"],
+                reason=data["reason"],
+                notes=data["notes"],
+                photo=data["photo"] or None,
+            )
+        except ValidationError as exc:
+            _errors(request, exc, form)
+        else:
+            messages.success(request, _("Follow-up saved."))
+            return redirect(
+                request.POST.get("next") or reverse("trainings:session_detail", args=[enrolment.session_id])
+            )
+    history = enrolment.follow_ups.all()
+    return render(
+        request,
+        "trainings/followup_form.html",
+        {"enrolment": enrolment, "form": form, "history": history, "next": _safe_next(request)},
+    )
+
+
+def _safe_next(request):
+    target = request.GET.get("next") or request.POST.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
+@require_http_methods(["GET"])
+def followup_photo(request, pk):
+    follow_up = access.get_follow_up_for_user(request.user, pk)
+    if not follow_up.photo:
+        raise Http404
+    try:
+        handle = follow_up.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(follow_up.photo.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- training types ---------------------------------------------------------------------------
+@require_http_methods(["GET"])
+def type_list(request):
+    types = access.training_types_visible_to(request.user).annotate(
+        session_count=Count("sessions", distinct=True), partner_count=Count("partners", distinct=True)
+    )
+    return render(
+        request,
+        "trainings/type_list.html",
+        {"types": types.order_by("name"), "can_write": access.can_write_sessions(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def type_create(request):
+    access.require_session_write(request.user)
+    form = TrainingTypeForm(request.POST or None, office=request.user.office)
+    if request.method == "POST" and form.is_valid():
+        training_type = form.save(commit=False)
+        training_type.office = request.user.office
+        training_type.save()
+        messages.success(request, _("Training type %(name)s added.") % {"name": training_type.name})
+        return redirect("trainings:type_list")
+    return render(request, "trainings/type_form.html", {"form": form})

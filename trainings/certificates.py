@@ -1,0 +1,59 @@
+"""Certificate PDFs (WeasyPrint): one page per participant with a QR code to the public verification page."""
+
+from decimal import Decimal
+
+import segno
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from trainings.models import Enrolment, TrainingSession
+
+
+def verification_url(base_url: str, number: str) -> str:
+    return base_url.rstrip("/") + reverse("trainings:certificate_verify", args=[number])
+
+
+def qr_data_uri(url: str) -> str:
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+def certificate_pages(session: TrainingSession, base_url: str) -> list[dict]:
+    """What each page shows; every enrolment of the session with a certificate number, by name."""
+    enrolments = (
+        Enrolment.objects.filter(session=session, certificate_number__isnull=False, status__in=Enrolment.COUNTED)
+        .select_related("client")
+        .order_by("client__name", "pk")
+    )
+    pages = []
+    for enrolment in enrolments:
+        url = verification_url(base_url, enrolment.certificate_number)
+        pages.append(
+            {"enrolment": enrolment, "number": enrolment.certificate_number, "url": url, "qr": qr_data_uri(url)}
+        )
+    return pages
+
+
+def certificate_context(session: TrainingSession, base_url: str) -> dict:
+    session = TrainingSession.objects.select_related("office", "partner", "agreement", "training_type").get(
+        pk=session.pk
+    )
+    hours = (session.hours_per_day or Decimal(0)) * session.days
+    agreement = session.agreement
+    return {
+        "session": session,
+        "office": session.office,
+        "pages": certificate_pages(session, base_url),
+        "total_hours": hours.normalize() if hours else None,
+        "partner_signatory": (agreement.partner_signatory if agreement else "") or session.partner.contact_person,
+        "partner_signatory_title": agreement.partner_signatory_title if agreement else "",
+    }
+
+
+def render_session_certificates(session: TrainingSession, base_url: str) -> bytes:
+    """One PDF with a page per issued certificate of the session (Indonesian text)."""
+    from weasyprint import HTML
+
+    with translation.override("id"):
+        html = render_to_string("trainings/certificate_pdf.html", certificate_context(session, base_url))
+    return HTML(string=html, base_url=base_url).write_pdf()
