@@ -139,20 +139,27 @@ def agreement_list(request):
     )
 
 
+def _history_document_name(row) -> str:
+    """simple-history stores a FileField as its plain name (a string)."""
+    return getattr(row.document, "name", row.document) or ""
+
+
 def _document_versions(agreement: Agreement) -> list[dict]:
     """Every scan the agreement has had, newest first (from the audit history)."""
     versions, seen = [], set()
-    for row in agreement.history.exclude(document="").order_by("-history_date", "-history_id"):
-        if row.document.name in seen:
+    rows = agreement.history.exclude(document="").select_related("history_user")
+    for row in rows.order_by("-history_date", "-history_id"):
+        name = _history_document_name(row)
+        if name in seen:
             continue
-        seen.add(row.document.name)
+        seen.add(name)
         versions.append(
             {
                 "history_id": row.history_id,
-                "name": row.document.name,
+                "name": name,
                 "date": row.history_date,
                 "user": row.history_user_id and str(row.history_user),
-                "current": row.document.name == agreement.document.name,
+                "current": name == agreement.document.name,
             }
         )
     return versions
@@ -240,7 +247,7 @@ def agreement_document(request, pk):
         row = agreement.history.filter(history_id=version).exclude(document="").first()
         if row is None:
             raise Http404
-        name = row.document.name
+        name = _history_document_name(row)
     if not name or not default_storage.exists(name):
         raise Http404
     filename = f"{slugify(agreement.number) or 'pks'}{'-v' + version if version else ''}.pdf"
