@@ -1,0 +1,63 @@
+"""Files rendered in the background (large reports, certificate batches), kept per user for a while."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def generated_upload_to(instance, filename):
+    return f"generated/{instance.user_id}/{timezone.now():%Y/%m}/{filename}"
+
+
+class GeneratedFile(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("Waiting")
+        RUNNING = "RUNNING", _("Running")
+        DONE = "DONE", _("Ready")
+        FAILED = "FAILED", _("Failed")
+
+    class Kind(models.TextChoices):
+        PARTICIPATION = "participation", _("Participation")
+        IMPLEMENTATION = "implementation", _("Implementation rate")
+        COMPLIANCE = "compliance", _("Wajib lapor compliance")
+        AGREEMENTS = "agreements", _("Agreements")
+        CERTIFICATES = "certificates", _("Certificate batch")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="generated_files")
+    office = models.ForeignKey("bapas.Office", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to=generated_upload_to, blank=True, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("generated file")
+        verbose_name_plural = _("generated files")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="generated_user_created"),
+            models.Index(fields=["expires_at"], name="generated_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.kind} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def default_expiry(self):
+        return timezone.now() + timedelta(hours=settings.GENERATED_FILE_RETENTION_HOURS)

@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("dasbor/kantor/", views.dashboard_office, name="dashboard_office"),
+    path("dasbor/bimker/", views.dashboard_kasubsi, name="dashboard_kasubsi"),
+    path("dasbor/wilayah/", views.dashboard_regional, name="dashboard_regional"),
+    path("kartu-bimbingan/<int:pk>/", views.client_card, name="client_card"),
+    path("daftar-hadir/<int:pk>/", views.attendance_sheet, name="attendance_sheet"),
+    path("berkas/", views.generated_list, name="generated_list"),
+    path("berkas/<int:pk>/", views.generated_detail, name="generated_detail"),
+    path("berkas/<int:pk>/status.json", views.generated_status, name="generated_status"),
+    path("berkas/<int:pk>/unduh/", views.generated_download, name="generated_download"),
+    path("berkas/<int:pk>/ulangi/", views.generated_retry, name="generated_retry"),
+    path("<slug:name>/", views.report, name="report"),
+    path("<slug:name>/unduh.<str:fmt>", views.download, name="download"),
+]

@@ -1,0 +1,321 @@
+"""Report pages, downloads, printable client card and attendance sheet, dashboards, background files."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bapas.access import LEAD_ROLES, log_access, require_role
+from bapas.models import Role
+from reports import dashboards
+from reports.access import (
+    generated_files_visible_to,
+    get_client_for_card,
+    get_generated_file_for_user,
+    get_session_for_sheet,
+    report_scope_for,
+)
+from reports.charts import charts_for
+from reports.datasets import DATASETS, REPORT_FILTERS, build_dataset
+from reports.exports import CONTENT_TYPES, FORMATS, REPORT_TITLES, filename_for, report_tables
+from reports.exports import render as render_format
+from reports.forms import ReportFilterForm
+from reports.models import GeneratedFile
+from reports.pdf import letterhead, render_template_pdf, signer_for
+from reports.services import generated_file_request, generated_file_retry
+
+# Above these sizes a PDF or XLSX is rendered in the background (besides any period over a year).
+LARGE_ROWS = {"pdf": 150, "xlsx": 5000}
+REPORT_DESCRIPTIONS = {
+    "participation": gettext_lazy(
+        "Trainings held and who took part: per session, year, quarter, month, partner, type, programme and sex."
+    ),
+    "implementation": gettext_lazy(
+        "Of the participants followed up, how many apply the skill, by every factor, with 95% intervals."
+    ),
+    "compliance": gettext_lazy("Wajib lapor periods due, reported and missed, per PK and month; warnings issued."),
+    "agreements": gettext_lazy(
+        "Every agreement (PKS) with partner, period, scope and status at the end of the period."
+    ),
+}
+
+
+def _today(user):
+    office = getattr(user, "office", None)
+    return timezone.localdate(timezone=office.tzinfo) if office is not None else timezone.localdate()
+
+
+@require_GET
+def index(request):
+    scope = report_scope_for(request.user)
+    reports = [
+        {"name": name, "title": REPORT_TITLES[name], "description": REPORT_DESCRIPTIONS[name]} for name in DATASETS
+    ]
+    return render(request, "reports/report_index.html", {"reports": reports, "scope": scope})
+
+
+def _report_request(request, name):
+    """Access, filters and dataset of a report request: (scope, form, data or None)."""
+    if name not in DATASETS:
+        raise Http404
+    scope = report_scope_for(request.user, request.GET.get("office") or None)
+    form = ReportFilterForm(request.GET or None, user=request.user, filters=REPORT_FILTERS[name])
+    if not request.GET:
+        form = ReportFilterForm({"period": "year", "year": _today(request.user).year}, user=request.user,
+                                filters=REPORT_FILTERS[name])  # fmt: skip
+    if not form.is_valid():
+        return scope, form, None
+    period = form.cleaned_data["period_obj"]
+    data = build_dataset(
+        name,
+        scope=scope,
+        date_from=period.date_from,
+        date_to=period.date_to,
+        partner=form.cleaned_data.get("partner"),
+        training_type=form.cleaned_data.get("training_type"),
+    )
+    return scope, form, data
+
+
+@require_GET
+def report(request, name):
+    scope, form, data = _report_request(request, name)
+    query = request.GET.urlencode()
+    context = {
+        "name": name,
+        "title": REPORT_TITLES[name],
+        "scope": scope,
+        "form": form,
+        "data": data,
+        "tables": report_tables(data) if data else [],
+        "charts": charts_for(data) if data else [],
+        "downloads": [
+            {"format": fmt, "url": reverse("reports:download", args=[name, fmt]) + (f"?{query}" if query else "")}
+            for fmt in FORMATS
+        ],
+    }
+    return render(request, "reports/report_detail.html", context, status=200 if data else 400)
+
+
+def _is_large(data, fmt, period) -> bool:
+    if fmt not in LARGE_ROWS:
+        return False
+    rows = sum(len(table.rows) for table in report_tables(data))
+    return period.is_long or rows > LARGE_ROWS[fmt]
+
+
+@require_GET
+def download(request, name, fmt):
+    if fmt not in FORMATS:
+        raise Http404
+    scope, form, data = _report_request(request, name)
+    if data is None:
+        for error in form.non_field_errors() or [_("Check the filters of the report.")]:
+            messages.error(request, error)
+        return redirect(reverse("reports:report", args=[name]) + f"?{request.GET.urlencode()}")
+    period = form.cleaned_data["period_obj"]
+    signer = form.cleaned_data.get("signer") or "head"
+    log_access(request, "report_download", object_type="report", object_id=name,
+               detail=f"{fmt} {data['office'] or 'ALL'} {data['from']}..{data['to']}")  # fmt: skip
+    if _is_large(data, fmt, period):
+        params = {
+            "report": name,
+            "format": fmt,
+            "office": scope.office_code,
+            "officer": scope.officer.pk if scope.officer is not None else None,
+            "personal_data": scope.personal_data,
+            "from": data["from"],
+            "to": data["to"],
+            "partner": form.cleaned_data["partner"].pk if form.cleaned_data.get("partner") else None,
+            "training_type": form.cleaned_data["training_type"].pk if form.cleaned_data.get("training_type") else None,
+            "signer": signer,
+            "language": get_language() or "id",
+        }
+        title = f"{REPORT_TITLES[name]} {data['from']} – {data['to']} ({fmt.upper()})"
+        generated = generated_file_request(
+            user=request.user, kind=name, params=params, title=title, office=scope.office
+        )
+        messages.info(request, _("This is a large file: it is being made in the background. You may leave this page."))
+        return redirect("reports:generated_detail", pk=generated.pk)
+    kwargs = {"office": scope.office, "signer": signer} if fmt == "pdf" else {}
+    content = render_format(data, fmt, **kwargs)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(data, fmt)}"'
+    return response
+
+
+# --- client card and attendance sheet ------------------------------------------------------
+
+
+@require_GET
+def client_card(request, pk):
+    client = get_client_for_card(request.user, pk)
+    from clients.models import ReportingVisit, ReportingWarning
+    from trainings.selectors import roster
+
+    visits = list(
+        ReportingVisit.objects.filter(client=client).select_related("received_by").order_by("-reported_at")[:60]
+    )
+    warnings = list(ReportingWarning.objects.filter(client=client).order_by("-issued_on"))
+    enrolments = list(
+        roster(client.enrolments.all())
+        .select_related("session", "session__training_type", "session__partner")
+        .prefetch_related("follow_ups")
+        .order_by("-session__start_date")
+    )
+    today = _today(request.user)
+    context = {
+        "client": client,
+        "visits": visits,
+        "warnings": warnings,
+        "enrolments": enrolments,
+        "today": today,
+        "letterhead": letterhead(client.office),
+        "signer": signer_for(client.office, "kasi"),
+        "office": client.office,
+        "printed_on": today,
+        "number": f"{client.office.code}/KB/{client.register_number}",
+        "title": _("Client guidance card (kartu bimbingan)"),
+    }
+    log_access(request, "client_card", client, detail=request.GET.get("format", "html"))
+    if request.GET.get("format") == "pdf":
+        pdf = render_template_pdf("reports/pdf/client_card.html", context, request.build_absolute_uri("/"))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="kartu-bimbingan-{client.pk}.pdf"'
+        return response
+    return render(request, "reports/client_card.html", context)
+
+
+@require_GET
+def attendance_sheet(request, pk):
+    session = get_session_for_sheet(request.user, pk)
+    from trainings.selectors import counted_enrolments
+
+    enrolments = list(
+        counted_enrolments(session.enrolments.all()).select_related("client").order_by("client__name", "pk")
+    )
+    today = _today(request.user)
+    context = {
+        "session": session,
+        "enrolments": enrolments,
+        "days": session.dates(),
+        "letterhead": letterhead(session.office),
+        "signer": signer_for(session.office, "kasi"),
+        "office": session.office,
+        "printed_on": today,
+        "number": f"{session.office.code}/DH/{session.code}",
+        "title": _("Attendance sheet (daftar hadir)"),
+        "landscape": session.days > 3,
+    }
+    log_access(request, "attendance_sheet", session, detail=request.GET.get("format", "html"))
+    if request.GET.get("format") == "pdf":
+        pdf = render_template_pdf("reports/pdf/attendance_sheet.html", context, request.build_absolute_uri("/"))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="daftar-hadir-{session.code}.pdf"'
+        return response
+    return render(request, "reports/attendance_sheet.html", context)
+
+
+# --- dashboards (home pages, see bapas.views.HOME_VIEWS) -------------------------------------
+
+
+def _year_param(request):
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+@require_GET
+def dashboard_office(request):
+    require_role(request.user, *LEAD_ROLES)
+    if not request.user.office_id:
+        raise Http404
+    context = dashboards.office_dashboard(request.user.office, today=_today(request.user), year=_year_param(request))
+    return render(request, "reports/dashboard_office.html", context)
+
+
+@require_GET
+def dashboard_kasubsi(request):
+    require_role(request.user, Role.KASUBSI)
+    if not request.user.office_id:
+        raise Http404
+    context = dashboards.kasubsi_dashboard(request.user.office, today=_today(request.user))
+    return render(request, "reports/dashboard_kasubsi.html", context)
+
+
+@require_GET
+def dashboard_regional(request):
+    require_role(request.user, Role.REGIONAL)
+    context = dashboards.regional_dashboard(today=_today(request.user), year=_year_param(request))
+    return render(request, "reports/dashboard_regional.html", context)
+
+
+# --- files made in the background ------------------------------------------------------------
+
+
+@require_GET
+def generated_list(request):
+    report_scope_for(request.user)
+    files = list(generated_files_visible_to(request.user)[:100])
+    return render(request, "reports/generated_list.html", {"files": files})
+
+
+@require_GET
+def generated_detail(request, pk):
+    generated = get_generated_file_for_user(request.user, pk)
+    return render(request, "reports/generated_detail.html", {"generated": generated})
+
+
+@require_GET
+def generated_status(request, pk):
+    generated = get_generated_file_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "id": generated.pk,
+            "status": generated.status,
+            "status_label": generated.get_status_display(),
+            "progress": generated.progress,
+            "finished": generated.is_finished,
+            "error": generated.error,
+            "download_url": reverse("reports:generated_download", args=[generated.pk])
+            if generated.status == GeneratedFile.Status.DONE
+            else None,
+        }
+    )
+
+
+@require_GET
+def generated_download(request, pk):
+    generated = get_generated_file_for_user(request.user, pk)
+    if generated.status != GeneratedFile.Status.DONE or not generated.file:
+        raise Http404
+    try:
+        handle = generated.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    log_access(request, "generated_download", generated, detail=generated.filename)
+    return FileResponse(
+        handle, as_attachment=True, filename=generated.filename, content_type=generated.content_type or None
+    )
+
+
+@require_POST
+def generated_retry(request, pk):
+    generated = get_generated_file_for_user(request.user, pk, write=True)
+    try:
+        generated_file_retry(generated_file=generated)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The file is being made again."))
+    return redirect("reports:generated_detail", pk=generated.pk)
+
+
+__all__ = ["PermissionDenied"]

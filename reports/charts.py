@@ -1,0 +1,216 @@
+"""The one chart helper: bar and line charts drawn on the server as SVG.
+
+The same markup goes into the page and into the PDF. The page's Content Security Policy forbids
+inline style attributes, so everything is styled with SVG presentation attributes (fill=, stroke=).
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+PALETTE = ("#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#d63384", "#20c997")
+FONT = "DejaVu Sans, Arial, sans-serif"
+
+
+@dataclass
+class Series:
+    name: str
+    values: list  # numbers or None (no data)
+    color: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _nice_max(value: float) -> float:
+    """A round top for four grid steps (0, 1, 2, 3, 4 rather than 0, 1.2, 2.5 ...)."""
+    if value <= 0:
+        return 1
+    raw_step = value / 4
+    magnitude = 10 ** math.floor(math.log10(raw_step))
+    for m in (1, 2, 5, 10):
+        if raw_step <= m * magnitude:
+            return 4 * m * magnitude
+    return 40 * magnitude
+
+
+def _format(value: float, percent: bool) -> str:
+    if percent:
+        return f"{number_format(value * 100, 0)}%"
+    if float(value).is_integer():
+        return number_format(int(value), 0, force_grouping=True)
+    return number_format(value, 1, force_grouping=True)
+
+
+def svg_chart(
+    kind: str,
+    labels: list[str],
+    series: list[Series],
+    *,
+    title: str = "",
+    width: int = 640,
+    height: int = 260,
+    percent: bool = False,
+    y_max: float | None = None,
+) -> SafeString:
+    """A grouped bar chart (kind="bar") or a line chart (kind="line") as an <svg> element."""
+    if kind not in ("bar", "line"):
+        raise ValueError(f"unknown chart kind {kind!r}")
+    left, right, top, bottom = 48, 12, 28 if title else 12, 54
+    legend_height = 18 if len(series) > 1 else 0
+    plot_w = width - left - right
+    plot_h = height - top - bottom - legend_height
+    values = [v for s in series for v in s.values if v is not None]
+    top_value = y_max if y_max is not None else (1 if percent else _nice_max(max(values, default=0)))
+    top_value = top_value or 1
+
+    def y(value):
+        return top + plot_h - (value / top_value) * plot_h
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-label="{escape(title)}" '
+        f'font-family="{FONT}" font-size="11">'
+    ]
+    if title:
+        parts.append(f"<title>{escape(title)}</title>")
+        parts.append(f'<text x="{left}" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>')
+    for i in range(5):
+        value = top_value * i / 4
+        ypos = y(value)
+        parts.append(
+            f'<line x1="{left}" y1="{ypos:.1f}" x2="{width - right}" y2="{ypos:.1f}" stroke="#dee2e6" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{left - 6}" y="{ypos + 4:.1f}" text-anchor="end" fill="#6c757d">{_format(value, percent)}</text>'
+        )
+    count = max(len(labels), 1)
+    slot = plot_w / count
+    step_label = max(1, int(count / 12) + (1 if count % 12 and count > 12 else 0))
+    for i, label in enumerate(labels):
+        if i % step_label:
+            continue
+        x = left + slot * (i + 0.5)
+        parts.append(
+            f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#495057">{escape(label)}</text>'
+        )
+    colors = [s.color or PALETTE[i % len(PALETTE)] for i, s in enumerate(series)]
+    if kind == "bar":
+        group_w = slot * 0.75
+        bar_w = group_w / max(len(series), 1)
+        for si, s in enumerate(series):
+            for i, value in enumerate(s.values):
+                if value is None:
+                    continue
+                x = left + slot * i + (slot - group_w) / 2 + bar_w * si
+                h = max(0.0, (value / top_value) * plot_h)
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y(value):.1f}" width="{max(bar_w - 2, 1):.1f}" height="{h:.1f}" '
+                    f'fill="{colors[si]}"><title>{escape(s.name)} · {escape(labels[i])}: '
+                    f"{_format(value, percent)}</title></rect>"
+                )
+                if len(labels) * len(series) <= 16:
+                    parts.append(
+                        f'<text x="{x + bar_w / 2 - 1:.1f}" y="{y(value) - 3:.1f}" text-anchor="middle" '
+                        f'font-size="10" fill="#212529">{_format(value, percent)}</text>'
+                    )
+    else:
+        for si, s in enumerate(series):
+            segment: list[str] = []
+            segments = [segment]
+            for i, value in enumerate(s.values):
+                if value is None:
+                    segment = []
+                    segments.append(segment)
+                    continue
+                x = left + slot * (i + 0.5)
+                segment.append(f"{x:.1f},{y(value):.1f}")
+                parts.append(
+                    f'<circle cx="{x:.1f}" cy="{y(value):.1f}" r="3" fill="{colors[si]}">'
+                    f"<title>{escape(s.name)} · {escape(labels[i])}: {_format(value, percent)}</title></circle>"
+                )
+            for points in segments:
+                if len(points) > 1:
+                    parts.append(
+                        f'<polyline points="{" ".join(points)}" fill="none" stroke="{colors[si]}" stroke-width="2"/>'
+                    )
+    parts.append(
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#6c757d" stroke-width="1"/>'
+    )
+    if legend_height:
+        x = left
+        ypos = height - 8
+        for si, s in enumerate(series):
+            parts.append(f'<rect x="{x}" y="{ypos - 9}" width="10" height="10" fill="{colors[si]}"/>')
+            parts.append(f'<text x="{x + 14}" y="{ypos}" fill="#212529">{escape(s.name)}</text>')
+            x += 24 + 7 * len(s.name)
+    if not values:
+        parts.append(
+            f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" fill="#6c757d">–</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _month_label(row) -> str:
+    month = row.get("month")
+    year = row.get("year")
+    if isinstance(month, int) and year:
+        return f"{month:02d}/{str(year)[2:]}"
+    return str(month or row.get("period") or "")
+
+
+def charts_for(data: dict) -> list[SafeString]:
+    """The charts printed with a report, from its dataset (page and PDF alike)."""
+    from django.utils.translation import gettext as _
+
+    report = data.get("report")
+    charts = []
+    if report == "participation" and not data.get("empty"):
+        years = data["by_year"]
+        charts.append(
+            svg_chart(
+                "bar",
+                [str(r["year"]) for r in years],
+                [
+                    Series(_("Sessions"), [r["sessions"] for r in years]),
+                    Series(_("Participations"), [r["participants"] for r in years]),
+                ],
+                title=_("Sessions and participations by year"),
+            )
+        )
+        types = data["by_training_type"][:12]
+        if types:
+            charts.append(
+                svg_chart(
+                    "bar",
+                    [r["training_type"][:14] for r in types],
+                    [Series(_("Participations"), [r["participants"] for r in types])],
+                    title=_("Participations by training type"),
+                )
+            )
+    elif report == "implementation" and not data.get("empty"):
+        types = data["by_training_type"][:12]
+        charts.append(
+            svg_chart(
+                "bar",
+                [r["training_type"][:14] for r in types],
+                [Series(_("Implementation rate"), [r["rate"] for r in types], color=PALETTE[2])],
+                title=_("Implementation rate by training type"),
+                percent=True,
+            )
+        )
+    elif report == "compliance":
+        months = data.get("by_month") or []
+        if months and isinstance(months[0], dict) and "rate" in months[0]:
+            charts.append(
+                svg_chart(
+                    "line",
+                    [_month_label(r) for r in months],
+                    [Series(_("Compliance rate"), [r.get("rate") for r in months])],
+                    title=_("Wajib lapor compliance by month"),
+                    percent=True,
+                )
+            )
+    return charts

@@ -1,0 +1,385 @@
+"""What the dashboards show, each piece from a fixed number of grouped queries.
+
+Counts use ``trainings.selectors`` (participants, latest outcome) and the report datasets, so a
+dashboard figure and the matching report agree.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
+
+from bapas.models import Office, User
+from clients.models import Client
+from reports.charts import Series, svg_chart
+from reports.datasets import implementation_with_sessions, rate
+from reports.periods import add_months, months_back
+from trainings.models import FOLLOW_UP_MONTHS, Enrolment, FollowUp, TrainingSession
+from trainings.selectors import counted_enrolments, participants
+
+GAP_DAYS = 60
+GAP_LIST_LIMIT = 25
+FOLLOW_UP_GRACE_MONTHS = FOLLOW_UP_MONTHS[0]
+IMPLEMENTATION_SINCE = date(2000, 1, 1)
+
+
+def _office_filter(office, field="office_id"):
+    if office is None:
+        return Q()
+    return Q(**{field: getattr(office, "pk", office)})
+
+
+def active_clients(office=None) -> dict:
+    """Active clients by programme and by office. One query."""
+    labels = dict(Client.Programme.choices)
+    rows = (
+        Client.objects.filter(_office_filter(office), status=Client.Status.ACTIVE)
+        .order_by()
+        .values("office_id", "programme")
+        .annotate(n=Count("pk"))
+    )
+    by_programme: dict = defaultdict(int)
+    by_office: dict = defaultdict(int)
+    for row in rows:
+        by_programme[row["programme"]] += row["n"]
+        by_office[row["office_id"]] += row["n"]
+    programmes = [
+        {"programme": code, "label": str(labels.get(code, code)), "clients": n}
+        for code, n in sorted(by_programme.items(), key=lambda item: -item[1])
+    ]
+    return {"total": sum(by_programme.values()), "by_programme": programmes, "by_office": dict(by_office)}
+
+
+def yearly_trainings(session_rows: list[dict]) -> dict:
+    """Sessions and participations per year (and per office), folded from the implementation
+    dataset's per-session rows: no extra query."""
+    years: dict = defaultdict(lambda: {"sessions": 0, "participants": 0})
+    per_office: dict = defaultdict(lambda: defaultdict(lambda: {"sessions": 0, "participants": 0}))
+    for row in session_rows:
+        year = int(row["start"][:4])
+        for bucket in (years[year], per_office[row["office"]][year]):
+            bucket["sessions"] += 1
+            bucket["participants"] += row["participants"]
+    return {"years": dict(years), "per_office": per_office}
+
+
+def focus_year(years: dict, today: date) -> int:
+    """This year, or the latest year with trainings when this year and last had none."""
+    if years.get(today.year) or years.get(today.year - 1) or not years:
+        return today.year
+    return max(y for y in years if y <= today.year) if any(y <= today.year for y in years) else today.year
+
+
+def follow_ups_overdue(office=None, *, today: date) -> dict:
+    """Participants whose latest follow-up milestone (session end + 1, 3 or 6 months) has arrived with
+    no follow-up on or after it: per office. One grouped query."""
+    last_follow_up = Subquery(
+        FollowUp.objects.filter(enrolment=OuterRef("pk")).order_by("-date", "-id").values("date")[:1]
+    )
+    rows = (
+        participants(Enrolment.objects.filter(_office_filter(office, "session__office_id")))
+        .exclude(client__status__in=(Client.Status.DECEASED, Client.Status.TRANSFERRED))
+        .filter(session__end_date__lt=today)
+        .annotate(last_follow_up=last_follow_up)
+        .order_by()
+        .values("session__office_id", "session__end_date", "last_follow_up")
+        .annotate(n=Count("pk"))
+    )
+    per_office: dict = defaultdict(int)
+    for row in rows:
+        end = row["session__end_date"]
+        arrived = [add_months(end, m) for m in FOLLOW_UP_MONTHS if add_months(end, m) <= today]
+        if not arrived:
+            continue
+        last = row["last_follow_up"]
+        if isinstance(last, str):
+            last = date.fromisoformat(last[:10])
+        if last is None or last < arrived[-1]:
+            per_office[row["session__office_id"]] += row["n"]
+    return {"total": sum(per_office.values()), "by_office": dict(per_office)}
+
+
+def reintegration_gap(office=None, *, today: date, with_names: bool = True) -> dict:
+    """Active clients whose programme ends within 60 days and who have no training outcome recorded:
+    never took part in a training, or took part and were never followed up. One query."""
+    took_part = participants(Enrolment.objects.filter(client=OuterRef("pk")))
+    has_outcome = FollowUp.objects.filter(
+        enrolment__in=participants(Enrolment.objects.filter(client=OuterRef(OuterRef("pk")))).values("pk")
+    )
+    qs = (
+        Client.objects.filter(
+            _office_filter(office),
+            status=Client.Status.ACTIVE,
+            programme_end__gte=today,
+            programme_end__lte=today + timedelta(days=GAP_DAYS),
+        )
+        .annotate(took_part=Exists(took_part), has_outcome=Exists(has_outcome))
+        .filter(has_outcome=False)
+    )
+    if not with_names:
+        per_office = dict(qs.order_by().values("office_id").annotate(n=Count("pk")).values_list("office_id", "n"))
+        return {"total": sum(per_office.values()), "by_office": per_office, "clients": []}
+    clients = list(qs.select_related("officer").order_by("programme_end", "name")[: GAP_LIST_LIMIT + 1])
+    for client in clients:
+        client.days_left_value = (client.programme_end - today).days
+    return {
+        "total": len(clients),
+        "more": len(clients) > GAP_LIST_LIMIT,
+        "clients": clients[:GAP_LIST_LIMIT],
+        "by_office": {},
+    }
+
+
+def expiring_agreements_by_office(*, today: date) -> dict:
+    """Agreements (not terminated) ending within 90 days, counted per office. One query."""
+    from pokmaslipas.models import EXPIRING_DAYS, Agreement
+
+    rows = (
+        Agreement.objects.filter(
+            terminated_on__isnull=True, end_date__gte=today, end_date__lte=today + timedelta(days=EXPIRING_DAYS)
+        )
+        .order_by()
+        .values("office_id")
+        .annotate(n=Count("pk"))
+    )
+    per_office = {row["office_id"]: row["n"] for row in rows}
+    return {"total": sum(per_office.values()), "by_office": per_office}
+
+
+def compliance_trend(office=None, *, today: date, officer=None) -> dict | None:
+    """Compliance over the last 12 months (clients.compliance), with this month's figures and a chart."""
+    from clients.compliance import compliance_dataset
+
+    months = months_back(today, 12)
+    start = date(months[0][0], months[0][1], 1)
+    data = compliance_dataset(office=office, date_from=start, date_to=today, today=today, officer=officer)
+    by_month = {row["month"]: row for row in data.get("by_month", [])}
+    rows = [by_month.get(f"{y}-{m:02d}", {"month": f"{y}-{m:02d}", "due": 0, "rate": None}) for y, m in months]
+    # This month is not over: its period has not ended yet, so the last complete month is shown.
+    last_complete = rows[-2] if len(rows) > 1 else rows[-1]
+    chart = svg_chart(
+        "line",
+        [f"{row['month'][5:]}/{row['month'][2:4]}" for row in rows],
+        [Series(_("Compliance rate"), [row.get("rate") for row in rows])],
+        title=_("Wajib lapor compliance, last 12 months"),
+        percent=True,
+    )
+    return {"data": data, "months": rows, "last_month": last_complete, "chart": chart}
+
+
+def _year_chart(years: dict, focus: int):
+    labels = [str(focus - 1), str(focus)]
+    return svg_chart(
+        "bar",
+        labels,
+        [
+            Series(
+                _("Sessions"), [years.get(focus - 1, {}).get("sessions", 0), years.get(focus, {}).get("sessions", 0)]
+            ),
+            Series(
+                _("Participations"),
+                [years.get(focus - 1, {}).get("participants", 0), years.get(focus, {}).get("participants", 0)],
+            ),
+        ],
+        title=_("Trainings and participations: %(year)s against %(last)s") % {"year": focus, "last": focus - 1},
+        width=420,
+    )
+
+
+def _implementation_chart(rows, key, title):
+    rows = rows[:10]
+    return svg_chart(
+        "bar",
+        [str(r[key])[:14] for r in rows],
+        [Series(_("Implementation rate"), [r["rate"] for r in rows], color="#198754")],
+        title=title,
+        percent=True,
+    )
+
+
+def office_dashboard(office: Office, *, today: date, year: int | None = None) -> dict:
+    """Kasi BKD and Kepala Bapas: the whole office."""
+    from pokmaslipas.selectors import expiry_alerts
+
+    implementation, sessions = implementation_with_sessions(
+        office=office, date_from=IMPLEMENTATION_SINCE, date_to=date(today.year, 12, 31)
+    )
+    trainings = yearly_trainings(sessions)
+    focus = year or focus_year(trainings["years"], today)
+    return {
+        "today": today,
+        "clients": active_clients(office),
+        "compliance": compliance_trend(office, today=today),
+        "trainings": trainings,
+        "focus_year": focus,
+        "this_year": trainings["years"].get(focus, {"sessions": 0, "participants": 0}),
+        "last_year": trainings["years"].get(focus - 1, {"sessions": 0, "participants": 0}),
+        "year_chart": _year_chart(trainings["years"], focus),
+        "implementation": implementation,
+        "implementation_chart": _implementation_chart(
+            implementation["by_training_type"], "training_type", _("Implementation rate by training type")
+        ),
+        "alerts": expiry_alerts(office, today),
+        "overdue": follow_ups_overdue(office, today=today),
+        "gap": reintegration_gap(office, today=today),
+    }
+
+
+def kasubsi_dashboard(office: Office, *, today: date) -> dict:
+    """Kasubsi Bimker: upcoming sessions, attendance to take, certificates to issue, expiring agreements."""
+    from pokmaslipas.selectors import expiry_alerts
+
+    enrolled = Subquery(
+        counted_enrolments(Enrolment.objects.filter(session=OuterRef("pk")))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+    recorded = Subquery(
+        counted_enrolments(Enrolment.objects.filter(session=OuterRef("pk")))
+        .order_by()
+        .values("session")
+        .annotate(n=Count("attendance"))
+        .values("n")[:1],
+        output_field=IntegerField(),
+    )
+    base = (
+        TrainingSession.objects.filter(office=office)
+        .exclude(status=TrainingSession.Status.CANCELLED)
+        .select_related("partner", "training_type")
+    )
+    upcoming = list(
+        base.filter(start_date__gte=today, start_date__lte=today + timedelta(days=60))
+        .annotate(enrolled_count=enrolled)
+        .order_by("start_date", "pk")[:20]
+    )
+    recent = base.filter(start_date__lte=today, start_date__gte=today - timedelta(days=180)).annotate(
+        enrolled_count=enrolled, recorded_count=recorded
+    )
+    attendance_due = []
+    for session in recent.order_by("start_date", "pk"):
+        days_so_far = (min(session.end_date, today) - session.start_date).days + 1
+        expected = (session.enrolled_count or 0) * days_so_far
+        missing = expected - (session.recorded_count or 0)
+        if missing > 0:
+            session.missing_count = missing
+            session.first_open_day = session.start_date
+            attendance_due.append(session)
+    cert_rows = list(
+        participants(
+            Enrolment.objects.filter(
+                session__office=office, session__issues_certificate=True, session__end_date__lt=today
+            )
+        )
+        .filter(certificate_number__isnull=True)
+        .order_by()
+        .values("session_id", "session__code", "session__title", "session__end_date")
+        .annotate(n=Count("pk"))
+        .order_by("session__end_date", "session_id")
+    )
+    return {
+        "today": today,
+        "upcoming": upcoming,
+        "attendance_due": attendance_due,
+        "certificates_due": cert_rows,
+        "certificates_total": sum(row["n"] for row in cert_rows),
+        "alerts": expiry_alerts(office, today),
+    }
+
+
+def regional_dashboard(*, today: date, year: int | None = None) -> dict:
+    """Per office side by side and in total; aggregates only, never a name or other personal data."""
+    from clients.compliance import compliance_dataset
+
+    offices = list(Office.objects.order_by("code"))
+    clients = active_clients()
+    implementation, sessions = implementation_with_sessions(
+        date_from=IMPLEMENTATION_SINCE, date_to=date(today.year, 12, 31)
+    )
+    trainings = yearly_trainings(sessions)
+    focus = year or focus_year(trainings["years"], today)
+    implementation_by_office = {row["office"]: row for row in implementation["by_office"]}
+    months = months_back(today, 12)
+    start = date(months[0][0], months[0][1], 1)
+    compliance = compliance_dataset(date_from=start, date_to=today, today=today)
+    # Fold the per-PK rows into offices: the PK's office decides (clients count under their current PK).
+    usernames = [row["officer"] for row in compliance.get("by_officer", []) if row.get("officer")]
+    office_of = dict(User.objects.filter(username__in=usernames).values_list("username", "office_id"))
+    compliance_by_office: dict = defaultdict(lambda: {"due": 0, "reported": 0})
+    for row in compliance.get("by_officer", []):
+        office_id = office_of.get(row.get("officer"))
+        compliance_by_office[office_id]["due"] += row["due"]
+        compliance_by_office[office_id]["reported"] += row["reported"]
+    overdue = follow_ups_overdue(today=today)
+    gap = reintegration_gap(today=today, with_names=False)
+    expiring = expiring_agreements_by_office(today=today)
+    rows = []
+    for office in offices:
+        years = trainings["per_office"].get(office.code, {})
+        impl = implementation_by_office.get(office.code, {})
+        comp = compliance_by_office.get(office.pk, {"due": 0, "reported": 0})
+        rows.append(
+            {
+                "office": office,
+                "clients": clients["by_office"].get(office.pk, 0),
+                "compliance_due": comp["due"],
+                "compliance_rate": rate(comp["reported"], comp["due"]),
+                "sessions_this": years.get(focus, {}).get("sessions", 0),
+                "participants_this": years.get(focus, {}).get("participants", 0),
+                "sessions_last": years.get(focus - 1, {}).get("sessions", 0),
+                "participants_last": years.get(focus - 1, {}).get("participants", 0),
+                "participants_all": impl.get("participants", 0),
+                "followed_up": impl.get("followed_up", 0),
+                "implemented": impl.get("implemented", 0),
+                "implementation_rate": impl.get("rate"),
+                "expiring": expiring["by_office"].get(office.pk, 0),
+                "overdue": overdue["by_office"].get(office.pk, 0),
+                "gap": gap["by_office"].get(office.pk, 0),
+            }
+        )
+    total = {
+        "clients": clients["total"],
+        "compliance_due": compliance["totals"]["due"],
+        "compliance_rate": compliance["totals"]["rate"],
+        "sessions_this": trainings["years"].get(focus, {}).get("sessions", 0),
+        "participants_this": trainings["years"].get(focus, {}).get("participants", 0),
+        "sessions_last": trainings["years"].get(focus - 1, {}).get("sessions", 0),
+        "participants_last": trainings["years"].get(focus - 1, {}).get("participants", 0),
+        "participants_all": implementation["totals"]["participants"],
+        "followed_up": implementation["totals"]["followed_up"],
+        "implemented": implementation["totals"]["implemented"],
+        "implementation_rate": implementation["totals"]["rate"],
+        "expiring": expiring["total"],
+        "overdue": overdue["total"],
+        "gap": gap["total"],
+    }
+    chart = svg_chart(
+        "bar",
+        [row["office"].code for row in rows],
+        [Series(_("Implementation rate"), [row["implementation_rate"] for row in rows], color="#198754")],
+        title=_("Implementation rate by office"),
+        percent=True,
+    )
+    participation_chart = svg_chart(
+        "bar",
+        [row["office"].code for row in rows],
+        [
+            Series(str(focus - 1), [row["participants_last"] for row in rows]),
+            Series(str(focus), [row["participants_this"] for row in rows]),
+        ],
+        title=_("Participations by office"),
+    )
+    return {
+        "today": today,
+        "focus_year": focus,
+        "rows": rows,
+        "total": total,
+        "implementation": implementation,
+        "implementation_chart": chart,
+        "participation_chart": participation_chart,
+        "year_chart": _year_chart(trainings["years"], focus),
+        "programmes": clients["by_programme"],
+    }

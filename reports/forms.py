@@ -1,0 +1,110 @@
+"""The report filters: office where allowed, a period (year, quarter, month or two dates), partner, type."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from bapas.models import Role
+from pokmaslipas.models import Partner
+from reports.access import offices_visible_to
+from reports.periods import Period, month_period, quarter_period, validate_period, year_period
+from trainings.models import TrainingType
+
+MONTHS = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+
+
+class ReportFilterForm(forms.Form):
+    PERIOD_KINDS = [("year", _("Year")), ("quarter", _("Quarter")), ("month", _("Month")), ("range", _("Dates"))]
+
+    office = forms.ChoiceField(label=_("Office"), required=False)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_KINDS, initial="year")
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int, required=False
+    )
+    month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False)
+    training_type = forms.ModelChoiceField(
+        label=_("Training type"), queryset=TrainingType.objects.none(), required=False
+    )
+    signer = forms.ChoiceField(
+        label=_("Signed by (PDF)"),
+        choices=[("head", _("Kepala Bapas")), ("kasi", _("Kasi BKD"))],
+        required=False,
+        initial="head",
+    )
+
+    def __init__(self, *args, user, filters=("partner", "training_type"), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
+        self.fields["month"].initial = today.month
+        offices = offices_visible_to(user)
+        if user.role == Role.REGIONAL:
+            self.fields["office"].choices = [("", _("All offices")), *[(o.code, o.name) for o in offices]]
+        else:
+            del self.fields["office"]
+        office_ids = offices.values("pk")
+        if "partner" in filters:
+            self.fields["partner"].queryset = Partner.objects.filter(office__in=office_ids).order_by("name")
+        else:
+            del self.fields["partner"]
+        if "training_type" in filters:
+            self.fields["training_type"].queryset = TrainingType.objects.filter(office__in=office_ids).order_by("name")
+        else:
+            del self.fields["training_type"]
+        if user.role == Role.REGIONAL:
+            del self.fields["signer"]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "report-filters"
+        self.helper.layout = Layout(
+            Row(*[Column(name, css_class="col-6 col-md-3 col-lg-2") for name in self.fields]),
+            Submit("", _("Show"), css_class="btn btn-primary"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("period") or "year"
+        year = data.get("year") or timezone.localdate().year
+        try:
+            if kind == "year":
+                period = year_period(year)
+            elif kind == "quarter":
+                period = quarter_period(year, data.get("quarter") or 1)
+            elif kind == "month":
+                period = month_period(year, data.get("month") or 1)
+            else:
+                if not data.get("date_from") or not data.get("date_to"):
+                    raise forms.ValidationError(_("Enter both the start and the end of the period."))
+                period = Period(data["date_from"], data["date_to"])
+            data["period_obj"] = validate_period(period.date_from, period.date_to)
+        except forms.ValidationError:
+            raise
+        return data
+
+    @property
+    def office_code(self) -> str | None:
+        if "office" not in self.fields:
+            return None
+        value = self.data.get("office") if self.is_bound else None
+        return value or None

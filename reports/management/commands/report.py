@@ -1,0 +1,83 @@
+"""python manage.py report NAME [--office CODE] (--year YYYY | --from DATE --to DATE) --format F [--output FILE]
+
+CONTRACTS.md section 3: without --output the bytes go to standard output; without --office, all offices.
+"""
+
+import sys
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from bapas.models import Office
+from reports.access import ReportScope
+from reports.datasets import DATASETS, build_dataset
+from reports.exports import FORMATS, render
+from reports.periods import validate_period, year_period
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{option}: '{value}' is not a date (use YYYY-MM-DD).") from None
+
+
+class Command(BaseCommand):
+    help = "Render a report (participation, implementation, compliance, agreements) as JSON, CSV, XLSX or PDF."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help=f"one of: {', '.join(DATASETS)}")
+        parser.add_argument("--office", help="office code (default: all offices)")
+        parser.add_argument("--year", type=int, help="a calendar year, e.g. 2023")
+        parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
+        parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD")
+        parser.add_argument("--format", required=True, help=f"one of: {', '.join(FORMATS)}")
+        parser.add_argument("--output", help="file to write (default: standard output)")
+        parser.add_argument("--signer", choices=("head", "kasi"), default="head", help="who signs the PDF")
+
+    def handle(self, *args, **options):
+        name = options["name"]
+        if name not in DATASETS:
+            raise CommandError(f"Unknown report '{name}'. Choose one of: {', '.join(DATASETS)}.")
+        fmt = (options["format"] or "").lower()
+        if fmt not in FORMATS:
+            raise CommandError(f"Unknown format '{options['format']}'. Choose one of: {', '.join(FORMATS)}.")
+        office = None
+        if options["office"]:
+            office = Office.objects.filter(code__iexact=options["office"]).first()
+            if office is None:
+                known = ", ".join(Office.objects.values_list("code", flat=True)) or "none"
+                raise CommandError(f"Unknown office '{options['office']}'. Known offices: {known}.")
+        year, date_from, date_to = options["year"], options["date_from"], options["date_to"]
+        if year is not None and (date_from or date_to):
+            raise CommandError("Give either --year or --from and --to, not both.")
+        if year is not None:
+            if not 1900 <= year <= 9998:
+                raise CommandError(f"--year {year} is not a valid year.")
+            period = year_period(year)
+            date_from, date_to = period.date_from, period.date_to
+        elif date_from and date_to:
+            date_from, date_to = _date(date_from, "--from"), _date(date_to, "--to")
+        else:
+            raise CommandError("Give the period: --year YYYY, or --from YYYY-MM-DD and --to YYYY-MM-DD.")
+        with translation.override("en"):
+            try:
+                validate_period(date_from, date_to)
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from None
+        with translation.override("id"):
+            data = build_dataset(name, scope=ReportScope(office=office), date_from=date_from, date_to=date_to)
+            kwargs = {"office": office, "signer": options["signer"]} if fmt == "pdf" else {}
+            content = render(data, fmt, **kwargs)
+        if options["output"]:
+            try:
+                with open(options["output"], "wb") as handle:
+                    handle.write(content)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {options['output']}: {exc.strerror}.") from None
+            self.stderr.write(f"{name}: {len(content)} bytes written to {options['output']}")
+        else:
+            sys.stdout.buffer.write(content)
+            sys.stdout.buffer.flush()

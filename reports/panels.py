@@ -1,0 +1,52 @@
+"""The PK's own panel on the worklist: compliance of the caseload and the participants' outcomes."""
+
+from datetime import date
+
+from django.db.models import Count
+
+from reports.dashboards import compliance_trend
+from reports.datasets import rate, wilson_interval
+from trainings.models import Enrolment, FollowUp
+from trainings.selectors import is_implemented, participants
+
+
+def pk_panel(user, today: date) -> dict:
+    """Context for templates/reports/_pk_panel.html (include it ``with pk_panel=...``).
+
+    The PK's current caseload: compliance over 12 months (clients.compliance) and the latest outcome
+    of each participant (trainings.selectors). A fixed number of queries.
+    """
+    compliance = compliance_trend(user.office, today=today, officer=user)
+    labels = dict(FollowUp.Status.choices)
+    rows = (
+        participants(Enrolment.objects.filter(client__officer=user, client__office_id=user.office_id))
+        .order_by()
+        .values("latest_status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["latest_status"]: row["n"] for row in rows}
+    total = sum(counts.values())
+    followed = sum(n for status, n in counts.items() if status)
+    implemented = sum(n for status, n in counts.items() if is_implemented(status))
+    low, high = wilson_interval(implemented, followed)
+    outcomes = [
+        {
+            "status": code,
+            "label": labels[code],
+            "participants": counts.get(code, 0),
+            "implemented": is_implemented(code),
+        }
+        for code in labels
+        if counts.get(code)
+    ]
+    return {
+        "compliance": compliance,
+        "participants": total,
+        "followed_up": followed,
+        "not_followed_up": counts.get(None, 0),
+        "implemented": implemented,
+        "rate": rate(implemented, followed),
+        "rate_low": low,
+        "rate_high": high,
+        "outcomes": outcomes,
+    }
