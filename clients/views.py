@@ -1,0 +1,387 @@
+"""Clients and wajib lapor: the PK's worklist, the client list and page, and the forms that change them."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bapas.access import log_access
+from bapas.models import Role
+from clients import services
+from clients.access import (
+    can_create_client,
+    can_see_full_record,
+    can_see_history,
+    can_see_notes,
+    can_write,
+    clients_visible_to,
+    compliance_office_for_user,
+    get_client_for_user,
+    require_create_client,
+)
+from clients.compliance import client_compliance, compliance_dataset
+from clients.forms import ClientFilterForm, ClientForm, ReassignForm, ReportForm, StatusChangeForm, WarningForm
+from clients.models import Client
+from clients.selectors import keyset_page, search_clients, timeline, worklist_for
+
+REPORT_TOKENS_KEY = "clients_report_tokens"
+
+
+def _optional(dotted_path: str):
+    """A function of a part that lands in parallel (trainings, audit); None until it exists."""
+    try:
+        return import_string(dotted_path)
+    except ImportError:
+        return None
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _today(user) -> date:
+    return timezone.localdate(timezone=user.office.tzinfo) if user.office_id else timezone.localdate()
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- worklist --------------------------------------------------------------------------------
+
+
+@require_GET
+def worklist(request):
+    """The PK's home page: who is due today, this week, overdue, ending soon, and follow-ups due."""
+    visible = clients_visible_to(request.user)
+    today = _today(request.user)
+    work = worklist_for(visible, today)
+    follow_ups = []
+    follow_ups_due = _optional("trainings.worklist.follow_ups_due")
+    if follow_ups_due is not None and request.user.role == Role.PK:
+        follow_ups = [
+            {**row, "url": reverse("trainings:followup_create", args=[row["enrolment"].pk])}
+            for row in follow_ups_due(officer=request.user, today=today)
+        ]
+    return render(
+        request,
+        "clients/worklist.html",
+        {"work": work, "follow_ups": follow_ups, "today": today, "week_end": today + timedelta(days=6)},
+    )
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+@require_GET
+def client_list(request):
+    visible = clients_visible_to(request.user)
+    form = ClientFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = search_clients(
+        visible.select_related("officer"),
+        q=filters.get("q", ""),
+        programme=filters.get("programme", ""),
+        status=filters.get("status", ""),
+        officer=filters.get("officer"),
+        ending=filters.get("ending", False),
+        archived=filters.get("archived", False),
+        today=_today(request.user),
+    )
+    page = keyset_page(qs, after=request.GET.get("after"), before=request.GET.get("before"))
+    params = request.GET.copy()
+    for key in ("after", "before"):
+        params.pop(key, None)
+    return render(
+        request,
+        "clients/client_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": params.urlencode(),
+            "filtered": any(filters.get(k) for k in ("q", "programme", "status", "officer", "ending", "archived")),
+            "can_create": can_create_client(request.user),
+            "today": _today(request.user),
+        },
+    )
+
+
+# --- client page -----------------------------------------------------------------------------
+
+
+@require_GET
+def client_detail(request, pk):
+    client = get_client_for_user(request.user, pk)
+    user = request.user
+    today = _today(user)
+    full = can_see_full_record(user, client)
+    context = {
+        "client": client,
+        "today": today,
+        "days_left": client.days_left(today),
+        "full": full,
+        "show_notes": can_see_notes(user, client),
+        "can_edit": can_write(user, "edit"),
+        "can_supervise": can_write(user, "supervise"),
+        "can_reassign": can_write(user, "reassign"),
+    }
+    if full:
+        reports = list(client.reports.select_related("received_by"))
+        warnings = list(client.warnings.select_related("issued_by"))
+        statuses = list(client.status_changes.select_related("recorded_by"))
+        assignments = list(client.pk_assignments.select_related("officer", "assigned_by"))
+        context.update(
+            compliance=client_compliance(client, today=today, report_dates=[r.report_date for r in reports]),
+            timeline=timeline(reports, warnings, statuses, assignments),
+            assignments=assignments,
+            report_count=len(reports),
+        )
+    client_trainings = _optional("trainings.worklist.client_trainings")
+    if client_trainings is not None and _template_exists("trainings/_client_trainings.html"):
+        context["client_trainings"] = client_trainings(client)
+        context["show_trainings"] = True
+    if can_see_history(user):
+        history_rows = _optional("bapas.audit.history_rows")
+        if history_rows is not None and _template_exists("includes/_history.html"):
+            context["history_rows"] = history_rows(client)
+            context["show_history"] = True
+    log_access(request, "client_view", client)
+    return render(request, "clients/client_detail.html", context)
+
+
+# --- register and edit -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def client_create(request):
+    require_create_client(request.user)
+    office = request.user.office
+    with_officer = request.user.role != Role.PK
+    form = ClientForm(request.POST or None, office=office, with_officer=with_officer)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "officer")}
+        try:
+            client = services.client_register(
+                office=office, data=data, user=request.user, officer=form.cleaned_data.get("officer")
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Client %(name)s registered.") % {"name": client.name})
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit(request, pk):
+    client = get_client_for_user(request.user, pk, write="edit")
+    form = ClientForm(request.POST or None, instance=client, office=client.office)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        version = form.cleaned_data.get("version") or 0
+        try:
+            services.client_update(client=client, data=data, version=version, user=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+# --- wajib lapor -----------------------------------------------------------------------------
+
+
+def _remember_token(request, token: str, report_pk: int) -> None:
+    tokens = request.session.get(REPORT_TOKENS_KEY, {})
+    tokens[token] = report_pk
+    request.session[REPORT_TOKENS_KEY] = dict(list(tokens.items())[-20:])
+
+
+def _is_resubmission(existing, cleaned: dict, user) -> bool:
+    """The same form sent twice: same author, mode and notes at the same minute."""
+    return (
+        existing.created_by_id == user.pk
+        and existing.notes == cleaned.get("notes", "")
+        and (existing.mode == cleaned.get("mode"))
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_create(request, pk):
+    client = get_client_for_user(request.user, pk, write="supervise")
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        previous = request.session.get(REPORT_TOKENS_KEY, {}).get(token) if token else None
+        if previous and client.reports.filter(pk=previous).exists():
+            messages.info(request, _("This report was already saved; it is shown below."))
+            return redirect(reverse("clients:detail", args=[client.pk]) + f"#report-{previous}")
+    form = ReportForm(request.POST or None, client=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "token"}
+        try:
+            report = services.report_record(client=client, user=request.user, **data)
+        except services.DuplicateReport as exc:
+            if _is_resubmission(exc.existing, data, request.user):
+                messages.info(request, _("This report was already saved; it is shown below."))
+                return redirect(reverse("clients:detail", args=[client.pk]) + f"#report-{exc.existing.pk}")
+            form.add_error("reported_at", exc.messages)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if form.cleaned_data.get("token"):
+                _remember_token(request, form.cleaned_data["token"], report.pk)
+            messages.success(
+                request,
+                _("Wajib lapor of %(name)s recorded for %(date)s.")
+                % {"name": client.name, "date": report.report_date.strftime("%d-%m-%Y")},
+            )
+            nxt = request.POST.get("next", "")
+            if nxt == "worklist":
+                return redirect("home")
+            return redirect(reverse("clients:detail", args=[client.pk]) + f"#report-{report.pk}")
+    return render(
+        request,
+        "clients/report_form.html",
+        {"form": form, "client": client, "next": request.GET.get("next", request.POST.get("next", ""))},
+    )
+
+
+# --- status, PK, warnings, archive -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def status_change(request, pk):
+    client = get_client_for_user(request.user, pk, write="supervise")
+    initial = {"status": request.GET["status"]} if request.GET.get("status") in Client.Status.values else {}
+    form = StatusChangeForm(request.POST or None, client=client, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_change_status(client=client, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/status_form.html", {"form": form, "client": client})
+
+
+@require_http_methods(["GET", "POST"])
+def reassign(request, pk):
+    client = get_client_for_user(request.user, pk, write="reassign")
+    form = ReassignForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_reassign_officer(client=client, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("PK assigned."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/reassign_form.html", {"form": form, "client": client})
+
+
+@require_http_methods(["GET", "POST"])
+def warning_create(request, pk):
+    client = get_client_for_user(request.user, pk, write="supervise")
+    missed = client_compliance(client, today=_today(request.user)).missed_periods
+    form = WarningForm(request.POST or None, client=client, missed_periods=missed)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.warning_issue(
+                client=client,
+                level=data["level"],
+                issued_on=data["issued_on"],
+                reason=data["reason"],
+                missed_periods=", ".join(data.get("missed") or []),
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Warning recorded."))
+            return redirect("clients:detail", pk=client.pk)
+    return render(request, "clients/warning_form.html", {"form": form, "client": client, "missed": missed})
+
+
+@require_POST
+def archive(request, pk):
+    client = get_client_for_user(request.user, pk, write="edit")
+    try:
+        client = services.client_archive(client=client, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Client archived.") if client.is_archived else _("Client restored from the archive.")
+        )
+    return redirect("clients:detail", pk=client.pk)
+
+
+# --- compliance (Kasi, Kepala Bapas) ---------------------------------------------------------
+
+
+def _month_bounds(value: str, today: date) -> tuple[date, date, bool]:
+    """First and last day of the month ``YYYY-MM``; the previous month when empty or invalid."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        first = date(year, month, 1)
+        valid = True
+    except (ValueError, AttributeError):
+        first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        valid = not value
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last, valid
+
+
+@require_GET
+def compliance(request):
+    office = compliance_office_for_user(request.user)
+    today = _today(request.user)
+    first, last, valid = _month_bounds(request.GET.get("month", ""), today)
+    if not valid:
+        messages.error(request, _("Choose a month as YYYY-MM; the previous month is shown."))
+    data = compliance_dataset(office=office, date_from=first, date_to=last, today=today)
+    from bapas.models import User
+
+    names = {
+        u.username: (u.get_full_name() or u.username, u.pk)
+        for u in User.objects.filter(office=office, role=Role.PK).only("username", "first_name", "last_name")
+    }
+    rows = [
+        {
+            **row,
+            "name": names.get(row["officer"], (row["officer"], None))[0],
+            "pk": names.get(row["officer"], (0, None))[1],
+        }
+        for row in data["by_officer"]
+    ]
+    return render(
+        request,
+        "clients/compliance.html",
+        {
+            "data": data,
+            "rows": rows,
+            "month": first,
+            "month_value": first.strftime("%Y-%m"),
+            "month_end": last,
+            "partial": last >= today,
+        },
+    )

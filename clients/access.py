@@ -1,0 +1,98 @@
+"""Who may see and change which client. Every clients view starts here; nothing else decides access.
+
+Access matrix (issue 2):
+- PK: own caseload, read and write (record reports, warnings, status changes, edit).
+- Kasubsi Bimker: office, basic data only (no notes, no identity details, no offence).
+- Kasi BKD: office, read (notes included); reassigns the PK.
+- Kepala Bapas: office, read (notes included).
+- Admin: office; registers clients, edits identity, assigns the PK; sees no wajib lapor notes.
+- Regional viewer: no client at all.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from bapas.models import Role
+from clients.models import Client
+
+# What ``write`` may ask for in get_client_for_user, and which roles may do it.
+WRITE_ROLES = {
+    "edit": (Role.PK, Role.ADMIN),  # identity and programme data
+    "supervise": (Role.PK,),  # wajib lapor, warnings, status changes
+    "reassign": (Role.KASI, Role.ADMIN),  # change the responsible PK
+}
+OFFICE_READ_ROLES = (Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN)
+CREATE_ROLES = (Role.PK, Role.ADMIN)
+COMPLIANCE_ROLES = (Role.KASI, Role.KABAPAS)
+
+
+def clients_visible_to(user):
+    """PK: own caseload; Kasubsi, Kasi, Kepala Bapas, Admin: their office; everyone else: none."""
+    if not user.is_authenticated or not user.office_id:
+        return Client.objects.none()
+    if user.role == Role.PK:
+        return Client.objects.filter(office_id=user.office_id, officer_id=user.pk)
+    if user.role in OFFICE_READ_ROLES:
+        return Client.objects.filter(office_id=user.office_id)
+    return Client.objects.none()
+
+
+def get_client_for_user(user, pk, write=False) -> Client:
+    """The client if the user may see it (404 otherwise); 403 when ``write`` is asked of a reader.
+
+    ``write`` is False (read), True (= "edit"), or one of "edit", "supervise", "reassign".
+    """
+    client = get_object_or_404(clients_visible_to(user).select_related("office", "officer"), pk=pk)
+    if write:
+        action = "edit" if write is True else write
+        if user.role not in WRITE_ROLES[action]:
+            raise PermissionDenied
+    return client
+
+
+def can_write(user, action: str = "edit") -> bool:
+    """Whether the role may do ``action`` on the clients it can see (for showing buttons)."""
+    return user.role in WRITE_ROLES[action]
+
+
+def can_create_client(user) -> bool:
+    return user.is_authenticated and bool(user.office_id) and user.role in CREATE_ROLES
+
+
+def require_create_client(user) -> None:
+    if not can_create_client(user):
+        raise PermissionDenied
+
+
+def can_see_notes(user, client: Client) -> bool:
+    """Wajib lapor notes: the client's own PK, the Kasi and the Kepala Bapas of its office."""
+    if not user.is_authenticated or user.office_id != client.office_id:
+        return False
+    if user.role == Role.PK:
+        return client.officer_id == user.pk
+    return user.role in (Role.KASI, Role.KABAPAS)
+
+
+def can_see_full_record(user, client: Client) -> bool:
+    """Identity details, offence and sensitive category: everyone who sees the client but the Kasubsi."""
+    return user.role != Role.KASUBSI
+
+
+def can_see_history(user) -> bool:
+    return user.role in (Role.KASI, Role.KABAPAS)
+
+
+def shows_initials_only(user, client: Client) -> bool:
+    """Children are shown by initials in lists to anyone but their own PK."""
+    return client.is_child and client.officer_id != user.pk
+
+
+def display_name(user, client: Client) -> str:
+    return client.initials if shows_initials_only(user, client) else client.name
+
+
+def compliance_office_for_user(user):
+    """The office whose compliance the user may read: Kasi and Kepala Bapas only (403 otherwise)."""
+    if user.role not in COMPLIANCE_ROLES or not user.office_id:
+        raise PermissionDenied
+    return user.office

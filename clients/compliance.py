@@ -1,0 +1,269 @@
+"""Wajib lapor compliance: reporting periods, due, reported and missed, as CONTRACTS.md section 3 defines them.
+
+- A reporting period is a calendar month (BULANAN) or ISO week (MINGGUAN) that overlaps the client's
+  programme period (whatever the status) and whose last day lies within [from, to] and before today.
+- It is reported when at least one wajib lapor of that client falls in it, otherwise missed.
+- A client counts under its current PK.
+
+``compliance_dataset`` is the one function behind the Kasi's page and the compliance report. It
+aggregates in the database with a number of queries that depends on the length of the date range,
+never on the number of clients or reports.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Case, Count, DateField, F, Q, When
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from clients.models import Client, ReportingVisit, ReportingWarning
+
+MONTHLY = Client.Frequency.MONTHLY
+WEEKLY = Client.Frequency.WEEKLY
+# How many periods one aggregate query counts at once (keeps SQL and parameter counts bounded).
+PERIODS_PER_QUERY = 60
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    end: date
+    kind: str
+
+    @property
+    def label(self) -> str:
+        if self.kind == WEEKLY:
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        return self.start.strftime("%Y-%m")
+
+    @property
+    def month(self) -> str:
+        """The month (YYYY-MM) of the period's last day: where ``by_month`` counts it."""
+        return self.end.strftime("%Y-%m")
+
+
+def period_containing(kind: str, day: date) -> Period:
+    if kind == WEEKLY:
+        start = day - timedelta(days=day.weekday())
+        return Period(start, start + timedelta(days=6), WEEKLY)
+    last = calendar.monthrange(day.year, day.month)[1]
+    return Period(day.replace(day=1), day.replace(day=last), MONTHLY)
+
+
+def next_period(period: Period) -> Period:
+    return period_containing(period.kind, period.end + timedelta(days=1))
+
+
+def periods_overlapping(kind: str, first_day: date, last_day: date) -> list[Period]:
+    """Every period of ``kind`` that overlaps [first_day, last_day], in order."""
+    periods: list[Period] = []
+    if last_day < first_day:
+        return periods
+    period = period_containing(kind, first_day)
+    while period.start <= last_day:
+        periods.append(period)
+        period = next_period(period)
+    return periods
+
+
+def eligible_periods(kind: str, date_from: date, date_to: date, today: date) -> list[Period]:
+    """Periods whose last day lies within [date_from, date_to] and before today."""
+    last = min(date_to, today - timedelta(days=1))
+    return [p for p in periods_overlapping(kind, date_from, last) if date_from <= p.end <= last]
+
+
+def rate(reported: int, due: int) -> float | None:
+    return round(reported / due, 6) if due else None
+
+
+def _row(due: int, reported: int) -> dict:
+    return {"due": due, "reported": reported, "missed": due - reported, "rate": rate(reported, due)}
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _period_start_of(field: str):
+    """The first day of the period (by the client's frequency) that contains ``field``."""
+    return Case(
+        When(client__reporting_frequency=WEEKLY, then=Cast(TruncWeek(field, output_field=DateField()), DateField())),
+        default=Cast(TruncMonth(field, output_field=DateField()), DateField()),
+        output_field=DateField(),
+    )
+
+
+def _due_counts(clients, periods_by_kind: dict[str, list[Period]]) -> dict[tuple, int]:
+    """{(officer_id, period): number of clients due} with one grouped query per chunk of periods."""
+    due: dict[tuple, int] = {}
+    for kind, periods in periods_by_kind.items():
+        for chunk in _chunks(periods, PERIODS_PER_QUERY):
+            aggregates = {
+                f"p{i}": Count("id", filter=Q(programme_start__lte=p.end, programme_end__gte=p.start))
+                for i, p in enumerate(chunk)
+            }
+            rows = (
+                clients.filter(
+                    reporting_frequency=kind,
+                    programme_start__lte=chunk[-1].end,
+                    programme_end__gte=chunk[0].start,
+                )
+                .order_by()
+                .values("officer_id")
+                .annotate(**aggregates)
+            )
+            for row in rows:
+                for i, period in enumerate(chunk):
+                    if row[f"p{i}"]:
+                        due[(row["officer_id"], period)] = row[f"p{i}"]
+    return due
+
+
+def _reported_counts(reports, periods_by_kind: dict[str, list[Period]]) -> dict[tuple, int]:
+    """{(officer_id, period): clients with at least one report in it}: one grouped query."""
+    windows = Q(pk__in=[])
+    known: dict[tuple, Period] = {}
+    for kind, periods in periods_by_kind.items():
+        if periods:
+            windows |= Q(
+                client__reporting_frequency=kind,
+                report_date__gte=periods[0].start,
+                report_date__lte=periods[-1].end,
+            )
+        known.update({(kind, p.start): p for p in periods})
+    if not known:
+        return {}
+    rows = (
+        reports.filter(windows)
+        .annotate(
+            period_start=_period_start_of("report_date"),
+            first_period_start=_period_start_of("client__programme_start"),
+        )
+        # The report's period overlaps the programme.
+        .filter(period_start__gte=F("first_period_start"), period_start__lte=F("client__programme_end"))
+        .order_by()
+        .values("client__officer_id", "client__reporting_frequency", "period_start")
+        .annotate(n=Count("client_id", distinct=True))
+    )
+    reported: dict[tuple, int] = {}
+    for row in rows:
+        start = row["period_start"]
+        if isinstance(start, str):  # SQLite hands back text for a CASE
+            start = date.fromisoformat(start[:10])
+        period = known.get((row["client__reporting_frequency"], start))
+        if period is not None:
+            reported[(row["client__officer_id"], period)] = row["n"]
+    return reported
+
+
+def compliance_dataset(*, office=None, date_from: date, date_to: date, today: date | None = None, officer=None) -> dict:
+    """The compliance report as CONTRACTS.md section 3 gives it, plus ``by_month`` and ``warnings``.
+
+    ``office`` None means all offices; ``officer`` narrows to one PK's current caseload.
+    """
+    if today is None:
+        today = timezone.localdate(timezone=office.tzinfo) if office is not None else timezone.localdate()
+    clients = Client.objects.all()
+    reports = ReportingVisit.objects.all()
+    warnings = ReportingWarning.objects.filter(issued_on__gte=date_from, issued_on__lte=date_to)
+    if office is not None:
+        clients = clients.filter(office=office)
+        reports = reports.filter(office=office)
+        warnings = warnings.filter(client__office=office)
+    if officer is not None:
+        clients = clients.filter(officer=officer)
+        reports = reports.filter(client__officer=officer)
+        warnings = warnings.filter(client__officer=officer)
+
+    periods_by_kind = {kind: eligible_periods(kind, date_from, date_to, today) for kind in (MONTHLY, WEEKLY)}
+    due = _due_counts(clients, periods_by_kind)
+    reported = _reported_counts(reports, periods_by_kind)
+
+    by_officer: dict = defaultdict(lambda: [0, 0])
+    by_month: dict = defaultdict(lambda: [0, 0])
+    for key in set(due) | set(reported):
+        officer_id, period = key
+        d, r = due.get(key, 0), min(reported.get(key, 0), due.get(key, 0))
+        for bucket in (by_officer[officer_id], by_month[period.month]):
+            bucket[0] += d
+            bucket[1] += r
+
+    from bapas.models import User
+
+    names = dict(User.objects.filter(pk__in=[k for k in by_officer if k]).values_list("pk", "username"))
+    officer_rows = [
+        {"officer": names.get(officer_id) if officer_id else None, **_row(d, r)}
+        for officer_id, (d, r) in by_officer.items()
+    ]
+    officer_rows.sort(key=lambda row: (row["officer"] is None, row["officer"] or ""))
+    total_due = sum(d for d, _ in by_officer.values())
+    total_reported = sum(r for _, r in by_officer.values())
+
+    level_counts = dict(warnings.order_by().values("level").annotate(n=Count("id")).values_list("level", "n"))
+    return {
+        "report": "compliance",
+        "office": office.code if office is not None else None,
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "today": today.isoformat(),
+        "totals": _row(total_due, total_reported),
+        "by_officer": officer_rows,
+        "by_month": [{"month": month, **_row(d, r)} for month, (d, r) in sorted(by_month.items())],
+        "warnings": {level: level_counts.get(level, 0) for level in ReportingWarning.Level.values},
+    }
+
+
+# --- one client ------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientCompliance:
+    due: int
+    reported: int
+    missed_periods: list[Period]
+
+    @property
+    def missed(self) -> int:
+        return len(self.missed_periods)
+
+    @property
+    def rate(self) -> float | None:
+        return rate(self.reported, self.due)
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(self.rate * 100)
+
+
+def client_periods(client: Client, today: date) -> list[Period]:
+    """The client's periods from the programme start that ended before today."""
+    last = min(client.programme_end, today - timedelta(days=1))
+    return [p for p in periods_overlapping(client.reporting_frequency, client.programme_start, last) if p.end < today]
+
+
+def client_compliance(client: Client, *, today: date | None = None, report_dates=None) -> ClientCompliance:
+    """Compliance of one client so far (from its programme start up to yesterday)."""
+    today = today or timezone.localdate(timezone=client.office.tzinfo)
+    if report_dates is None:
+        report_dates = client.reports.values_list("report_date", flat=True)
+    reported_starts = {period_containing(client.reporting_frequency, d).start for d in report_dates}
+    periods = client_periods(client, today)
+    missed = [p for p in periods if p.start not in reported_starts]
+    return ClientCompliance(due=len(periods), reported=len(periods) - len(missed), missed_periods=missed)
+
+
+def consecutive_missed(client: Client, last_report_date: date | None, today: date) -> int:
+    """Periods missed since the last report: ended periods after the last reported one, up to yesterday."""
+    kind = client.reporting_frequency
+    periods = client_periods(client, today)
+    if last_report_date is not None:
+        last_start = period_containing(kind, last_report_date).start
+        periods = [p for p in periods if p.start > last_start]
+    return len(periods)

@@ -1,0 +1,195 @@
+"""Read-side helpers: the PK's worklist, the client list page, the client timeline."""
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import OuterRef, Q, Subquery
+
+from clients.compliance import consecutive_missed, period_containing
+from clients.models import Client, ReportingVisit
+
+ENDING_SOON_DAYS = 30
+PAGE_SIZE = 25
+COUNT_CAP = 1000
+
+
+# --- worklist --------------------------------------------------------------------------------
+
+
+@dataclass
+class WorklistRow:
+    client: Client
+    due_date: date | None = None
+    missed: int = 0
+    last_report_date: date | None = None
+    days: int = 0
+
+
+@dataclass
+class Worklist:
+    today: date
+    due_today: list = field(default_factory=list)
+    due_this_week: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    ending_soon: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.due_today or self.due_this_week or self.overdue or self.ending_soon)
+
+
+def with_last_report(qs):
+    """Annotate each client with the date of its latest report and the next due date that report proposed."""
+    latest = ReportingVisit.objects.filter(client=OuterRef("pk")).order_by("-reported_at", "-id")
+    return qs.annotate(
+        last_report_date=Subquery(latest.values("report_date")[:1]),
+        last_next_due=Subquery(latest.values("next_due_date")[:1]),
+    )
+
+
+def due_date_for(client: Client, today: date) -> date | None:
+    """When the client must report in the current period, or None when it already did (or needn't).
+
+    The date the last report proposed counts when it lies in the current period; otherwise the
+    period's last day (or the programme end, if earlier) is the deadline.
+    """
+    current = period_containing(client.reporting_frequency, today)
+    last = client.last_report_date
+    if last is not None and last >= current.start:
+        return None
+    deadline = min(current.end, client.programme_end)
+    proposed = client.last_next_due
+    if proposed is not None and current.start <= proposed <= deadline:
+        return proposed
+    return deadline
+
+
+def worklist_for(clients_qs, today: date) -> Worklist:
+    """Sections of the PK's home page from its active caseload: one query."""
+    work = Worklist(today=today)
+    week_end = today + timedelta(days=6)  # "this week": the next seven days
+    clients = with_last_report(
+        clients_qs.filter(status=Client.Status.ACTIVE, is_archived=False, programme_start__lte=today)
+    ).order_by("name", "id")
+    for client in clients:
+        if today <= client.programme_end <= today + timedelta(days=ENDING_SOON_DAYS):
+            work.ending_soon.append(
+                WorklistRow(client, due_date=client.programme_end, days=(client.programme_end - today).days)
+            )
+        if client.programme_end < today:
+            continue
+        due = due_date_for(client, today)
+        if due is None:
+            continue
+        missed = consecutive_missed(client, client.last_report_date, today)
+        row = WorklistRow(client, due_date=due, missed=missed, last_report_date=client.last_report_date)
+        if missed:
+            work.overdue.append(row)
+        elif due <= today:
+            work.due_today.append(row)
+        elif due <= week_end:
+            work.due_this_week.append(row)
+    work.overdue.sort(key=lambda r: (-r.missed, r.client.name))
+    work.due_this_week.sort(key=lambda r: (r.due_date, r.client.name))
+    work.ending_soon.sort(key=lambda r: (r.due_date, r.client.name))
+    return work
+
+
+# --- client list -----------------------------------------------------------------------------
+
+
+def encode_cursor(client: Client) -> str:
+    raw = json.dumps([client.name, client.pk]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str):
+    try:
+        name, pk = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        return str(name), int(pk)
+    except (ValueError, TypeError):
+        return None
+
+
+def search_clients(qs, *, q="", programme="", status="", officer=None, ending=False, archived=False, today=None):
+    q = (q or "").strip()
+    if q:
+        digits = q.replace(" ", "")
+        cond = Q(name__icontains=q) | Q(register_number__icontains=q)
+        if digits.isdigit():
+            cond |= Q(nik__startswith=digits)
+        qs = qs.filter(cond)
+    if programme:
+        qs = qs.filter(programme=programme)
+    if status:
+        qs = qs.filter(status=status)
+    if officer is not None:
+        qs = qs.filter(officer=officer)
+    if ending:
+        qs = qs.filter(
+            status=Client.Status.ACTIVE,
+            programme_end__gte=today,
+            programme_end__lte=today + timedelta(days=ENDING_SOON_DAYS),
+        )
+    return qs.filter(is_archived=bool(archived))
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    prev_cursor: str | None
+    count: int
+    count_capped: bool
+
+
+def keyset_page(qs, *, after: str | None = None, before: str | None = None, size: int = PAGE_SIZE) -> Page:
+    """A page ordered by (name, id) that never counts more than COUNT_CAP rows: fast at any size."""
+    capped = qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+    after_key = decode_cursor(after) if after else None
+    before_key = decode_cursor(before) if before and not after_key else None
+    if before_key:
+        name, pk = before_key
+        rows = list(qs.filter(Q(name__lt=name) | Q(name=name, pk__lt=pk)).order_by("-name", "-id")[: size + 1])
+        has_more = len(rows) > size
+        rows = rows[:size][::-1]
+        has_prev, has_next = has_more, True
+    else:
+        if after_key:
+            name, pk = after_key
+            qs = qs.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
+        rows = list(qs.order_by("name", "id")[: size + 1])
+        has_next = len(rows) > size
+        rows = rows[:size]
+        has_prev = after_key is not None
+    return Page(
+        rows=rows,
+        next_cursor=encode_cursor(rows[-1]) if has_next and rows else None,
+        prev_cursor=encode_cursor(rows[0]) if has_prev and rows else None,
+        count=min(capped, COUNT_CAP),
+        count_capped=capped > COUNT_CAP,
+    )
+
+
+# --- client page -----------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    kind: str  # report, warning, status, assignment
+    day: date
+    obj: object
+    sort_key: tuple = ()
+
+
+def timeline(reports, warnings, status_changes, assignments) -> list[TimelineEntry]:
+    entries = [
+        TimelineEntry("report", r.report_date, r, (r.report_date, 3, r.reported_at.timestamp())) for r in reports
+    ]
+    entries += [TimelineEntry("warning", w.issued_on, w, (w.issued_on, 2, w.pk)) for w in warnings]
+    entries += [TimelineEntry("status", s.date, s, (s.date, 1, s.pk)) for s in status_changes]
+    entries += [TimelineEntry("assignment", a.start_date, a, (a.start_date, 0, a.pk)) for a in assignments]
+    entries.sort(key=lambda e: e.sort_key, reverse=True)
+    return entries

@@ -1,0 +1,312 @@
+"""Writes that touch several rows or carry rules: registration, edits, status, PK, wajib lapor, warnings.
+
+Every service takes keyword arguments only, runs in one transaction, validates with ``full_clean()``
+and raises Django's ValidationError with a message the user can act on (Indonesian in the UI).
+"""
+
+import calendar
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bapas.models import Role
+from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange
+
+# Fields a client edit may change; the PK, status and archive flag have their own services.
+EDITABLE_FIELDS = [
+    "register_number",
+    "name",
+    "nik",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "address",
+    "phone",
+    "religion",
+    "education",
+    "marital_status",
+    "dependants",
+    "previous_occupation",
+    "domicile",
+    "origin_institution_type",
+    "origin_institution",
+    "offence",
+    "sentence",
+    "programme",
+    "programme_start",
+    "programme_end",
+    "reporting_frequency",
+    "guarantor_name",
+    "guarantor_relation",
+    "guarantor_phone",
+    "interests",
+    "skills",
+    "is_employed",
+    "sensitive_category",
+]
+
+
+class DuplicateReport(ValidationError):
+    """A report of this client at this minute exists already; ``existing`` is that report."""
+
+    def __init__(self, message, existing):
+        super().__init__(message, code="duplicate")
+        self.existing = existing
+
+
+def _check_officer(officer, office) -> None:
+    if officer is None:
+        return
+    if officer.office_id != office.pk:
+        raise ValidationError({"officer": _("The PK must belong to this office (%(office)s).") % {"office": office}})
+    if officer.role != Role.PK or not officer.is_active:
+        raise ValidationError({"officer": _("%(name)s is not an active PK.") % {"name": officer}})
+
+
+def _open_assignment(*, client, officer, start_date, user) -> None:
+    PKAssignment.objects.filter(client=client, end_date__isnull=True).update(end_date=start_date)
+    assignment = PKAssignment(client=client, officer=officer, start_date=start_date, assigned_by=user)
+    assignment.full_clean()
+    assignment.save()
+
+
+def _stamp(obj, user) -> None:
+    """Record the user in the audit trail when called outside a request."""
+    if user is not None:
+        obj._history_user = user
+
+
+@transaction.atomic
+def client_register(*, office, data: dict, user, officer=None) -> Client:
+    """Register a client in ``office``. A PK who registers a client becomes its PK."""
+    if user is not None and user.role == Role.PK:
+        officer = user
+    _check_officer(officer, office)
+    client = Client(office=office, officer=officer, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    client.full_clean()
+    _stamp(client, user)
+    client.save()
+    if officer is not None:
+        _open_assignment(
+            client=client, officer=officer, start_date=timezone.localdate(timezone=office.tzinfo), user=user
+        )
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, data: dict, version: int, user) -> Client:
+    """Edit identity and programme data. A stale form (another edit saved meanwhile) changes nothing."""
+    current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
+    if current.version != version:
+        raise ValidationError(
+            _(
+                "Someone else saved this client while you were editing (by %(when)s). Nothing was "
+                "overwritten: reload the page to see their changes, then make yours again."
+            )
+            % {"when": timezone.localtime(current.updated_at, current.office.tzinfo).strftime("%H.%M")},
+            code="conflict",
+        )
+    changed = []
+    for field in EDITABLE_FIELDS:
+        if field in data and getattr(current, field) != data[field]:
+            setattr(current, field, data[field])
+            changed.append(field)
+    if not changed:
+        return current
+    current.version += 1
+    current.full_clean()
+    _stamp(current, user)
+    current.save()
+    return current
+
+
+@transaction.atomic
+def client_change_status(*, client: Client, status: str, date: date, reason: str = "", transferred_to: str = "", user):
+    """Move a client along its lifecycle (active, completed, revoked, transferred, deceased)."""
+    current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
+    errors = {}
+    if status == current.status:
+        errors["status"] = _("The client already has this status.")
+    if date > timezone.localdate(timezone=current.office.tzinfo):
+        errors["date"] = _("The date of a status change cannot be in the future.")
+    elif date < current.programme_start:
+        errors["date"] = _("The date cannot be before the programme start (%(start)s).") % {
+            "start": current.programme_start.strftime("%d-%m-%Y")
+        }
+    if status == Client.Status.TRANSFERRED and not transferred_to.strip():
+        errors["transferred_to"] = _("Name the Bapas the client is transferred to.")
+    if status in (Client.Status.REVOKED, Client.Status.TRANSFERRED, Client.Status.DECEASED) and not reason.strip():
+        errors["reason"] = _("Give the reason for this status.")
+    if errors:
+        raise ValidationError(errors)
+    change = StatusChange(
+        client=current,
+        status=status,
+        date=date,
+        reason=reason.strip(),
+        transferred_to=transferred_to.strip() if status == Client.Status.TRANSFERRED else "",
+        recorded_by=user,
+    )
+    change.full_clean()
+    _stamp(change, user)
+    change.save()
+    current.status = status
+    current.status_date = date
+    current.status_reason = change.reason
+    current.transferred_to = change.transferred_to
+    current.version += 1
+    _stamp(current, user)
+    current.save(update_fields=["status", "status_date", "status_reason", "transferred_to", "version", "updated_at"])
+    return change
+
+
+@transaction.atomic
+def client_reassign_officer(*, client: Client, officer, start_date: date | None = None, user) -> Client:
+    """Make ``officer`` the responsible PK from ``start_date``; the previous assignment is closed, not lost."""
+    current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
+    start_date = start_date or timezone.localdate(timezone=current.office.tzinfo)
+    _check_officer(officer, current.office)
+    if officer is None:
+        raise ValidationError({"officer": _("Choose a PK.")})
+    if current.officer_id == officer.pk:
+        raise ValidationError({"officer": _("%(name)s is already the PK of this client.") % {"name": officer}})
+    last = PKAssignment.objects.filter(client=current).order_by("-start_date", "-id").first()
+    if last is not None and start_date < last.start_date:
+        raise ValidationError(
+            {
+                "start_date": _("The new PK cannot start before the current assignment (%(date)s).")
+                % {"date": last.start_date.strftime("%d-%m-%Y")}
+            }
+        )
+    _open_assignment(client=current, officer=officer, start_date=start_date, user=user)
+    current.officer = officer
+    current.version += 1
+    _stamp(current, user)
+    current.save(update_fields=["officer", "version", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def client_archive(*, client: Client, user) -> Client:
+    """Archive a client whose programme is over. Nothing is deleted; archived clients leave the lists."""
+    current = Client.objects.select_for_update().get(pk=client.pk)
+    if current.status == Client.Status.ACTIVE:
+        raise ValidationError(_("An active client cannot be archived: record the end of supervision first."))
+    current.is_archived = not current.is_archived
+    current.version += 1
+    _stamp(current, user)
+    current.save(update_fields=["is_archived", "version", "updated_at"])
+    return current
+
+
+def propose_next_due(client: Client, report_date: date) -> date | None:
+    """The next due date a report proposes: one month (monthly) or one week (weekly) later, within the programme."""
+    if client.reporting_frequency == Client.Frequency.WEEKLY:
+        proposed = report_date + timedelta(days=7)
+    else:
+        year, month = (
+            (report_date.year + 1, 1) if report_date.month == 12 else (report_date.year, report_date.month + 1)
+        )
+        proposed = date(year, month, min(report_date.day, calendar.monthrange(year, month)[1]))
+    return proposed if proposed <= client.programme_end else None
+
+
+@transaction.atomic
+def report_record(
+    *,
+    client: Client,
+    reported_at,
+    user,
+    mode: str = ReportingVisit.Mode.IN_PERSON,
+    received_by=None,
+    topics: str = "",
+    notes: str = "",
+    condition: str = "",
+    condition_notes: str = "",
+    next_due_date: date | None = None,
+) -> ReportingVisit:
+    """Record one wajib lapor. Raises DuplicateReport when the client already reported at that minute."""
+    zone = client.office.tzinfo
+    reported_at = reported_at.replace(second=0, microsecond=0)
+    local_day = timezone.localtime(reported_at, zone).date()
+    errors = {}
+    if reported_at > timezone.now():
+        errors["reported_at"] = _("A report cannot be dated in the future.")
+    elif not (client.programme_start <= local_day <= client.programme_end):
+        errors["reported_at"] = _("The report date must lie within the programme (%(start)s to %(end)s).") % {
+            "start": client.programme_start.strftime("%d-%m-%Y"),
+            "end": client.programme_end.strftime("%d-%m-%Y"),
+        }
+    received_by = received_by or user
+    if received_by is not None and received_by.office_id != client.office_id:
+        errors["received_by"] = _("The officer who received the report must belong to this office.")
+    if next_due_date is not None and next_due_date <= local_day:
+        errors["next_due_date"] = _("The next due date must come after the report date.")
+    if errors:
+        raise ValidationError(errors)
+    existing = ReportingVisit.objects.filter(client=client, reported_at=reported_at).first()
+    if existing is not None:
+        raise DuplicateReport(_("This client already has a report at that minute."), existing)
+    if next_due_date is None:
+        next_due_date = propose_next_due(client, local_day)
+    report = ReportingVisit(
+        client=client,
+        reported_at=reported_at,
+        mode=mode,
+        received_by=received_by,
+        topics=topics,
+        notes=notes,
+        condition=condition,
+        condition_notes=condition_notes,
+        next_due_date=next_due_date,
+        created_by=user,
+    )
+    report.full_clean(exclude=["office", "report_date"], validate_constraints=False)
+    _stamp(report, user)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # A concurrent submission won the race: show that report instead of failing.
+        existing = ReportingVisit.objects.get(client=client, reported_at=reported_at)
+        raise DuplicateReport(_("This client already has a report at that minute."), existing) from None
+    return report
+
+
+LEVEL_ORDER = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]
+
+
+@transaction.atomic
+def warning_issue(
+    *, client: Client, level: str, issued_on: date, reason: str, missed_periods: str = "", user
+) -> ReportingWarning:
+    """Record a surat peringatan. SP2 needs an earlier SP1 and SP3 an earlier SP2."""
+    errors = {}
+    if issued_on > timezone.localdate(timezone=client.office.tzinfo):
+        errors["issued_on"] = _("A warning cannot be dated in the future.")
+    elif issued_on < client.programme_start:
+        errors["issued_on"] = _("A warning cannot be dated before the programme start.")
+    if level in LEVEL_ORDER and LEVEL_ORDER.index(level) > 0:
+        previous = LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]
+        if not client.warnings.filter(level=previous, issued_on__lte=issued_on).exists():
+            errors["level"] = _("%(level)s needs an earlier %(previous)s for this client.") % {
+                "level": level,
+                "previous": previous,
+            }
+    if errors:
+        raise ValidationError(errors)
+    warning = ReportingWarning(
+        client=client,
+        level=level,
+        issued_on=issued_on,
+        reason=reason.strip(),
+        missed_periods=missed_periods,
+        issued_by=user,
+    )
+    warning.full_clean()
+    _stamp(warning, user)
+    warning.save()
+    return warning
