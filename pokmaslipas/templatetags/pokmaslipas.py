@@ -1,4 +1,5 @@
 from django import template
+from django.utils.formats import number_format
 
 from pokmaslipas.models import Agreement, Scope, split_codes
 from pokmaslipas.selectors import PartnerStatus
@@ -37,7 +38,7 @@ def scope_labels(codes) -> list:
 
 @register.filter
 def percent(value) -> str:
-    """A 0..1 rate as a whole percentage, or an em dash when there is no denominator."""
+    """A 0..1 rate as a percentage with one decimal ("62,5%"), or an em dash without a denominator."""
     if value is None:
         return "—"
-    return f"{round(value * 100)}%"
+    return f"{number_format(value * 100, decimal_pos=1)}%"

@@ -67,7 +67,10 @@ def test_duplicate_partner_code_is_refused(login, admin_a, partner, office_b):
     assert "Kode mitra ini sudah dipakai di kantor ini." in response.content.decode()
     assert response.context["form"]["name"].value() == "Lain"  # nothing typed is lost
     # the same code in another office is fine
-    assert client.post(reverse("pokmaslipas:partner_create"), {"code": "SAMA", "name": "X", "kind": "LPK"}).status_code == 302
+    assert (
+        client.post(reverse("pokmaslipas:partner_create"), {"code": "SAMA", "name": "X", "kind": "LPK"}).status_code
+        == 302
+    )
 
 
 def test_admin_edits_partner(login, admin_a, partner):
@@ -204,9 +207,7 @@ def test_editing_without_new_file_keeps_the_scan(login, admin_a, partner, pdf_up
     client.post(reverse("pokmaslipas:agreement_create"), agreement_data(partner, document=pdf_upload()))
     agreement = Agreement.objects.get()
     name = agreement.document.name
-    client.post(
-        reverse("pokmaslipas:agreement_edit", args=[agreement.pk]), agreement_data(partner, title="Judul baru")
-    )
+    client.post(reverse("pokmaslipas:agreement_edit", args=[agreement.pk]), agreement_data(partner, title="Judul baru"))
     agreement.refresh_from_db()
     assert (agreement.title, agreement.document.name) == ("Judul baru", name)
     assert agreement.start_date == dt.date(2023, 4, 10)

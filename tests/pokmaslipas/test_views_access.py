@@ -131,7 +131,7 @@ def test_read_only_roles_see_no_write_buttons(login, kasi_a, partner, agreement)
 
 def test_wrong_methods_get_405(login, admin_a, partner, agreement):
     client = login(admin_a)
-    for url in read_urls(partner, agreement) + [reverse("pokmaslipas:agreement_document", args=[agreement.pk])]:
+    for url in [*read_urls(partner, agreement), reverse("pokmaslipas:agreement_document", args=[agreement.pk])]:
         assert client.post(url).status_code == 405, url
     assert client.get(reverse("pokmaslipas:agreement_terminate", args=[agreement.pk])).status_code == 405
     for url in write_get_urls(partner, agreement):
