@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BapasConfig(AppConfig):
     name = "bapas"
     verbose_name = _("Offices and staff")
+
+    def ready(self):
+        from bapas import otp  # noqa: F401  (connects the sign-in signal)

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("reports:index", _("Reports"), (P, S, K, H, A, R)),
     ("workbook:import_upload", _("Import"), (K, A)),
     ("bapas:staff_list", _("Staff"), (A,)),
+    ("bapas:access_log", _("Access log"), (K, H)),
 ]
 
 

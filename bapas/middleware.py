@@ -57,3 +57,53 @@ class SessionIdleTimeoutMiddleware:
             if now - last_seen >= 60 or self.KEY not in request.session:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Ask for the authenticator code before any other page.
+
+    Users with a confirmed authenticator enter a code after the password (``bapas:otp_verify``); with
+    ``OTP_REQUIRED_FOR_PRIVILEGED`` on, Admins and Kasi BKD without one must set one up first
+    (``bapas:otp_setup``). Public pages, sign-out and the language switch stay reachable.
+    Place it after ``django_otp.middleware.OTPMiddleware`` and the login-required middleware.
+    """
+
+    VERIFY_ALLOWED = frozenset({"bapas:otp_verify", "logout", "set_language"})
+    SETUP_ALLOWED = frozenset({"bapas:otp_setup", "logout", "set_language"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from bapas import otp
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or getattr(view_func, "login_required", True) is False:
+            return None
+        is_verified = getattr(user, "is_verified", None)
+        if is_verified is not None and is_verified():
+            return None
+        view_name = request.resolver_match.view_name if request.resolver_match else ""
+        if otp.session_has_device(request):
+            if view_name in self.VERIFY_ALLOWED:
+                return None
+            return self._redirect("bapas:otp_verify", request)
+        if otp.otp_required_for(user):
+            if view_name in self.SETUP_ALLOWED:
+                return None
+            return self._redirect("bapas:otp_setup", request)
+        return None
+
+    @staticmethod
+    def _redirect(name, request):
+        from urllib.parse import urlencode
+
+        from django.urls import reverse
+
+        url = reverse(name)
+        if request.method == "GET":
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(url)

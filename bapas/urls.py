@@ -20,3 +20,6 @@ urlpatterns = [
     path("impor-ekspor/", include("workbook.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+# The error page must render while the database is down (no context processors, no queries).
+handler500 = "bapas.views.server_error"

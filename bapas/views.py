@@ -1,10 +1,32 @@
+import datetime as dt
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bapas.models import Role
+from bapas import otp, services
+from bapas.access import LEAD_ROLES, require_role, user_office_id
+from bapas.forms import AccessLogFilterForm, StaffCreateForm, StaffEditForm, StaffPasswordResetForm, TokenForm
+from bapas.idempotency import SubmissionRejected, submit_once
+from bapas.models import AccessLog, Role, User
+from bapas.staff_access import get_staff_for_user, staff_visible_to
 
 # The home page of each role is a view of the app that owns it; "/" renders it directly.
 HOME_VIEWS = {
@@ -36,4 +58,315 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-__all__ = ["healthz", "home", "messages"]
+# --- errors -----------------------------------------------------------------------------------
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    """The error page, rendered without the database: it must work while the database is down.
+
+    A lost database answers 503 with Retry-After so that clients and proxies know to try again.
+    """
+    exc = sys.exc_info()[1]
+    outage = isinstance(exc, DATABASE_ERRORS) or (isinstance(exc, DatabaseError) and "connection" in str(exc).lower())
+    try:
+        body = loader.get_template(template_name).render()
+    except Exception:  # a broken template must not hide the error page
+        body = "<h1>Terjadi gangguan pada server</h1><p>Silakan coba lagi dalam beberapa saat.</p>"
+    if outage:
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(body)
+
+
+# --- staff management (Admin of the office) ---------------------------------------------------
+
+
+@require_GET
+def staff_list(request):
+    staff = staff_visible_to(request.user)
+    query = (request.GET.get("q") or "").strip()[:100]
+    role = request.GET.get("role") or ""
+    status = request.GET.get("status") or "active"
+    if query:
+        staff = staff.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(nip__icontains=query)
+        )
+    if role in Role.values:
+        staff = staff.filter(role=role)
+    if status == "active":
+        staff = staff.filter(is_active=True)
+    elif status == "inactive":
+        staff = staff.filter(is_active=False)
+    staff = staff.annotate(
+        active_caseload=Count("caseload", filter=Q(caseload__status="AKTIF"), distinct=True),
+        has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+    ).order_by("-is_active", "role", "first_name", "username")
+    page = Paginator(staff, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "bapas/staff_list.html",
+        {
+            "page": page,
+            "page_query": urlencode({"q": query, "role": role, "status": status}),
+            "query": query,
+            "role": role,
+            "status": status,
+            "roles": [(value, label) for value, label in Role.choices if value != Role.REGIONAL],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_create(request):
+    staff_visible_to(request.user)  # access: admins of an office only
+    instance = User(office_id=user_office_id(request.user))
+    form = StaffCreateForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        try:
+            with submit_once(request) as submission:
+                if form.is_valid():
+                    staff = form.save()
+                    submission.success_url = reverse("bapas:staff_edit", args=[staff.pk])
+        except SubmissionRejected as rejected:
+            if rejected.success_url:
+                messages.info(request, rejected.message)
+                return redirect(rejected.success_url)
+            form.add_error(None, rejected.message)
+        else:
+            if submission.success_url:
+                messages.success(
+                    request,
+                    _("Account %(username)s was created. Give the temporary password to the staff member in person.")
+                    % {"username": staff.username},
+                )
+                return redirect("bapas:staff_list")
+    return render(request, "bapas/staff_form.html", {"form": form, "creating": True})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_edit(request, pk):
+    staff = get_staff_for_user(request.user, pk, write=request.method == "POST")
+    form = StaffEditForm(request.POST or None, instance=staff, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The changes to %(name)s were saved.") % {"name": staff})
+        return redirect("bapas:staff_list")
+    can_write = not (staff.is_superuser or staff.is_staff)
+    return render(
+        request,
+        "bapas/staff_form.html",
+        {
+            "form": form,
+            "staff": staff,
+            "creating": False,
+            "can_write": can_write,
+            "active_caseload": staff.caseload.filter(status="AKTIF").count(),
+            "has_two_factor": otp.confirmed_devices(staff).exists(),
+        },
+    )
+
+
+@require_POST
+def staff_deactivate(request, pk):
+    staff = get_staff_for_user(request.user, pk, write=True)
+    try:
+        services.staff_deactivate(actor=request.user, staff=staff)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("bapas:staff_edit", pk=staff.pk)
+    caseload = staff.caseload.filter(status="AKTIF").count()
+    messages.success(request, _("%(name)s can no longer sign in.") % {"name": staff})
+    if caseload:
+        messages.warning(
+            request,
+            _("%(count)s active clients are still assigned to this PK. Ask the Kasi BKD to reassign them.")
+            % {"count": caseload},
+        )
+    return redirect("bapas:staff_list")
+
+
+@require_http_methods(["GET", "POST"])
+def staff_password_reset(request, pk):
+    staff = get_staff_for_user(request.user, pk, write=True)
+    form = StaffPasswordResetForm(staff, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.staff_password_reset(
+            actor=request.user,
+            staff=staff,
+            password=form.cleaned_data["password1"],
+            remove_two_factor=form.cleaned_data["remove_two_factor"],
+        )
+        messages.success(
+            request,
+            _(
+                "The password of %(name)s was reset and the account unlocked. Give the temporary password "
+                "in person and ask them to change it after signing in."
+            )
+            % {"name": staff},
+        )
+        return redirect("bapas:staff_list")
+    return render(request, "bapas/staff_password_reset.html", {"form": form, "staff": staff})
+
+
+# --- access log (Kasi BKD and Kepala Bapas) ---------------------------------------------------
+
+
+def _access_log_visible_to(user):
+    require_role(user, *LEAD_ROLES)
+    return AccessLog.objects.filter(user__office_id=user_office_id(user)).select_related("user")
+
+
+def _object_names(entries, office_id) -> dict:
+    """Names of the records in the log (one query per kind), limited to the viewer's office."""
+    from django.apps import apps
+
+    wanted: dict = {}
+    for entry in entries:
+        if entry.object_type and entry.object_id:
+            wanted.setdefault(entry.object_type, set()).add(entry.object_id)
+    names = {}
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        queryset = model._base_manager.filter(pk__in=[i for i in ids if i.isdigit()])
+        if any(f.name == "office" for f in model._meta.get_fields()):
+            queryset = queryset.filter(office_id=office_id)
+        for obj in queryset:
+            names[(label, str(obj.pk))] = str(obj)
+    return names
+
+
+@require_GET
+def access_log(request):
+    entries = _access_log_visible_to(request.user)
+    staff = User.objects.filter(office_id=request.user.office_id).order_by("first_name", "username")
+    form = AccessLogFilterForm(request.GET or None, staff=staff)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["user"]:
+            entries = entries.filter(user=data["user"])
+        zone = timezone.get_current_timezone()
+        if data["date_from"]:
+            entries = entries.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=zone))
+        if data["date_to"]:
+            entries = entries.filter(
+                at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+            )
+    page = Paginator(entries.order_by("-at", "-pk"), 50).get_page(request.GET.get("page"))
+    names = _object_names(page.object_list, request.user.office_id)
+    rows = [{"entry": e, "object_name": names.get((e.object_type, e.object_id), "")} for e in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "bapas/access_log.html", {"page": page, "rows": rows, "form": form, "query": query.urlencode()}
+    )
+
+
+# --- two-factor sign-in -----------------------------------------------------------------------
+
+
+def _next_url(request, default="home"):
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse(default)
+
+
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    user = request.user
+    if otp.confirmed_devices(user).exists():
+        # The middleware sends unverified users to otp_verify before this point.
+        return render(
+            request,
+            "bapas/otp_setup.html",
+            {
+                "enabled": True,
+                "required": otp.otp_required_for(user),
+                "form": TokenForm(submit_label=_("Switch off two-factor sign-in")),
+            },
+        )
+    device = get_object_or_404(TOTPDevice, user=user, confirmed=False) if request.method == "POST" else None
+    device = device or otp.pending_device(user)
+    form = TokenForm(request.POST or None, submit_label=_("Confirm"))
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            services.otp_device_confirm(user=user, device=device)
+            otp_login(request, device)
+            request.session[otp.HAS_DEVICE_KEY] = True
+            messages.success(request, _("Two-factor sign-in is on. From now on you enter a code after your password."))
+            return redirect(_next_url(request))
+        form.add_error("token", _("The code is wrong or has expired. Check the time on your phone and try again."))
+    return render(
+        request,
+        "bapas/otp_setup.html",
+        {
+            "enabled": False,
+            "required": otp.otp_required_for(user),
+            "form": form,
+            "qr_svg": otp.qr_svg(device),
+            "secret": otp.secret_for_display(device),
+            "next": _next_url(request),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    user = request.user
+    devices = list(otp.confirmed_devices(user))
+    if not devices:
+        request.session[otp.HAS_DEVICE_KEY] = False
+        return redirect(_next_url(request))
+    if user.is_verified():
+        return redirect(_next_url(request))
+    form = TokenForm(request.POST or None, submit_label=_("Verify"))
+    if request.method == "POST" and form.is_valid():
+        for device in devices:
+            allowed, detail = device.verify_is_allowed()
+            if not allowed:
+                locked_until = (detail or {}).get("locked_until")
+                wait = max(1, int((locked_until - timezone.now()).total_seconds())) if locked_until else 60
+                form.add_error(
+                    "token",
+                    _("Too many wrong codes. Wait %(seconds)s seconds and try again.") % {"seconds": wait},
+                )
+                break
+            if device.verify_token(form.cleaned_data["token"]):
+                otp_login(request, device)
+                return redirect(_next_url(request))
+        else:
+            form.add_error("token", _("The code is wrong or has expired. Check the time on your phone and try again."))
+    return render(request, "bapas/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def otp_disable(request):
+    user = request.user
+    if not user.is_verified():
+        return redirect("bapas:otp_verify")
+    if otp.otp_required_for(user):
+        messages.error(request, _("Two-factor sign-in is required for your role and cannot be switched off."))
+        return redirect("bapas:otp_setup")
+    form = TokenForm(request.POST)
+    device = user.otp_device
+    if form.is_valid() and device.verify_token(form.cleaned_data["token"]):
+        services.otp_devices_remove(user=user)
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)
+        request.session[otp.HAS_DEVICE_KEY] = False
+        messages.success(request, _("Two-factor sign-in is off."))
+    else:
+        messages.error(request, _("The code is wrong or has expired. Two-factor sign-in stays on."))
+    return redirect("bapas:otp_setup")
