@@ -8,7 +8,7 @@ PORT ?= 8000
 APT_PACKAGES_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_PACKAGES_TEST := chromium postgresql-client
 
-.PHONY: run test lint format messages migrations-check bench worker venv install install-dev system-packages system-packages-test clean
+.PHONY: run test test-fast lint format messages migrations-check bench worker venv install install-dev system-packages system-packages-test clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,13 @@ run: install
 worker: install
 	$(PY) manage.py db_worker --queue-name '*'
 
+# Unit, integration and view tests first; then the browser tests in their own session (they load the demo data).
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+test-fast: install-dev
+	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -189,10 +189,10 @@ STORAGES = {
     },
 }
 # Uploaded files (scanned agreements, evidence photos, generated reports) are private:
-# no MEDIA_URL is served; views stream them after a permission check.
+# no URL serves MEDIA_ROOT (MEDIA_URL below has no URL pattern); views stream files after a permission check.
 PRIVATE_ROOT = Path(STORAGES["default"]["OPTIONS"]["location"])
 MEDIA_ROOT = PRIVATE_ROOT
-MEDIA_URL = None
+MEDIA_URL = "/_private-not-served/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
