@@ -225,6 +225,7 @@ def enrolment_create(
 def enrolment_withdraw(*, enrolment: Enrolment, user, reason: str, status: str = Enrolment.Status.WITHDRAWN) -> None:
     if status not in (Enrolment.Status.WITHDRAWN, Enrolment.Status.CANCELLED):
         raise ValidationError(_("Choose withdrawn or cancelled."))
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if enrolment.status not in Enrolment.COUNTED:
         raise ValidationError(_("This enrolment is already withdrawn or cancelled."))
     if not (reason or "").strip():

@@ -263,7 +263,7 @@ def enrol(request, pk):
         enrolled = refused = 0
         for client in form.cleaned_data["clients"]:
             try:
-                _, warnings = services.enrolment_create(
+                _enrolment, warnings = services.enrolment_create(
                     session=session,
                     client=client,
                     user=request.user,

@@ -86,7 +86,8 @@ def session_b(office_b):
 def active_client(office, officer, **kwargs):
     kwargs.setdefault("programme_start", dt.date(2022, 6, 1))
     kwargs.setdefault("programme_end", dt.date(2030, 6, 1))
-    return ClientFactory(office=office, officer=officer, status=Client.Status.ACTIVE, **kwargs)
+    kwargs.setdefault("status", Client.Status.ACTIVE)
+    return ClientFactory(office=office, officer=officer, **kwargs)
 
 
 @pytest.fixture
