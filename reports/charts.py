@@ -37,10 +37,10 @@ def _nice_max(value: float) -> float:
 
 def _format(value: float, percent: bool) -> str:
     if percent:
-        return f"{number_format(value * 100, 0)}%"
+        return f"{number_format(round(value * 100), 0)}%"
     if float(value).is_integer():
         return number_format(int(value), 0, force_grouping=True)
-    return number_format(value, 1, force_grouping=True)
+    return number_format(round(value, 1), 1, force_grouping=True)
 
 
 def svg_chart(

@@ -283,12 +283,7 @@ def budget_band(budget: int | None, participant_count: int) -> str:
 
 
 def implementation_formula() -> str:
-    return _(
-        "Implementation rate = implemented ÷ followed up; coverage = followed up ÷ participants. "
-        "A participant is an enrolment (not withdrawn or cancelled) present or late on at least one day. "
-        "The latest follow-up decides: implemented means a side income, work in the trained field or an own "
-        "business. The 95% interval is the Wilson score interval: the fewer followed up, the wider it is."
-    )
+    return _("Implementation rate = implemented ÷ followed up; coverage = followed up ÷ participants. A participant is an enrolment (not withdrawn or cancelled) present or late on at least one day. The latest follow-up decides: implemented means a side income, work in the trained field or an own business. The 95 percent interval is the Wilson score interval: the fewer followed up, the wider it is.")  # fmt: skip
 
 
 def implementation_dataset(

@@ -66,7 +66,9 @@ def _outcome_columns():
         _c("followed_up", _("Followed up"), "int"),
         _c("implemented", _("Implemented"), "int"),
         _c("rate", _("Implementation rate"), "rate"),
+        # xgettext:no-python-format
         _c("rate_low", _("95% interval from"), "rate"),
+        # xgettext:no-python-format
         _c("rate_high", _("95% interval to"), "rate"),
         _c("coverage", _("Coverage"), "rate"),
     ]

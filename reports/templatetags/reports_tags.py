@@ -17,7 +17,7 @@ def percent(value, decimals=1):
     """0.1234 -> "12,3%" (Indonesian) ; None -> "–"."""
     if value is None or value == "":
         return DASH
-    return f"{number_format(float(value) * 100, int(decimals))}%"
+    return f"{number_format(round(float(value) * 100, int(decimals)), int(decimals))}%"
 
 
 @register.filter
