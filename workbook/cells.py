@@ -176,7 +176,12 @@ def _datetime(column, value, has_time, tz):
     if isinstance(value, str):
         text = value.strip()
         date_part, _sep, time_part = text.partition(" ")
-        day = _check_range(_date_from_text(date_part), value)
+        try:
+            day = _check_range(_date_from_text(date_part), value)
+        except CellError as exc:
+            if not time_part:
+                raise
+            raise CellError(_("“%(value)s” is not a date; write YYYY-MM-DD or DD/MM/YYYY.") % {"value": text}) from exc
         time_part = time_part.strip()
         if not time_part:
             return day

@@ -278,6 +278,9 @@ def template_workbook() -> bytes:
         guide.cell(row=guide.max_row, column=index).font = HEADER_FONT
         guide.cell(row=guide.max_row, column=index).fill = HEADER_FILL
     for sheet in schema.SHEETS:
+        guide.append([sheet.name, "", "", "", str(sheet.help), ""])
+        guide.cell(row=guide.max_row, column=1).font = HEADER_FONT
+        guide.cell(row=guide.max_row, column=5).font = HEADER_FONT
         for column in sheet.columns:
             required = _("key") if column.key else (_("yes") if column.required else _("no"))
             guide.append(

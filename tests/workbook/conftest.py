@@ -46,19 +46,31 @@ def client_row(register="REG-1", name="Andi Pratama", sex="L", programme="PB", s
 def full_workbook() -> dict:
     """One of everything, valid for an office with PK ``alice``."""
     return {
-        "Mitra": [PARTNER_HEADER + ["email"], ["GBI", "Griya Abhipraya", "KEAGAMAAN", "griya@example.org"]],
+        "Mitra": [[*PARTNER_HEADER, "email"], ["GBI", "Griya Abhipraya", "KEAGAMAAN", "griya@example.org"]],
         "PKS": [
             ["nomor", "kode_mitra", "tanggal_mulai", "tanggal_berakhir", "ruang_lingkup"],
             ["N-1", "GBI", "2022-01-01", "2025-12-31", "kemandirian, bantuan_modal"],
         ],
         "Klien": [
-            CLIENT_HEADER + ["pk", "nik", "minat"],
-            client_row() + ["alice", "3671010101900001", "kuliner,barista"],
-            client_row("REG-2", "Budi Santoso") + ["", "", ""],
+            [*CLIENT_HEADER, "pk", "nik", "minat"],
+            [*client_row(), "alice", "3671010101900001", "kuliner,barista"],
+            [*client_row("REG-2", "Budi Santoso"), "", "", ""],
         ],
         "Pelatihan": [
-            SESSION_HEADER + ["kategori", "nomor_pks", "jam_per_hari", "anggaran", "uang_transport"],
-            ["P-1", "Pelatihan Barista", "Barista", "GBI", "2024-03-01", "2024-03-03", "KULINER", "N-1", "6,5", "1.500.000", 50000],
+            [*SESSION_HEADER, "kategori", "nomor_pks", "jam_per_hari", "anggaran", "uang_transport"],
+            [
+                "P-1",
+                "Pelatihan Barista",
+                "Barista",
+                "GBI",
+                "2024-03-01",
+                "2024-03-03",
+                "KULINER",
+                "N-1",
+                "6,5",
+                "1.500.000",
+                50000,
+            ],
         ],
         "Peserta": [["kode_pelatihan", "no_register", "hadir"], ["P-1", "REG-1", "YA"], ["P-1", "REG-2", "TIDAK"]],
         "Kehadiran": [["kode_pelatihan", "no_register", "tanggal", "status"], ["P-1", "REG-1", "02/03/2024", "IZIN"]],

@@ -152,7 +152,12 @@ def test_training_type_names_match_case_insensitively(workbook_office):
 
 def test_peserta_hadir_applies_only_to_days_up_to_today(workbook_office):
     today = dt.date.today()
-    session = TrainingSessionFactory(office=workbook_office, code="F-1", start_date=today - dt.timedelta(days=1), end_date=today + dt.timedelta(days=2))
+    session = TrainingSessionFactory(
+        office=workbook_office,
+        code="F-1",
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=2),
+    )
     ClientFactory(office=workbook_office, register_number="R-1")
     result = run_import(make_xlsx({"Peserta": [["kode_pelatihan", "no_register"], ["F-1", "R-1"]]}), workbook_office)
     assert result.ok
@@ -185,7 +190,7 @@ def test_peserta_hadir_change_shows_each_day(workbook_office, admin_a):
 
 def test_officer_change_and_status_change_keep_their_history(workbook_office, admin_a, alice, paula):
     run_import(make_xlsx(full_workbook()), workbook_office, user=admin_a)
-    book = {"Klien": [CLIENT_HEADER + ["pk", "status"], client_row() + ["paula", "SELESAI"]]}
+    book = {"Klien": [[*CLIENT_HEADER, "pk", "status"], [*client_row(), "paula", "SELESAI"]]}
     result = run_import(make_xlsx(book), workbook_office, user=admin_a)
     assert result.ok, result.issues
     client = Client.objects.get(register_number="REG-1")
