@@ -149,7 +149,13 @@ def annotate_agreements(agreements: list[Agreement], today: date) -> list[Agreem
             a.renews_obj.renewed_by.append(a)
     return sorted(
         agreements,
-        key=lambda a: (STATUS_ORDER[a.status_today], a.not_started, -a.end_date.toordinal(), -a.pk),
+        key=lambda a: (
+            STATUS_ORDER[a.status_today],
+            a.not_started,
+            -a.end_date.toordinal(),
+            a.kind == Agreement.Kind.ADDENDUM,
+            -a.pk,
+        ),
     )
 
 
