@@ -284,6 +284,18 @@ def _next_url(request, default="home"):
     return reverse(default)
 
 
+def _token_error(device, token) -> str | None:
+    """None when ``token`` is the device's current code, else the message to show (wrong or throttled)."""
+    allowed, detail = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (detail or {}).get("locked_until")
+        wait = max(1, int((locked_until - timezone.now()).total_seconds())) if locked_until else 60
+        return _("Too many wrong codes. Wait %(seconds)s seconds and try again.") % {"seconds": wait}
+    if device.verify_token(token):
+        return None
+    return _("The code is wrong or has expired. Check the time on your phone and try again.")
+
+
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
     user = request.user
@@ -302,13 +314,14 @@ def otp_setup(request):
     device = device or otp.pending_device(user)
     form = TokenForm(request.POST or None, submit_label=_("Confirm"))
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        error = _token_error(device, form.cleaned_data["token"])
+        if error is None:
             services.otp_device_confirm(user=user, device=device)
             otp_login(request, device)
             request.session[otp.HAS_DEVICE_KEY] = True
             messages.success(request, _("Two-factor sign-in is on. From now on you enter a code after your password."))
             return redirect(_next_url(request))
-        form.add_error("token", _("The code is wrong or has expired. Check the time on your phone and try again."))
+        form.add_error("token", error)
     return render(
         request,
         "bapas/otp_setup.html",
@@ -334,21 +347,12 @@ def otp_verify(request):
         return redirect(_next_url(request))
     form = TokenForm(request.POST or None, submit_label=_("Verify"))
     if request.method == "POST" and form.is_valid():
-        for device in devices:
-            allowed, detail = device.verify_is_allowed()
-            if not allowed:
-                locked_until = (detail or {}).get("locked_until")
-                wait = max(1, int((locked_until - timezone.now()).total_seconds())) if locked_until else 60
-                form.add_error(
-                    "token",
-                    _("Too many wrong codes. Wait %(seconds)s seconds and try again.") % {"seconds": wait},
-                )
-                break
-            if device.verify_token(form.cleaned_data["token"]):
-                otp_login(request, device)
-                return redirect(_next_url(request))
-        else:
-            form.add_error("token", _("The code is wrong or has expired. Check the time on your phone and try again."))
+        errors = [_token_error(device, form.cleaned_data["token"]) for device in devices]
+        verified = [device for device, error in zip(devices, errors, strict=True) if error is None]
+        if verified:
+            otp_login(request, verified[0])
+            return redirect(_next_url(request))
+        form.add_error("token", errors[0])
     return render(request, "bapas/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
