@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -132,7 +132,8 @@ def staff_create(request):
         try:
             with submit_once(request) as submission:
                 if form.is_valid():
-                    staff = form.save()
+                    with transaction.atomic():  # the account and its audit row, or neither
+                        staff = form.save()
                     submission.success_url = reverse("bapas:staff_edit", args=[staff.pk])
         except SubmissionRejected as rejected:
             if rejected.success_url:
@@ -155,7 +156,8 @@ def staff_edit(request, pk):
     staff = get_staff_for_user(request.user, pk, write=request.method == "POST")
     form = StaffEditForm(request.POST or None, instance=staff, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
         messages.success(request, _("The changes to %(name)s were saved.") % {"name": staff})
         return redirect("bapas:staff_list")
     can_write = not (staff.is_superuser or staff.is_staff)
