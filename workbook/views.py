@@ -27,12 +27,12 @@ def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     return response
 
 
-def _upload_page(request, form, status=200):
+def _upload_page(request, form, status=200, error=""):
     jobs = import_jobs_visible_to(request.user).select_related("created_by")[:RECENT_JOBS]
     return render(
         request,
         "workbook/import_upload.html",
-        {"form": form, "jobs": jobs, "background_rows": BACKGROUND_ROWS},
+        {"form": form, "jobs": jobs, "background_rows": BACKGROUND_ROWS, "upload_error": error},
         status=status,
     )
 
@@ -45,13 +45,11 @@ def import_upload(request):
     # Refuse an oversized upload before reading its body.
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     if length > MAX_UPLOAD_BYTES + 64 * 1024:
-        form = UploadForm()
-        form.add_error(
-            None,
-            _("The file is too large (%(size)s MB; at most %(max)s MB).")
-            % {"size": mb(length), "max": mb(MAX_UPLOAD_BYTES)},
-        )
-        return _upload_page(request, form, status=400)
+        error = _("The file is too large (%(size)s MB; at most %(max)s MB).") % {
+            "size": mb(length),
+            "max": mb(MAX_UPLOAD_BYTES),
+        }
+        return _upload_page(request, UploadForm(), status=400, error=error)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _upload_page(request, form, status=400)

@@ -90,3 +90,9 @@ def full_workbook() -> dict:
 def workbook_office(office_a, alice):
     """Office A with its PK alice, ready for imports."""
     return office_a
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The named people get passwords; a cheap hasher keeps these tests fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
