@@ -453,6 +453,7 @@ def build_dataset(name: str, *, scope, date_from: date, date_to: date, partner=N
 
 
 # Keys that carry names of people or other personal data; a regional viewer never gets them.
+PERSONAL_LISTS = {"by_officer", "clients", "participants_list"}
 PERSONAL_KEYS = {"officer", "officer_name", "client", "client_name", "name", "nik", "register_number", "address"}
 
 
@@ -461,7 +462,7 @@ def without_personal_data(data):
     if isinstance(data, dict):
         clean = {}
         for key, value in data.items():
-            if key in PERSONAL_KEYS:
+            if key in PERSONAL_KEYS or key in PERSONAL_LISTS:
                 continue
             if isinstance(value, list) and any(isinstance(v, dict) and PERSONAL_KEYS & v.keys() for v in value):
                 continue

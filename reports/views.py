@@ -37,7 +37,7 @@ REPORT_DESCRIPTIONS = {
     ),
     "implementation": gettext_lazy(
         "Of the participants followed up, how many apply the skill, by every factor, with 95 percent intervals."
-    ),  # fmt: skip
+    ),
     "compliance": gettext_lazy("Wajib lapor periods due, reported and missed, per PK and month; warnings issued."),
     "agreements": gettext_lazy(
         "Every agreement (PKS) with partner, period, scope and status at the end of the period."
