@@ -42,6 +42,31 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_test_environment, django_db_blocker):
+    """Always create the test database.
+
+    pytest-django only sets up the databases that collected tests ask for (a ``db`` fixture or a
+    ``django_db`` mark); browser tests ask for neither, so without this the demo data and every
+    record the tests make would land in the developer's database named by DATABASE_URL.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
+
+
+def _assert_test_database():
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"])
+    is_test = connection.is_in_memory_db() if connection.vendor == "sqlite" else name.startswith("test")
+    assert is_test, f"refusing to load the demo into a non-test database: {name}"
+
+
+@pytest.fixture(scope="session")
 def demo_server(django_db_setup, django_db_blocker):
     """One live server for the whole e2e session, over the demo data loaded once.
 
@@ -54,6 +79,7 @@ def demo_server(django_db_setup, django_db_blocker):
     from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
     with django_db_blocker.unblock():
+        _assert_test_database()
         call_command("load_demo", verbosity=0)
         shared = {}
         for conn in connections.all():
@@ -80,11 +106,17 @@ def app(demo_server, page):
     return App(demo_server, page)
 
 
+# Signed-in cookies per user, kept for the session: the password hash costs about a second per
+# sign-in, and the sign-in form itself is tested once per user (test_sign_in.py) anyway.
+_SIGNED_IN = {}
+
+
 class App:
     def __init__(self, base_url, page):
         self.base_url = base_url
         self.page = page
         self.interactions = 0
+        self.keystrokes = 0
 
     def url(self, path):
         return self.base_url + path
@@ -92,12 +124,20 @@ class App:
     def goto(self, path):
         return self.page.goto(self.url(path))
 
-    def login(self, username, password=DEMO_PASSWORD):
+    def login(self, username, password=DEMO_PASSWORD, *, fresh=False):
+        """Sign in through the form (or reuse this session's cookies of that user) and land on "/"."""
+        key = (self.base_url, username)
+        if not fresh and key in _SIGNED_IN:
+            self.page.context.add_cookies(_SIGNED_IN[key])
+            self.goto("/")
+            if "/masuk/" not in self.page.url:
+                return self.page
         self.goto("/masuk/")
         self.page.locator("#id_username").fill(username)
         self.page.locator("#id_password").fill(password)
         self.page.get_by_role("button", name="Masuk").click()
         self.page.wait_for_load_state()
+        _SIGNED_IN[key] = self.page.context.cookies()
         return self.page
 
     # Interaction counting: each call is one user action (a click, a typed field, a key press).
@@ -108,6 +148,38 @@ class App:
     def type(self, locator, text):
         self.interactions += 1
         locator.fill(text)
+
+    def download(self, locator):
+        """Click a download link (one interaction) and return (suggested file name, bytes)."""
+        self.interactions += 1
+        with self.page.expect_download() as info:
+            locator.click()
+        download = info.value
+        return download.suggested_filename, Path(download.path()).read_bytes()
+
+    # Keyboard only: each press is one keystroke; Tab moves the focus until it reaches a target.
+    def press(self, key):
+        self.keystrokes += 1
+        self.page.keyboard.press(key)
+
+    def tab_to(self, locator, limit=200):
+        """Press Tab until ``locator`` has the focus; fails when it is not reachable by keyboard."""
+        handle = locator.element_handle()
+        for _ in range(limit):
+            if self.page.evaluate("(el) => document.activeElement === el", handle):
+                return
+            self.press("Tab")
+        raise AssertionError(f"not reachable with Tab within {limit} presses: {locator}")
+
+    def phone(self):
+        self.page.set_viewport_size(PHONE)
+
+    def open_menu(self):
+        """At a phone's width the navigation hides behind the toggler: open it (one interaction)."""
+        toggler = self.page.locator(".navbar-toggler")
+        if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+            self.click(toggler)
+            self.page.locator("#mainnav.show").wait_for()
 
     def assert_no_horizontal_overflow(self):
         overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
