@@ -143,6 +143,9 @@ def _client_data(rng, office, n, scenario, today):
         sensitive, (offence, sentence) = Client.Sensitive.TERRORISM, TERRORISM
     birth_year = today.year - (rng.randint(15, 17) if child else rng.randint(20, 55))
     weekly = scenario in ("due_today", "overdue", "ok") and n % 5 == 0
+    if scenario == "due_week":
+        # Due within the week needs time left in the current period: near a month end, report weekly.
+        weekly = (period_containing(Client.Frequency.MONTHLY, today).end - today).days < 2
     return {
         "name": name,
         "nik": f"99{office.pk % 100:02d}{n:012d}",
