@@ -150,3 +150,24 @@ def test_two_fresh_databases_get_identical_rows(tmp_path):
         ).stdout  # fmt: skip
         sums.append([line for line in out.splitlines() if line.startswith("checksum ")])
     assert sums[0] and sums[0] == sums[1]
+
+
+def test_foreign_key_verification_finds_a_dangling_reference(seeded):
+    """With the per-row FK triggers skipped on PostgreSQL, this set-based check is what guards the load."""
+    from django.db import connection
+
+    visit = ReportingVisit.objects.filter(office__in=seeded).first()
+    table = connection.ops.quote_name(ReportingVisit._meta.db_table)
+    scale._verify_foreign_keys([ReportingVisit])  # consistent data passes
+    if connection.vendor == "postgresql" and not scale._skip_fk_triggers():
+        pytest.skip("needs a PostgreSQL role allowed to set session_replication_role")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET received_by_id = %s WHERE id = %s", [10**12, visit.pk])
+    try:
+        with pytest.raises(scale.ScaleError, match="received_by"):
+            scale._verify_foreign_keys([ReportingVisit])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET received_by_id = NULL WHERE id = %s", [visit.pk])
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL session_replication_role = origin")
