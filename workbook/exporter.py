@@ -114,14 +114,17 @@ def report_values(report: ReportingVisit, register_number: str, tz) -> dict:
 
 
 def attendance_base(statuses: dict, session: TrainingSession, today: dt.date) -> str:
-    """The Peserta.hadir value that needs the fewest Kehadiran rows for these recorded days.
+    """The Peserta.hadir value of recorded attendance: the one that needs the fewest Kehadiran rows.
 
-    Only days up to today count: the importer applies ``hadir`` to those days alone.
+    Only days up to today count (the importer applies ``hadir`` to those days alone), and it is
+    "YA" only when the client attended at least one day, so that filling unrecorded days with it
+    never turns an enrolment into a participant (CONTRACTS.md section 3) or back.
     """
     past = [status for day, status in statuses.items() if day <= today]
     present = sum(1 for status in past if status == Attendance.Status.PRESENT)
     absent = sum(1 for status in past if status == Attendance.Status.ABSENT)
-    return "YA" if present >= absent else "TIDAK"
+    attended = any(status in Attendance.ATTENDED for status in past)
+    return "YA" if attended and present >= absent else "TIDAK"
 
 
 BASE_STATUS = {"YA": Attendance.Status.PRESENT, "TIDAK": Attendance.Status.ABSENT}

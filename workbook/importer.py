@@ -907,18 +907,25 @@ class WorkbookImport:
         keys = set(self.base_attendance) | set(self.override_attendance)
         if not keys:
             return
-        existing = {
-            (a.enrolment_id, a.date): a
-            for a in Attendance.objects.filter(enrolment__session__office=self.office).only(
-                "id", "enrolment_id", "date", "status", "transport_paid"
-            )
-        }
+        existing, stored = {}, defaultdict(dict)
+        for a in Attendance.objects.filter(enrolment__session__office=self.office).only(
+            "id", "enrolment_id", "date", "status", "transport_paid"
+        ):
+            existing[(a.enrolment_id, a.date)] = a
+            stored[a.enrolment_id][a.date] = a.status
         peserta, kehadiran = self.results.get("Peserta"), self.results.get("Kehadiran")
         created, updated = [], []
         for key in sorted(keys, key=lambda k: (k[0] or "", k[1] or "")):
             enrolment = self.enrolments[key]
             session = enrolment.session
             base_row, base = self.base_attendance.get(key, (None, None))
+            # Like any other column: a value equal to what the stored days say changes nothing.
+            if (
+                base
+                and key not in self.new_enrolments
+                and exporter.attendance_base(stored.get(enrolment.pk, {}), session, self.today) == base
+            ):
+                base = None
             overrides = self.override_attendance.get(key, {})
             base_changes = []
             for day in session.dates():
