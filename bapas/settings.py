@@ -246,3 +246,20 @@ LOGGING = {
 # Static files are served by WhiteNoise behind gunicorn; locally and in tests it reads them from the finders.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# --- Security helper (issue 9): submit-once tokens ------------------------------------------------
+# One-time tokens of create forms (bapas/idempotency.py) are claimed with cache.add(), which must
+# be atomic across every server process: a database cache table. bapas.apps creates the table
+# after every `migrate` (createcachetable is idempotent), so `make run`, CI and tests need nothing more.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "submissions": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bapas_submission_cache",
+        "TIMEOUT": 12 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+IDEMPOTENCY_CACHE = "submissions"
+IDEMPOTENCY_TOKEN_MAX_AGE = 12 * 60 * 60
+# --- end of security helper block ------------------------------------------------------------------
