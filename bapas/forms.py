@@ -64,6 +64,7 @@ class StaffCreateForm(StaffFormMixin, UserCreationForm):
         self.fields["password2"].label = _("Temporary password (again)")
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has {% csrf_token %}
         self.helper.layout = _staff_layout(
             Div(Div("password1", css_class="col-md-6"), Div("password2", css_class="col-md-6"), css_class="row")
         )
@@ -88,6 +89,7 @@ class StaffEditForm(StaffFormMixin, forms.ModelForm):
             self.fields["is_active"].disabled = True
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has {% csrf_token %}
         self.helper.layout = _staff_layout(Field("is_active"))
 
     def clean_username(self):
@@ -112,6 +114,7 @@ class StaffPasswordResetForm(SetPasswordMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has {% csrf_token %}
 
     def clean(self):
         self.validate_passwords()
@@ -140,6 +143,7 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's <form> has {% csrf_token %}
         if submit_label:
             self.helper.add_input(Submit("submit", submit_label))
 

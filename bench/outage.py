@@ -385,7 +385,7 @@ def record(summary: dict, failures: list[str], args, pg_mode: str) -> None:
         [
             start,
             f"Last run: {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, `bench/outage.py --mode {pg_mode} "
-            f"--writers {args.writers} --outage {args.outage}` — **{'PASS' if not failures else 'FAIL'}**"
+            f"--writers {args.writers} --before {args.before:g} --outage {args.outage:g} --after {args.after:g}` — **{'PASS' if not failures else 'FAIL'}**"
             + (f" ({'; '.join(failures)})" if failures else ""),
             "",
             "| measure | value |",
