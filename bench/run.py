@@ -700,11 +700,17 @@ def report_commands(args) -> list[dict]:
     for name, fmt in [("participation", "json"), ("implementation", "json"), ("compliance", "json"),
                       ("agreements", "json"), ("participation", "pdf")]:  # fmt: skip
         started = time.perf_counter()
-        proc = subprocess.run(
+        try:
+            proc = subprocess.run(
             [PY, "bench/maxrss.py", "report", name, "--year", str(year), "--format", fmt,
              "--output", f"/tmp/bench_report.{fmt}"],
-            cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(),
+            cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(), timeout=args.report_timeout,
         )  # fmt: skip
+        except subprocess.TimeoutExpired:
+            log(f"  report {name} {fmt} {year}: no result after {args.report_timeout} s")
+            rows.append({"name": name, "format": fmt, "year": year, "seconds": args.report_timeout,
+                         "max_rss_mb": None, "status": f"stopped after {args.report_timeout} s"})  # fmt: skip
+            continue
         seconds = time.perf_counter() - started
         rss = None
         lines = proc.stderr.strip().splitlines()
@@ -891,6 +897,7 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=240, help="client timeout per request, seconds")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8871)))
     parser.add_argument("--no-reports", action="store_true", help="skip timing the report command")
+    parser.add_argument("--report-timeout", type=int, default=600, help="seconds allowed per report command")
     parser.add_argument("--output", default=str(ROOT / "docs/performance/scale.md"))
     args = parser.parse_args(argv)
 
@@ -952,11 +959,17 @@ def main(argv=None) -> int:
         pages = page_benchmarks(args, browsers, office, targets)
         log("Client list vs Django admin:")
         admin = admin_side_by_side(args, browsers, office)
+        # Fresh workers for the load test: a page abandoned above (client timeout) may still be running.
+        memory_pages = server.memory()
+        server.stop()
+        server = Server(args.port, args.workers, server_env(args.port, settings_module))
+        server.wait_ready()
         log(f"Load test: {args.users} users for {args.duration} s ...")
         load = load_test(args, login_path, server)
         if load.get("status") == "ok":
             log(f"  {load['requests']} requests, {load['errors']} errors, p95 {fmt_ms(load['p95'])} ms")
         memory = server.memory()
+        memory["max_mb"] = memory_pages["max_mb"] + memory["max_mb"]
     finally:
         server.stop()
     reports = [] if args.no_reports else report_commands(args)
