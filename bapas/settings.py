@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "bapas.middleware.LoginRequiredMiddleware",
     "bapas.middleware.SessionIdleTimeoutMiddleware",
 ]
+# Benchmarks add their query-count middleware here (bench/querycount.py); empty in production.
+MIDDLEWARE = [*envlist("DJANGO_EXTRA_MIDDLEWARE"), *MIDDLEWARE]
 
 ROOT_URLCONF = "bapas.urls"
 
