@@ -466,9 +466,7 @@ def followup_create(request, pk):
             _errors(request, exc, form)
         else:
             messages.success(request, _("Follow-up saved."))
-            return redirect(
-                request.POST.get("next") or reverse("trainings:session_detail", args=[enrolment.session_id])
-            )
+            return redirect(_safe_next(request) or reverse("trainings:session_detail", args=[enrolment.session_id]))
     history = enrolment.follow_ups.all()
     return render(
         request,

@@ -4,6 +4,7 @@ and a three-day session, Alice's and Paula's clients, and a client of office B (
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from clients.models import Client
 from tests.factories import (
@@ -18,6 +19,13 @@ from tests.factories import (
 from trainings.models import TrainingSession, TrainingType
 
 DAY = dt.date(2023, 3, 21)
+
+
+@pytest.fixture(autouse=True)
+def _indonesian():
+    """Services speak the user's language; outside a request that is the default, Indonesian."""
+    with translation.override("id"):
+        yield
 
 
 @pytest.fixture

@@ -116,7 +116,7 @@ def test_pk_enrols_own_client_with_interest_match(alice, session_a, alice_client
 
 
 def test_pk_cannot_enrol_another_pks_client(alice, session_a, paula_client):
-    with pytest.raises(ValidationError, match="caseload"):
+    with pytest.raises(ValidationError, match="bukan klien Anda"):
         services.enrolment_create(session=session_a, client=paula_client, user=alice)
     assert not Enrolment.objects.exists()
 
@@ -127,13 +127,13 @@ def test_kasubsi_enrols_any_client_of_the_office(kasubsi_a, session_a, paula_cli
 
 
 def test_client_of_another_office_refused(kasubsi_a, session_a, bob_client):
-    with pytest.raises(ValidationError, match="another office"):
+    with pytest.raises(ValidationError, match="klien kantor lain"):
         services.enrolment_create(session=session_a, client=bob_client, user=kasubsi_a)
 
 
 def test_revoked_client_refused(kasubsi_a, session_a, office_a, alice):
     revoked = active_client(office_a, alice, status=Client.Status.REVOKED)
-    with pytest.raises(ValidationError, match="not an active client"):
+    with pytest.raises(ValidationError, match="bukan klien aktif"):
         services.enrolment_create(session=session_a, client=revoked, user=kasubsi_a)
     assert not Enrolment.objects.exists()
 
@@ -144,7 +144,7 @@ def test_over_capacity_refused(kasubsi_a, session_a, office_a, alice):
     first, second, third = (active_client(office_a, alice) for _ in range(3))
     services.enrolment_create(session=session_a, client=first, user=kasubsi_a)
     services.enrolment_create(session=session_a, client=second, user=kasubsi_a)
-    with pytest.raises(ValidationError, match="full"):
+    with pytest.raises(ValidationError, match="sudah penuh"):
         services.enrolment_create(session=session_a, client=third, user=kasubsi_a)
     assert Enrolment.objects.filter(session=session_a).count() == 2
     # A withdrawal frees the place.
@@ -154,7 +154,7 @@ def test_over_capacity_refused(kasubsi_a, session_a, office_a, alice):
 
 def test_double_enrolment_refused_and_withdrawn_can_return(kasubsi_a, session_a, alice_client):
     enrolment, _w = services.enrolment_create(session=session_a, client=alice_client, user=kasubsi_a)
-    with pytest.raises(ValidationError, match="already enrolled"):
+    with pytest.raises(ValidationError, match="sudah terdaftar"):
         services.enrolment_create(session=session_a, client=alice_client, user=kasubsi_a)
     services.enrolment_withdraw(enrolment=enrolment, user=kasubsi_a, reason="Bekerja")
     again, _w = services.enrolment_create(session=session_a, client=alice_client, user=kasubsi_a)
@@ -166,12 +166,12 @@ def test_warnings_programme_ends_early_and_type_already_taken(kasubsi_a, session
     services.enrolment_create(session=session_a, client=client, user=kasubsi_a)
     _enrolment, warnings = services.enrolment_create(session=session_3days, client=client, user=kasubsi_a)
     assert len(warnings) == 2
-    assert any("ends on" in w for w in warnings) and any("already took" in w for w in warnings)
+    assert any("berakhir pada" in w for w in warnings) and any("sudah pernah mengikuti" in w for w in warnings)
 
 
 def test_cancelled_session_refuses_enrolment(kasubsi_a, session_3days, alice_client):
     services.session_cancel(session=session_3days, user=kasubsi_a, reason="Batal")
-    with pytest.raises(ValidationError, match="cancelled"):
+    with pytest.raises(ValidationError, match="dibatalkan"):
         services.enrolment_create(session=session_3days, client=alice_client, user=kasubsi_a)
 
 
@@ -200,7 +200,7 @@ def test_attendance_everyone_present_by_default_with_transport(alice, session_a,
 def test_attendance_outside_training_dates_refused(alice, session_a, office_a):
     (enrolment,) = _enrol_many(session_a, office_a, alice, 1)
     for day in (DAY - dt.timedelta(days=1), DAY + dt.timedelta(days=1)):
-        with pytest.raises(ValidationError, match="not a day of this training"):
+        with pytest.raises(ValidationError, match="bukan hari pelatihan"):
             services.attendance_record(
                 session=session_a, date=day, rows=[{"enrolment": enrolment.pk}], user=alice, today=TODAY
             )
@@ -209,7 +209,7 @@ def test_attendance_outside_training_dates_refused(alice, session_a, office_a):
 
 def test_attendance_for_a_future_day_refused(alice, session_a, office_a):
     (enrolment,) = _enrol_many(session_a, office_a, alice, 1)
-    with pytest.raises(ValidationError, match="not come yet"):
+    with pytest.raises(ValidationError, match="belum tiba"):
         services.attendance_record(
             session=session_a,
             date=DAY,
@@ -221,7 +221,7 @@ def test_attendance_for_a_future_day_refused(alice, session_a, office_a):
 
 def test_attendance_row_of_another_session_refused(alice, session_a, session_3days, office_a):
     (other,) = _enrol_many(session_3days, office_a, alice, 1)
-    with pytest.raises(ValidationError, match="not an enrolment"):
+    with pytest.raises(ValidationError, match="bukan peserta pelatihan"):
         services.attendance_record(session=session_a, date=DAY, rows=[{"enrolment": other.pk}], user=alice, today=TODAY)
 
 
@@ -317,7 +317,7 @@ def test_certificate_below_minimum_attendance_refused(kasubsi_a, session_3days, 
 
 def test_withdrawn_with_certificate_cannot_be_withdrawn(kasubsi_a, participant):
     services.certificate_issue(enrolment=participant, user=kasubsi_a)
-    with pytest.raises(ValidationError, match="certificate"):
+    with pytest.raises(ValidationError, match="Sertifikat sudah diterbitkan"):
         services.enrolment_withdraw(enrolment=participant, user=kasubsi_a, reason="x")
 
 
@@ -335,7 +335,7 @@ def test_follow_up_before_training_ended_refused(alice, participant):
 def test_follow_up_for_non_participant_refused(alice, session_a, alice_client):
     enrolment = EnrolmentFactory(session=session_a, client=alice_client)
     AttendanceFactory(enrolment=enrolment, date=DAY, status="TIDAK_HADIR")
-    with pytest.raises(ValidationError, match="did not take part"):
+    with pytest.raises(ValidationError, match="tidak mengikuti pelatihan"):
         services.follow_up_record(
             enrolment=enrolment, user=alice, date=dt.date(2023, 4, 21), status="USAHA_SAMPINGAN", today=TODAY
         )
@@ -376,5 +376,5 @@ def test_add_months_clamps_to_month_end():
 
 def test_session_factory_cancelled_is_excluded_from_attendance(kasubsi_a, office_a):
     session = TrainingSessionFactory(office=office_a, status=TrainingSession.Status.CANCELLED)
-    with pytest.raises(ValidationError, match="cancelled"):
+    with pytest.raises(ValidationError, match="dibatalkan"):
         services.check_attendance_date(session, session.start_date, TODAY)

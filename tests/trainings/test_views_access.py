@@ -208,3 +208,18 @@ def test_type_create(login, kasubsi_a):
     assert response.status_code == 302
     response = client.post(reverse("trainings:type_create"), {"name": "barista", "category": "KULINER"})
     assert response.status_code == 200 and response.context["form"].errors["name"]
+
+
+def test_followup_form_saves_and_refuses_unsafe_next(login, alice, participant):
+    client = login(alice)
+    url = reverse("trainings:followup_create", args=[participant.pk])
+    data = {"date": "2023-04-21", "status": "USAHA_SAMPINGAN", "income": "750000", "next": "https://evil.example/"}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "trainings:session_detail", args=[participant.session_id]
+    )
+    assert FollowUp.objects.get(enrolment=participant).income == 750000
+    data.update(date="2023-03-20", next="/klien/")
+    response = client.post(url, data, HTTP_ACCEPT_LANGUAGE="id")
+    assert response.status_code == 200 and response.context["form"].errors["date"]
+    assert FollowUp.objects.count() == 1
