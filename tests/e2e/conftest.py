@@ -49,13 +49,28 @@ def django_db_setup(django_test_environment, django_db_blocker):
     ``django_db`` mark); browser tests ask for neither, so without this the demo data and every
     record the tests make would land in the developer's database named by DATABASE_URL.
     """
-    from django.test.utils import setup_databases, teardown_databases
+    from django.test.utils import override_settings, setup_databases, teardown_databases
 
+    # Speed, test-only: tables straight from the models (CI checks that migrations match them) and a
+    # cheap password hash (the demo's two dozen PBKDF2 hashes cost a minute on a busy 2-core machine).
+    fast = override_settings(
+        MIGRATION_MODULES=_NoMigrations(), PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    fast.enable()
     with django_db_blocker.unblock():
         config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)
+    fast.disable()
+
+
+class _NoMigrations(dict):
+    def __contains__(self, app_label):
+        return True
+
+    def __getitem__(self, app_label):
+        return None
 
 
 def _assert_test_database():
