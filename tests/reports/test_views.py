@@ -135,7 +135,7 @@ def test_downloads_in_four_formats_agree(world, login, kasi_a):
     csv_response = client.get(download_url("participation", "csv"), RANGE)
     assert csv_response["Content-Type"].startswith("text/csv")
     assert (
-        'attachment; filename="rekap-partisipasi-tng-2022-01-01-2023-12-31.csv"' == csv_response["Content-Disposition"]
+        csv_response["Content-Disposition"] == 'attachment; filename="rekap-partisipasi-tng-2022-01-01-2023-12-31.csv"'
     )
     assert "2,5,4,3,0.7778" in csv_response.content.decode("utf-8-sig")
     xlsx = fetch(client, download_url("participation", "xlsx"), RANGE)
