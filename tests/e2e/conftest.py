@@ -172,6 +172,18 @@ class App:
         download = info.value
         return download.suggested_filename, Path(download.path()).read_bytes()
 
+    def open_file(self, locator):
+        """Click a link to a file shown in the browser (``inline``, e.g. certificates to print): one
+        interaction; returns (response headers, bytes)."""
+        self.interactions += 1
+        href = self.url(locator.get_attribute("href"))
+        with self.page.expect_response(lambda response: response.url == href) as info:
+            locator.click()
+        assert info.value.ok, f"{href} answered {info.value.status}"
+        # The browser hands the body to its PDF viewer; read the same file with the same cookies.
+        response = self.page.context.request.get(href)
+        return response.headers, response.body()
+
     # Keyboard only: each press is one keystroke; Tab moves the focus until it reaches a target.
     def press(self, key):
         self.keystrokes += 1
