@@ -104,6 +104,13 @@ class ImportResult:
         )
 
 
+def in_chunks(queryset, field: str, values: list, size: int = 1000):
+    """The rows whose ``field`` is in ``values``, a few queries of ``size`` values each."""
+    values = [value for value in values if value is not None]
+    for offset in range(0, len(values), size):
+        yield from queryset.filter(**{f"{field}__in": values[offset : offset + size]})
+
+
 class _Rollback(Exception):
     pass
 
@@ -346,6 +353,9 @@ class WorkbookImport:
                 changes = None
             else:
                 changes = self._diff(row.values, exporter.partner_values(partner), present)
+                if not changes:
+                    result.unchanged += 1
+                    continue
             for column in present:
                 setattr(partner, self.MITRA_FIELDS[column], row.values[column])
             if not self._field_errors(name, row.number, partner, to_column, ["office", "training_types"]):
@@ -359,8 +369,6 @@ class WorkbookImport:
                 fields.update(self.MITRA_FIELDS[c] for c, _o, _n in changes)
                 result.updated += 1
                 result.add_change(row.number, code, changes)
-            else:
-                result.unchanged += 1
         for partner in self._bulk_create(Partner, created):
             self.partners[partner.code] = partner
         if updated:
@@ -420,6 +428,9 @@ class WorkbookImport:
                 changes = None
             else:
                 changes = self._diff(row.values, exporter.agreement_values(agreement), present)
+                if not changes:
+                    result.unchanged += 1
+                    continue
             for column in present:
                 value = partner if column == "kode_mitra" else row.values[column]
                 setattr(agreement, self.PKS_FIELDS[column], value)
@@ -436,8 +447,6 @@ class WorkbookImport:
                 fields.update(self.PKS_FIELDS[c] for c, _o, _n in changes)
                 result.updated += 1
                 result.add_change(row.number, number, changes)
-            else:
-                result.unchanged += 1
         for agreement in self._bulk_create(Agreement, created):
             self.agreements[agreement.number] = agreement
         if updated:
@@ -529,6 +538,9 @@ class WorkbookImport:
                 old_officer, old_status = None, None
             else:
                 changes = self._diff(row.values, exporter.client_values(client), present)
+                if not changes:
+                    result.unchanged += 1
+                    continue
                 old_officer, old_status = client.officer_id, client.status
             for column in present:
                 value = row.values[column]
@@ -558,8 +570,6 @@ class WorkbookImport:
                 if client.status != old_status:
                     client.status_date = self.today
                     status_changed.append(client)
-            else:
-                result.unchanged += 1
         for client in self._bulk_create(Client, created):
             self.clients[client.register_number] = client
         if updated:
@@ -722,6 +732,9 @@ class WorkbookImport:
             else:
                 current = exporter.session_values(session)
                 changes = self._diff(row.values, current, [*present, "kategori"])
+                if not changes:
+                    result.unchanged += 1
+                    continue
             references = {"jenis_pelatihan": training_type, "kode_mitra": partner, "nomor_pks": agreement}
             for column in present:
                 value = references[column] if column in references else row.values[column]
@@ -742,8 +755,6 @@ class WorkbookImport:
                 fields.update(self.PELATIHAN_FIELDS[c] for c, _o, _n in changes if c in self.PELATIHAN_FIELDS)
                 result.updated += 1
                 result.add_change(row.number, code, changes)
-            else:
-                result.unchanged += 1
         # Types first: sessions point at them.
         TrainingType.objects.bulk_create(list(new_types.values()), batch_size=BATCH_SIZE)
         changed_types = [t for t in types.values() if t.pk and getattr(t, "_category_changed", False)]
@@ -908,9 +919,8 @@ class WorkbookImport:
         if not keys:
             return
         existing, stored = {}, defaultdict(dict)
-        for a in Attendance.objects.filter(enrolment__session__office=self.office).only(
-            "id", "enrolment_id", "date", "status", "transport_paid"
-        ):
+        enrolment_ids = [self.enrolments[key].pk for key in keys if key not in self.new_enrolments]
+        for a in in_chunks(Attendance.objects.all(), "enrolment_id", enrolment_ids):
             existing[(a.enrolment_id, a.date)] = a
             stored[a.enrolment_id][a.date] = a.status
         peserta, kehadiran = self.results.get("Peserta"), self.results.get("Kehadiran")
@@ -1026,6 +1036,9 @@ class WorkbookImport:
                 changes = None
             else:
                 changes = self._diff(row.values, exporter.follow_up_values(follow_up, key[0], key[1]), present)
+                if not changes:
+                    result.unchanged += 1
+                    continue
             for column in present:
                 setattr(follow_up, self.TINDAK_LANJUT_FIELDS[column], row.values[column])
             if not self._field_errors(name, row.number, follow_up, to_column, ["enrolment", "recorded_by", "photo"]):
@@ -1038,8 +1051,6 @@ class WorkbookImport:
                 fields.update(self.TINDAK_LANJUT_FIELDS[c] for c, _o, _n in changes)
                 result.updated += 1
                 result.add_change(row.number, key, changes)
-            else:
-                result.unchanged += 1
         self._bulk_create(FollowUp, created)
         self._bulk_update(FollowUp, updated, fields)
 
@@ -1049,16 +1060,19 @@ class WorkbookImport:
     def _wajib_lapor(self, sheet: SheetData, result: SheetResult) -> None:
         name = sheet.spec.name
         to_column = {v: k for k, v in self.WAJIB_LAPOR_FIELDS.items()}
+        rows = self._parse(sheet)
+        # Only the reports of the clients in the sheet: an office may hold millions.
+        client_ids = {
+            self.clients[r.values["no_register"]].pk for r in rows if r.values.get("no_register") in self.clients
+        }
         by_minute, by_day = {}, defaultdict(list)
-        reports = ReportingVisit.objects.filter(office=self.office).only(
-            "id", "client_id", "reported_at", "report_date", "mode", "notes"
-        )
-        for report in reports.order_by("reported_at", "id").iterator(chunk_size=5000):
+        reports = in_chunks(ReportingVisit.objects.order_by("reported_at", "id"), "client_id", sorted(client_ids))
+        for report in sorted(reports, key=lambda r: (r.reported_at, r.pk)):
             by_minute[(report.client_id, report.reported_at)] = report
             by_day[(report.client_id, report.report_date)].append(report)
         created, updated, fields = [], [], set()
         seen_exact, seen_day_only, seen_days = {}, {}, {}
-        for row in self._parse(sheet):
+        for row in rows:
             self._tick()
             register, when = row.values.get("no_register"), row.values.get("tanggal")
             if row.ok:
@@ -1103,6 +1117,9 @@ class WorkbookImport:
                 changes = None
             else:
                 changes = self._diff(row.values, exporter.report_values(report, register, self.tz), present)
+                if not changes:
+                    result.unchanged += 1
+                    continue
             for column in present:
                 setattr(report, self.WAJIB_LAPOR_FIELDS[column], row.values[column])
             if not self._field_errors(
@@ -1117,7 +1134,5 @@ class WorkbookImport:
                 fields.update(self.WAJIB_LAPOR_FIELDS[c] for c, _o, _n in changes)
                 result.updated += 1
                 result.add_change(row.number, (register, when), changes)
-            else:
-                result.unchanged += 1
         self._bulk_create(ReportingVisit, created)
         self._bulk_update(ReportingVisit, updated, fields)
