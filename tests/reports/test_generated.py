@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import signal
 
 import pytest
 from django.core.files.base import ContentFile
@@ -34,9 +35,15 @@ def test_database_backend_with_a_real_worker(world, kasi_a, office_a, settings):
     generated = generated_file_request(user=kasi_a, kind="participation", params=params, title="y", office=office_a)
     generated.refresh_from_db()
     assert generated.status == "PENDING"  # waits for a worker
-    call_command(
-        "db_worker", "--batch", "--queue-name", "reports", "--no-startup-delay", "--no-reload", "--interval", "0"
-    )
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command(
+            "db_worker", "--batch", "--queue-name", "reports", "--no-startup-delay", "--no-reload", "--interval", "0"
+        )
+    finally:
+        # The worker installs its own shutdown handlers; leave pytest's signals as they were.
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
     generated.refresh_from_db()
     assert generated.status == "DONE" and generated.progress == 100
     with generated.file.open("rb") as handle:
