@@ -1,0 +1,271 @@
+"""Sheets Klien and WajibLapor: clients, their PK and status history, and their reports."""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bapas.models import Role, User
+from clients.models import Client, PKAssignment, ReportingVisit, StatusChange
+from workbook import cells, exporter
+from workbook.importer.base import BATCH_SIZE, Row, SheetResult, in_chunks
+from workbook.reader import SheetData
+
+
+class ClientSheets:
+    # --- Klien --------------------------------------------------------------------------------
+    KLIEN_FIELDS = {
+        "nama": "name",
+        "jenis_kelamin": "sex",
+        "program": "programme",
+        "mulai_bimbingan": "programme_start",
+        "akhir_bimbingan": "programme_end",
+        "nik": "nik",
+        "tanggal_lahir": "birth_date",
+        "pk": "officer",
+        "frekuensi_lapor": "reporting_frequency",
+        "status": "status",
+        "domisili": "domicile",
+        "minat": "interests",
+    }
+
+    def _klien(self, sheet: SheetData, result: SheetResult) -> None:
+        name = sheet.spec.name
+        to_column = {v: k for k, v in self.KLIEN_FIELDS.items()}
+        rows = self._parse(sheet)
+        niks = {r.values["nik"] for r in rows if r.values.get("nik")}
+        nik_owner = {
+            nik: (pk, office_id, register)
+            for nik, pk, office_id, register in Client.objects.filter(nik__in=niks).values_list(
+                "nik", "pk", "office_id", "register_number"
+            )
+        }
+        usernames = {r.values["pk"] for r in rows if r.values.get("pk")}
+        users = {u.username: u for u in User.objects.filter(username__in=usernames)}
+        created, updated, fields, seen, seen_nik = [], [], set(), {}, {}
+        officer_changed, status_changed = [], []
+        for row in rows:
+            self._tick()
+            register = row.values.get("no_register")
+            if row.ok and self._duplicate(seen, name, row, register, "no_register"):
+                row.ok = False
+            client = self.clients.get(register) if row.ok else None
+            nik = row.values.get("nik")
+            if nik:
+                if nik in seen_nik:
+                    self.error(
+                        name, row.number, "nik", _("this NIK is also given in row %(row)d.") % {"row": seen_nik[nik]}
+                    )
+                    row.ok = False
+                else:
+                    seen_nik[nik] = row.number
+                owner = nik_owner.get(nik)
+                if owner and (client is None or owner[0] != client.pk):
+                    if owner[1] == self.office.pk:
+                        message = _("this NIK is already used by another client (register number %(register)s).") % {
+                            "register": owner[2]
+                        }
+                    else:
+                        message = _("this NIK is already used by a client of another office.")
+                    self.error(name, row.number, "nik", message)
+                    row.ok = False
+            officer = None
+            if row.values.get("pk"):
+                officer = self._officer(name, row, users.get(row.values["pk"]), row.values["pk"])
+            if row.ok:
+                start = row.values.get("mulai_bimbingan", client.programme_start if client else None)
+                end = row.values.get("akhir_bimbingan", client.programme_end if client else None)
+                if start and end and end < start:
+                    self.error(
+                        name,
+                        row.number,
+                        "akhir_bimbingan",
+                        _("the programme end %(end)s is before its start %(start)s.") % {"end": end, "start": start},
+                    )
+                    row.ok = False
+                birth = row.values.get("tanggal_lahir")
+                if birth and birth > self.today:
+                    self.error(name, row.number, "tanggal_lahir", _("the date of birth lies in the future."))
+                    row.ok = False
+            if not row.ok:
+                self.failed[name].add(row.raw_key[0] if row.raw_key else "")
+                continue
+            present = [c for c in sheet.columns if c in self.KLIEN_FIELDS]
+            if client is None:
+                client = Client(office=self.office, register_number=register)
+                changes = None
+                old_officer, old_status = None, None
+            else:
+                changes = self._diff(row.values, exporter.client_values(client), present)
+                if not changes:
+                    result.unchanged += 1
+                    continue
+                old_officer, old_status = client.officer_id, client.status
+            for column in present:
+                value = row.values[column]
+                if column == "pk":
+                    value = officer
+                elif column == "nik":
+                    value = value or None
+                setattr(client, self.KLIEN_FIELDS[column], value)
+            if changes is None:
+                client.reporting_frequency = client.reporting_frequency or Client.Frequency.MONTHLY
+            client.is_child = client.compute_is_child()
+            if not self._field_errors(name, row.number, client, to_column, ["office", "officer"]):
+                self.failed[name].add(register)
+                continue
+            if changes is None:
+                created.append(client)
+                result.created += 1
+                if client.officer_id:
+                    officer_changed.append((client, client.programme_start))
+            elif changes:
+                updated.append(client)
+                fields.update(self.KLIEN_FIELDS[c] for c, _o, _n in changes)
+                result.updated += 1
+                result.add_change(row.number, register, changes)
+                if client.officer_id != old_officer:
+                    officer_changed.append((client, None))
+                if client.status != old_status:
+                    client.status_date = self.today
+                    status_changed.append(client)
+        for client in self._bulk_create(Client, created):
+            self.clients[client.register_number] = client
+        if updated:
+            for client in updated:
+                client.updated_at = self.now
+                client.version = (client.version or 0) + 1
+            extra = {"updated_at", "version", "is_child"} | ({"status_date"} if status_changed else set())
+            self._bulk_update(Client, updated, fields | extra)
+        self._record_officers(officer_changed)
+        self._record_statuses(status_changed)
+
+    def _officer(self, sheet: str, row: Row, user, username: str):
+        if user is None:
+            message = _("no staff member with the username “%(username)s”.")
+        elif user.office_id != self.office.pk:
+            message = _("“%(username)s” is not a staff member of this office.")
+        elif user.role != Role.PK:
+            message = _("“%(username)s” is not a PK.")
+        elif not user.is_active:
+            message = _("the account “%(username)s” is deactivated.")
+        else:
+            return user
+        self.error(sheet, row.number, "pk", message % {"username": username})
+        row.ok = False
+        return None
+
+    def _record_officers(self, changed: list) -> None:
+        """Keep the PK assignment history: close the open assignment, open the new one."""
+        if not changed:
+            return
+        reassigned = [client.pk for client, start in changed if start is None]
+        for offset in range(0, len(reassigned), BATCH_SIZE):
+            PKAssignment.objects.filter(
+                client_id__in=reassigned[offset : offset + BATCH_SIZE], end_date__isnull=True
+            ).update(end_date=self.today)
+        PKAssignment.objects.bulk_create(
+            [
+                PKAssignment(
+                    client=client, officer_id=client.officer_id, start_date=start or self.today, assigned_by=self.user
+                )
+                for client, start in changed
+                if client.officer_id
+            ],
+            batch_size=BATCH_SIZE,
+        )
+
+    def _record_statuses(self, changed: list) -> None:
+        self._bulk_create(
+            StatusChange,
+            [
+                StatusChange(
+                    client=client, status=client.status, date=self.today, reason=self.reason, recorded_by=self.user
+                )
+                for client in changed
+            ],
+        )
+
+    # --- WajibLapor ---------------------------------------------------------------------------
+    WAJIB_LAPOR_FIELDS = {"cara": "mode", "catatan": "notes"}
+
+    def _wajib_lapor(self, sheet: SheetData, result: SheetResult) -> None:
+        name = sheet.spec.name
+        to_column = {v: k for k, v in self.WAJIB_LAPOR_FIELDS.items()}
+        rows = self._parse(sheet)
+        # Only the reports of the clients in the sheet: an office may hold millions.
+        client_ids = {
+            self.clients[r.values["no_register"]].pk for r in rows if r.values.get("no_register") in self.clients
+        }
+        by_minute, by_day = {}, defaultdict(list)
+        reports = in_chunks(ReportingVisit.objects.order_by("reported_at", "id"), "client_id", sorted(client_ids))
+        for report in sorted(reports, key=lambda r: (r.reported_at, r.pk)):
+            by_minute[(report.client_id, report.reported_at)] = report
+            by_day[(report.client_id, report.report_date)].append(report)
+        created, updated, fields = [], [], set()
+        seen_exact, seen_day_only, seen_days = {}, {}, {}
+        for row in rows:
+            self._tick()
+            register, when = row.values.get("no_register"), row.values.get("tanggal")
+            if row.ok:
+                day = when.date() if isinstance(when, dt.datetime) else when
+                if isinstance(when, dt.datetime):
+                    first = seen_exact.get((register, when)) or seen_day_only.get((register, day))
+                    seen_exact.setdefault((register, when), row.number)
+                else:
+                    first = seen_days.get((register, day))
+                    seen_day_only.setdefault((register, day), row.number)
+                seen_days.setdefault((register, day), row.number)
+                if first:
+                    self.error(
+                        name, row.number, "tanggal", _("duplicate key: the same as row %(row)d.") % {"row": first}
+                    )
+                    row.ok = False
+            _session, client = self._session_and_client(name, row)
+            if row.ok:
+                too_late = when > self.now if isinstance(when, dt.datetime) else when > self.today
+                if too_late:
+                    self.error(name, row.number, "tanggal", _("the date lies in the future."))
+                    row.ok = False
+            if not row.ok:
+                continue
+            if isinstance(when, dt.datetime):
+                report = by_minute.get((client.pk, when)) if client.pk else None
+                reported_at = when
+            else:
+                same_day = by_day.get((client.pk, when)) if client.pk else None
+                report = same_day[0] if same_day else None
+                reported_at = dt.datetime.combine(when, cells.REPORT_DEFAULT_TIME, tzinfo=self.tz)
+            present = [c for c in sheet.columns if c in self.WAJIB_LAPOR_FIELDS]
+            if report is None:
+                reported_at = reported_at.replace(second=0, microsecond=0)
+                report = ReportingVisit(
+                    client=client,
+                    office=self.office,
+                    reported_at=reported_at,
+                    report_date=timezone.localtime(reported_at, self.tz).date(),
+                    created_by=self.user,
+                )
+                changes = None
+            else:
+                changes = self._diff(row.values, exporter.report_values(report, register, self.tz), present)
+                if not changes:
+                    result.unchanged += 1
+                    continue
+            for column in present:
+                setattr(report, self.WAJIB_LAPOR_FIELDS[column], row.values[column])
+            if not self._field_errors(
+                name, row.number, report, to_column, ["client", "office", "received_by", "created_by"]
+            ):
+                continue
+            if changes is None:
+                created.append(report)
+                result.created += 1
+            elif changes:
+                updated.append(report)
+                fields.update(self.WAJIB_LAPOR_FIELDS[c] for c, _o, _n in changes)
+                result.updated += 1
+                result.add_change(row.number, (register, when), changes)
+        self._bulk_create(ReportingVisit, created)
+        self._bulk_update(ReportingVisit, updated, fields)
