@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bapas import otp, services
 from bapas.access import LEAD_ROLES, require_role, user_office_id
+from bapas.audit import history_rows
 from bapas.forms import AccessLogFilterForm, StaffCreateForm, StaffEditForm, StaffPasswordResetForm, TokenForm
 from bapas.idempotency import SubmissionRejected, submit_once
 from bapas.models import AccessLog, Role, User
@@ -171,6 +172,8 @@ def staff_edit(request, pk):
             "can_write": can_write,
             "active_caseload": staff.caseload.filter(status="AKTIF").count(),
             "has_two_factor": otp.confirmed_devices(staff).exists(),
+            # Staff accounts are the admin's records: the admin sees their history (read-only).
+            "history": history_rows(staff, limit=20),
         },
     )
 
@@ -221,6 +224,19 @@ def staff_password_reset(request, pk):
 # --- access log (Kasi BKD and Kepala Bapas) ---------------------------------------------------
 
 
+def _action_labels() -> dict:
+    """Readable names of the actions other apps record with bapas.access.log_access."""
+    return {
+        "client_view": _("Opened client record"),
+        "client_card": _("Client card"),
+        "report_download": _("Downloaded report"),
+        "generated_download": _("Downloaded generated file"),
+        "attendance_sheet": _("Attendance sheet"),
+        "workbook_export": _("Exported office workbook"),
+        "list_export": _("Exported list"),
+    }
+
+
 def _access_log_visible_to(user):
     require_role(user, *LEAD_ROLES)
     return AccessLog.objects.filter(user__office_id=user_office_id(user)).select_related("user")
@@ -266,7 +282,15 @@ def access_log(request):
             )
     page = Paginator(entries.order_by("-at", "-pk"), 50).get_page(request.GET.get("page"))
     names = _object_names(page.object_list, request.user.office_id)
-    rows = [{"entry": e, "object_name": names.get((e.object_type, e.object_id), "")} for e in page.object_list]
+    labels = _action_labels()
+    rows = [
+        {
+            "entry": e,
+            "action": labels.get(e.action, e.action),
+            "object_name": names.get((e.object_type, e.object_id), ""),
+        }
+        for e in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -37,6 +37,7 @@ def test_kasi_and_kabapas_see_their_office_entries(login, kasi_a, kabapas_a, ali
         assert "participation 2023 PDF" in body
         assert "Orang Lain" not in body
         assert len(response.context["rows"]) == 2
+        assert "Membuka data klien" in body
 
 
 @pytest.mark.parametrize("fixture", ["alice", "kasubsi_a", "admin_a", "rita"])

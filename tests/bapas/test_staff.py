@@ -223,6 +223,9 @@ def test_admin_edits_role_and_history_records_it(login, admin_a, alice):
     assert alice.role == Role.KASUBSI
     latest = alice.history.first()
     assert latest.history_user == admin_a
+    page = client.get(reverse("bapas:staff_edit", args=[alice.pk])).content.decode()
+    assert "Riwayat perubahan" in page
+    assert "Kasubsi Bimker" in page
     changed = {c.field for c in latest.diff_against(latest.prev_record).changes}
     assert changed == {"role", "phone"}
 
@@ -319,3 +322,16 @@ def test_staff_navigation_only_for_admins(login, admin_a, kasi_a):
     kasi_nav = [i["name"] for i in login(kasi_a).get(reverse("bapas:access_log")).context["nav_items"]]
     assert "bapas:access_log" in kasi_nav
     assert "bapas:staff_list" not in kasi_nav
+
+
+@pytest.mark.parametrize("changes", [1, 40])
+def test_edit_page_query_count_does_not_grow_with_history(
+    login, admin_a, alice, changes, django_assert_max_num_queries
+):
+    for number in range(changes):
+        alice.phone = f"0812{number:04d}"
+        alice.save()
+    client = login(admin_a)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("bapas:staff_edit", args=[alice.pk]))
+    assert len(response.context["history"]) == min(changes + 1, 20)
