@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "bapas.middleware.OfficeTimezoneMiddleware",
     "bapas.middleware.LoginRequiredMiddleware",
     "bapas.middleware.SessionIdleTimeoutMiddleware",
+    "bapas.middleware.TwoFactorMiddleware",
 ]
 # Benchmarks add their query-count middleware here (bench/querycount.py); empty in production.
 MIDDLEWARE = [*envlist("DJANGO_EXTRA_MIDDLEWARE"), *MIDDLEWARE]
