@@ -272,3 +272,66 @@ def test_known_deviations_are_fixed(private_storage):
         if not matrix.matches(got, matrix.EXPECTED[name][method][who]):
             still_wrong.append(f"{name} {method} as {who}: got {got} (recorded {recorded})")
     assert not still_wrong, "\n".join(still_wrong)
+
+
+def _text_of(response) -> str:
+    """The readable text of a page or download (HTML, JSON, CSV, XLSX cells, PDF text)."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    content_type = response.get("Content-Type", "")
+    if "pdf" in content_type:
+        import io
+
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+    if "spreadsheetml" in content_type:
+        import io
+
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+    return body.decode("utf-8", "replace")
+
+
+@pytest.mark.django_db
+def test_regional_viewer_never_sees_personal_data(private_storage):
+    """Every page and download the regional viewer may open, every report in every format."""
+    from reports.datasets import DATASETS
+    from reports.exports import FORMATS
+
+    people, objects = build_world()
+    rita = signed_in_clients({"regional": people["regional"]})["regional"]
+    from clients.models import Client
+
+    secrets = [
+        value
+        for client in Client.objects.all()
+        for value in (client.name, client.nik, client.register_number, client.address)
+        if value
+    ]
+    assert len(secrets) == 8  # two clients, four identifying values each
+
+    urls = discover()
+    targets = []
+    for name, (_route, converters, _cb) in urls.items():
+        if matrix.EXPECTED[name].get("GET", {}).get("regional") == matrix.OK and name not in matrix.PUBLIC_BY_DESIGN:
+            targets.append(reverse(name, kwargs=url_kwargs(name, converters, objects)))
+    for report in DATASETS:
+        targets.append(reverse("reports:report", args=[report]))
+        for query in ("", "?office=TNG"):
+            targets.append(reverse("reports:report", args=[report]) + query)
+            targets += [reverse("reports:download", args=[report, fmt]) + query for fmt in FORMATS]
+    assert len(targets) > 2 * len(DATASETS) * len(FORMATS)
+
+    leaks, opened = [], 0
+    for url in targets:
+        response = rita.get(url)
+        if response.status_code in (302, 400):
+            continue
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        opened += 1
+        text = _text_of(response)
+        leaks += [f"{url}: {secret!r}" for secret in secrets if secret in text]
+    assert opened >= len(DATASETS) * len(FORMATS)
+    assert not leaks, "personal data shown to the regional viewer:\n" + "\n".join(leaks)
