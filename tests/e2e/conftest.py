@@ -53,8 +53,11 @@ def django_db_setup(django_test_environment, django_db_blocker):
 
     # Speed, test-only: tables straight from the models (CI checks that migrations match them) and a
     # cheap password hash (the demo's two dozen PBKDF2 hashes cost a minute on a busy 2-core machine).
+    # STATIC_ROOT off: a stale local ``collectstatic`` must not shadow the CSS and JS under test.
     fast = override_settings(
-        MIGRATION_MODULES=_NoMigrations(), PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        MIGRATION_MODULES=_NoMigrations(),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        STATIC_ROOT=None,
     )
     fast.enable()
     with django_db_blocker.unblock():
