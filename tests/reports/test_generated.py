@@ -27,6 +27,7 @@ def test_immediate_backend_renders_and_reports_progress(world, kasi_a, office_a)
     assert generated.file.size > 1000 and generated.task_id
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes connections like a real one
 def test_database_backend_with_a_real_worker(world, kasi_a, office_a, settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "reports", "imports"]}
