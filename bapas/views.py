@@ -128,7 +128,7 @@ def staff_list(request):
 def staff_create(request):
     staff_visible_to(request.user)  # access: admins of an office only
     instance = User(office_id=user_office_id(request.user))
-    form = StaffCreateForm(request.POST or None, instance=instance)
+    form = StaffCreateForm(request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST":
         try:
             with submit_once(request) as submission:
@@ -140,6 +140,7 @@ def staff_create(request):
             if rejected.success_url:
                 messages.info(request, rejected.message)
                 return redirect(rejected.success_url)
+            form.is_valid()  # add_error needs the cleaned data
             form.add_error(None, rejected.message)
         else:
             if submission.success_url:

@@ -13,7 +13,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bapas.access import log_access
+from bapas.access import log_access, user_office_id
 from bapas.models import Role
 from clients import services
 from clients.access import (
@@ -69,6 +69,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
 @require_GET
 def worklist(request):
     """The PK's home page: who is due today, this week, overdue, ending soon, and follow-ups due."""
+    user_office_id(request.user)  # 404 for anyone without an office (regional viewer)
     visible = clients_visible_to(request.user)
     today = _today(request.user)
     work = worklist_for(visible, today)
@@ -91,6 +92,7 @@ def worklist(request):
 
 @require_GET
 def client_list(request):
+    user_office_id(request.user)  # 404 for anyone without an office (regional viewer)
     visible = clients_visible_to(request.user)
     form = ClientFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}

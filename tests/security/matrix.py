@@ -224,8 +224,4 @@ def matches(got, want) -> bool:
 # (strict xfail) once a deviation is fixed, so the entry is then removed and the matrix holds.
 KNOWN_DEVIATIONS = {
     # (URL name, method, user): (what the view answers now)
-    ("clients:list", "GET", "regional"): 200,  # empty list page instead of 403/404
-    ("clients:worklist", "GET", "regional"): 200,  # empty worklist instead of 403/404
-    ("bapas:staff_create", "POST", "admin_a"): 500,  # form without the submit-once token
-    ("bapas:staff_create", "POST", "admin_b"): 500,
 }

@@ -259,21 +259,6 @@ def test_permission_matrix(private_storage):
     assert not mismatches, f"{len(mismatches)} of {checked} requests differ from the matrix:\n" + "\n".join(mismatches)
 
 
-@pytest.mark.xfail(strict=True, reason="recorded defects of other apps; remove from KNOWN_DEVIATIONS once fixed")
-@pytest.mark.django_db
-def test_known_deviations_are_fixed(private_storage):
-    people, objects = build_world()
-    clients = signed_in_clients(people)
-    urls = discover()
-    still_wrong = []
-    for (name, method, who), recorded in matrix.KNOWN_DEVIATIONS.items():
-        url = reverse(name, kwargs=url_kwargs(name, urls[name][1], objects))
-        got = outcome(request(clients[who], method, url))
-        if not matrix.matches(got, matrix.EXPECTED[name][method][who]):
-            still_wrong.append(f"{name} {method} as {who}: got {got} (recorded {recorded})")
-    assert not still_wrong, "\n".join(still_wrong)
-
-
 def _text_of(response) -> str:
     """The readable text of a page or download (HTML, JSON, CSV, XLSX cells, PDF text)."""
     body = b"".join(response.streaming_content) if response.streaming else response.content
