@@ -7,6 +7,7 @@ data loaded once. On failure a screenshot and the page's HTML go to tests/e2e/ar
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -53,11 +54,13 @@ def django_db_setup(django_test_environment, django_db_blocker):
 
     # Speed, test-only: tables straight from the models (CI checks that migrations match them) and a
     # cheap password hash (the demo's two dozen PBKDF2 hashes cost a minute on a busy 2-core machine).
-    # STATIC_ROOT off: a stale local ``collectstatic`` must not shadow the CSS and JS under test.
+    # An empty STATIC_ROOT: a stale local ``collectstatic`` must not shadow the CSS and JS under test
+    # (WhiteNoise serves STATIC_ROOT before the finders).
+    empty_static_root = tempfile.mkdtemp(prefix="e2e-static-")
     fast = override_settings(
         MIGRATION_MODULES=_NoMigrations(),
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        STATIC_ROOT=None,
+        STATIC_ROOT=empty_static_root,
     )
     fast.enable()
     with django_db_blocker.unblock():
@@ -66,6 +69,7 @@ def django_db_setup(django_test_environment, django_db_blocker):
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=0)
     fast.disable()
+    shutil.rmtree(empty_static_root, ignore_errors=True)
 
 
 class _NoMigrations(dict):
@@ -210,10 +214,19 @@ class App:
         if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
             self.click(toggler)
             self.page.locator("#mainnav.show").wait_for()
+            self.assert_no_horizontal_overflow()
 
     def assert_no_horizontal_overflow(self):
         overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 1, f"page overflows horizontally by {overflow}px at {self.page.url}"
+        if overflow > 1:
+            offenders = self.page.evaluate(
+                """() => [...document.querySelectorAll("main *, nav *")]
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                    .filter((e, _, all) => !all.some(o => o !== e && e.contains(o)))
+                    .slice(0, 5).map(e => e.tagName.toLowerCase() + "." + [...e.classList].join(".")
+                                          + " «" + e.textContent.trim().slice(0, 40) + "»")"""
+            )
+            raise AssertionError(f"page overflows horizontally by {overflow}px at {self.page.url}: {offenders}")
 
 
 @pytest.hookimpl(hookwrapper=True)

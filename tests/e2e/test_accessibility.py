@@ -30,6 +30,8 @@ def axe_violations(page):
 
 def assert_accessible(page, what):
     expect(page.locator("main")).to_be_visible()
+    # Contrast is only checked when the style sheets really loaded (Bootstrap's bg-body-tertiary).
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(248, 249, 250)"
     violations = axe_violations(page)
     assert not violations, f"{what} ({page.url}):\n" + "\n".join(
         f"  {v['impact']} {v['id']}: {v['help']} at {v['targets']}" for v in violations
