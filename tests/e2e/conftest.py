@@ -149,6 +149,7 @@ class App:
     def login(self, username, password=DEMO_PASSWORD, *, fresh=False):
         """Sign in through the form (or reuse this session's cookies of that user) and land on "/"."""
         key = (self.base_url, username)
+        self.page.context.clear_cookies()  # whoever was signed in before
         if not fresh and key in _SIGNED_IN:
             self.page.context.add_cookies(_SIGNED_IN[key])
             self.goto("/")
