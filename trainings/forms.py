@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
+from trainings.services import SESSION_FIELDS
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
@@ -60,27 +61,7 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = TrainingSession
-        fields = [
-            "code",
-            "title",
-            "training_type",
-            "partner",
-            "agreement",
-            "location_kind",
-            "location",
-            "start_date",
-            "end_date",
-            "hours_per_day",
-            "method",
-            "capacity",
-            "budget",
-            "transport_per_day",
-            "souvenir",
-            "issues_certificate",
-            "certificate_min_attendance",
-            "facilitators",
-            "notes",
-        ]
+        fields = list(SESSION_FIELDS)
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
