@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -50,7 +50,9 @@ def home(request):
 
 
 @login_not_required
+@require_safe
 def healthz(request):
+    """Load balancers and the benchmarks ask whether the app and its database answer (GET or HEAD)."""
     from django.db import connection
     from django.http import JsonResponse
 
