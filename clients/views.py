@@ -80,10 +80,18 @@ def worklist(request):
             {**row, "url": reverse("trainings:followup_create", args=[row["enrolment"].pk])}
             for row in follow_ups_due(officer=request.user, today=today)
         ]
+    # The PK's own figures (reports.panels): a fixed number of queries, only on a PK's own worklist.
+    panel = _optional("reports.panels.pk_panel") if request.user.role == Role.PK else None
     return render(
         request,
         "clients/worklist.html",
-        {"work": work, "follow_ups": follow_ups, "today": today, "week_end": today + timedelta(days=6)},
+        {
+            "work": work,
+            "follow_ups": follow_ups,
+            "today": today,
+            "week_end": today + timedelta(days=6),
+            "pk_panel": panel(request.user, today) if panel else None,
+        },
     )
 
 
