@@ -67,6 +67,7 @@ def load(password: str) -> dict:
                 "is_active": True,
                 "is_staff": False,
                 "is_superuser": False,
+                "must_change_password": False,  # demo and e2e logins are never forced to a new password
             },
         )
         if not user.check_password(password):

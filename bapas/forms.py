@@ -69,6 +69,11 @@ class StaffCreateForm(StaffFormMixin, UserCreationForm):
             Div(Div("password1", css_class="col-md-6"), Div("password2", css_class="col-md-6"), css_class="row")
         )
 
+    def save(self, commit=True):
+        # The admin chose this password: the staff member replaces it at the first sign-in.
+        self.instance.must_change_password = True
+        return super().save(commit=commit)
+
 
 class StaffEditForm(StaffFormMixin, forms.ModelForm):
     """Profile and role of a staff member; an admin cannot change their own role here."""

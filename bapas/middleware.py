@@ -107,3 +107,43 @@ class TwoFactorMiddleware:
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a staff member whose password an admin set to the password change page first.
+
+    ``User.must_change_password`` is set when an admin creates the account or resets its password;
+    the password change view clears it. Until then every page but the password change itself,
+    sign-out, the language switch and the two-factor pages (the code comes before the new password:
+    a temporary password alone must not be enough to take over an account) redirects there. Public
+    pages (sign-in, healthz, certificate check) and static files are not affected. Place it after
+    ``TwoFactorMiddleware``, so that the authenticator code is asked for first.
+    """
+
+    ALLOWED = frozenset(
+        {
+            "password_change",
+            "password_change_done",
+            "logout",
+            "set_language",
+            "bapas:otp_verify",
+            "bapas:otp_setup",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not getattr(user, "must_change_password", False):
+            return None
+        if getattr(view_func, "login_required", True) is False:
+            return None
+        view_name = request.resolver_match.view_name if request.resolver_match else ""
+        if view_name in self.ALLOWED or request.path_info.lstrip("/").startswith(settings.STATIC_URL.lstrip("/")):
+            return None
+        return redirect("password_change")

@@ -87,6 +87,11 @@ class User(AbstractUser):
     rank = models.CharField(_("rank"), max_length=10, choices=Rank.choices, blank=True)
     position_title = models.CharField(_("position"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Set when an admin creates the account or resets its password: the temporary password is known
+    # to the admin, so bapas.middleware.PasswordChangeRequiredMiddleware sends the staff member to the
+    # password change page until they choose their own. Tracked in the history on purpose: it changes
+    # only with a password (reset, creation, own change), which writes a history row anyway.
+    must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)
 
     objects = StaffManager()
     history = audited(excluded_fields=["last_login", "password"])

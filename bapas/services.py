@@ -44,16 +44,19 @@ def staff_deactivate(*, actor: User, staff: User) -> User:
 def staff_password_reset(*, actor: User, staff: User, password: str, remove_two_factor: bool = False) -> User:
     """Set a temporary password chosen by the admin, unlock the account and, if asked, drop its authenticator.
 
+    The staff member must choose a new password at the next sign-in (``User.must_change_password``).
+
     A new password hash ends every open session of the account (Django checks the session hash).
     """
     from axes.utils import reset as axes_reset
 
     staff.set_password(password)
+    staff.must_change_password = True  # the admin knows this password: the staff member chooses their own
     reason = REASON_PASSWORD_RESET
     if remove_two_factor:
         TOTPDevice.objects.filter(user=staff).delete()
         reason = REASON_PASSWORD_RESET_2FA
-    _save_with_reason(staff, reason, update_fields=["password"])
+    _save_with_reason(staff, reason, update_fields=["password", "must_change_password"])
     axes_reset(username=staff.get_username())
     return staff
 

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "bapas.middleware.LoginRequiredMiddleware",
     "bapas.middleware.SessionIdleTimeoutMiddleware",
     "bapas.middleware.TwoFactorMiddleware",
+    "bapas.middleware.PasswordChangeRequiredMiddleware",  # after two-factor: the code comes first
 ]
 # Benchmarks add their query-count middleware here (bench/querycount.py); empty in production.
 MIDDLEWARE = [*envlist("DJANGO_EXTRA_MIDDLEWARE"), *MIDDLEWARE]

@@ -2,6 +2,7 @@ import datetime as dt
 import sys
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -299,6 +301,26 @@ def access_log(request):
     return render(
         request, "bapas/access_log.html", {"page": page, "rows": rows, "form": form, "query": query.urlencode()}
     )
+
+
+# --- own password ----------------------------------------------------------------------------
+
+# Stored untranslated in the history; bapas.audit translates it when it shows it.
+REASON_PASSWORD_CHANGED = gettext_noop("Password changed by the staff member")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (old password, validators, session kept by update_session_auth_hash).
+
+    It also clears ``must_change_password`` (set by an admin's reset or a new account), in the same
+    save as the new password, with a reason in the staff member's history.
+    """
+
+    @transaction.atomic
+    def form_valid(self, form):
+        form.user.must_change_password = False
+        form.user._change_reason = REASON_PASSWORD_CHANGED
+        return super().form_valid(form)
 
 
 # --- two-factor sign-in -----------------------------------------------------------------------
