@@ -91,6 +91,22 @@ def test_reintegration_gap_counts(office_a, alice):
     assert [c.pk for c in gap["clients"]] == [soon.pk]
 
 
+def test_reintegration_gap_total_counts_beyond_the_listed_clients(office_a, alice):
+    """The KPI is the true number of clients in the gap; the list stops at 25."""
+    t = today()
+    in_gap = [ClientFactory(office=office_a, officer=alice, programme_end=t + dt.timedelta(days=5)) for _ in range(27)]
+    took_part = in_gap[0]
+    took_part.programme_end = t + dt.timedelta(days=4)  # listed first
+    took_part.save()
+    session = TrainingSessionFactory(office=office_a, start_date=t - dt.timedelta(days=90))
+    AttendanceFactory(enrolment=EnrolmentFactory(session=session, client=took_part))  # took part, no follow-up
+    gap = dashboards.reintegration_gap(office_a, today=t)
+    assert gap["total"] == 27 and gap["more"] is True and len(gap["clients"]) == dashboards.GAP_LIST_LIMIT
+    assert {c.pk: c.took_part for c in gap["clients"]}[took_part.pk] is True
+    counted = dashboards.reintegration_gap(office_a, today=t, with_names=False)
+    assert counted["total"] == 27 and counted["by_office"] == {office_a.pk: 27}
+
+
 def test_office_dashboard_page(recent, login, kasi_a, kabapas_a):
     for user in (kasi_a, kabapas_a):
         response = login(user).get(reverse("home"))
