@@ -1017,7 +1017,7 @@ def _references_to(model) -> list[tuple[type[models.Model], models.ForeignKey]]:
         if candidate._meta.db_table not in existing or not candidate._meta.managed:
             continue
         for f in candidate._meta.concrete_fields:
-            if f.is_relation and f.many_to_one and f.remote_field.model is model:
+            if f.is_relation and (f.many_to_one or f.one_to_one) and f.remote_field.model is model:
                 refs.append((candidate, f))
     return refs
 

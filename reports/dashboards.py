@@ -10,10 +10,16 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
-from bapas.models import Office, User
+from bapas.models import Office
+from clients.compliance import rate as compliance_rate
 from clients.models import Client
 from reports.charts import Series, svg_chart
-from reports.datasets import implementation_with_sessions, rate
+from reports.datasets import (
+    _outcome_counts,
+    _with_rates,
+    implementation_formula,
+    implementation_with_sessions,
+)
 from reports.periods import add_months, months_back
 from trainings.models import FOLLOW_UP_MONTHS, Attendance, Enrolment, FollowUp, TrainingSession
 from trainings.selectors import counted_enrolments, participants
@@ -156,11 +162,20 @@ def expiring_agreements_by_office(*, today: date) -> dict:
 
 def compliance_trend(office=None, *, today: date, officer=None) -> dict | None:
     """Compliance over the last 12 months (clients.compliance), with this month's figures and a chart."""
+    return trend_from_data(_compliance_12_months(office, today=today, officer=officer), today)
+
+
+def _compliance_12_months(office=None, *, today: date, officer=None) -> dict:
     from clients.compliance import compliance_dataset
 
     months = months_back(today, 12)
     start = date(months[0][0], months[0][1], 1)
-    data = compliance_dataset(office=office, date_from=start, date_to=today, today=today, officer=officer)
+    return compliance_dataset(office=office, date_from=start, date_to=today, today=today, officer=officer)
+
+
+def trend_from_data(data: dict, today: date) -> dict:
+    """The 12-month trend, last complete month and chart from a 12-month compliance dataset."""
+    months = months_back(today, 12)
     by_month = {row["month"]: row for row in data.get("by_month", [])}
     rows = [by_month.get(f"{y}-{m:02d}", {"month": f"{y}-{m:02d}", "due": 0, "rate": None}) for y, m in months]
     # This month is not over: its period has not ended yet, so the last complete month is shown.
@@ -205,30 +220,54 @@ def _implementation_chart(rows, key, title):
     )
 
 
-def office_dashboard(office: Office, *, today: date, year: int | None = None) -> dict:
-    """Kasi BKD and Kepala Bapas: the whole office."""
-    from pokmaslipas.selectors import expiry_alerts
+def compute_office_summary(office: Office, *, today: date) -> dict:
+    """What an office's dashboards aggregate, as plain data (stored in ``reports.OfficeSummary``).
 
+    Every figure here is additive over offices, so the regional dashboard sums these rows.
+    """
+    clients = active_clients(office)
     implementation, sessions = implementation_with_sessions(
         office=office, date_from=IMPLEMENTATION_SINCE, date_to=date(today.year, 12, 31)
     )
-    trainings = yearly_trainings(sessions)
-    focus = year or focus_year(trainings["years"], today)
+    years = yearly_trainings(sessions)["years"]
+    return {
+        "clients": {"total": clients["total"], "by_programme": clients["by_programme"]},
+        "compliance": _compliance_12_months(office, today=today),
+        "implementation": implementation,
+        "years": [[year, counts["sessions"], counts["participants"]] for year, counts in sorted(years.items())],
+        "overdue": follow_ups_overdue(office, today=today)["total"],
+        "gap": reintegration_gap(office, today=today, with_names=False)["total"],
+    }
+
+
+def _years(summary: dict) -> dict:
+    return {int(year): {"sessions": n, "participants": p} for year, n, p in summary["years"]}
+
+
+def office_dashboard(office: Office, *, today: date, year: int | None = None) -> dict:
+    """Kasi BKD and Kepala Bapas: the whole office (aggregates from the office's summary row)."""
+    from pokmaslipas.selectors import expiry_alerts
+    from reports.summaries import office_summary
+
+    summary = office_summary(office, today)
+    years = _years(summary)
+    focus = year or focus_year(years, today)
+    implementation = summary["implementation"]
     return {
         "today": today,
-        "clients": active_clients(office),
-        "compliance": compliance_trend(office, today=today),
-        "trainings": trainings,
+        "clients": summary["clients"],
+        "compliance": trend_from_data(summary["compliance"], today),
+        "trainings": {"years": years},
         "focus_year": focus,
-        "this_year": trainings["years"].get(focus, {"sessions": 0, "participants": 0}),
-        "last_year": trainings["years"].get(focus - 1, {"sessions": 0, "participants": 0}),
-        "year_chart": _year_chart(trainings["years"], focus),
+        "this_year": years.get(focus, {"sessions": 0, "participants": 0}),
+        "last_year": years.get(focus - 1, {"sessions": 0, "participants": 0}),
+        "year_chart": _year_chart(years, focus),
         "implementation": implementation,
         "implementation_chart": _implementation_chart(
             implementation["by_training_type"], "training_type", _("Implementation rate by training type")
         ),
         "alerts": expiry_alerts(office, today),
-        "overdue": follow_ups_overdue(office, today=today),
+        "overdue": {"total": summary["overdue"]},
         "gap": reintegration_gap(office, today=today),
     }
 
@@ -297,72 +336,101 @@ def kasubsi_dashboard(office: Office, *, today: date) -> dict:
     }
 
 
+def _merge_groups(summaries: list[dict], name: str, key: str) -> list[dict]:
+    """One implementation breakdown over several offices: counts added by label, rates recomputed."""
+    merged: dict = {}
+    for summary in summaries:
+        for group in summary["implementation"].get(name, []):
+            into = merged.setdefault(group[key], _outcome_counts(**{key: group[key]}))
+            for field in ("participants", "followed_up", "implemented"):
+                into[field] += group[field]
+    rows = [_with_rates(group) for group in merged.values()]
+    rows.sort(key=lambda g: (-g["participants"], str(g[key])))
+    return rows
+
+
 def regional_dashboard(*, today: date, year: int | None = None) -> dict:
-    """Per office side by side and in total; aggregates only, never a name or other personal data."""
-    from clients.compliance import compliance_dataset
+    """Per office side by side and in total; aggregates only, never a name or other personal data.
+
+    Sums the offices' summary rows (``reports.summaries``): one query when they are current.
+    """
+    from reports.summaries import office_summaries
 
     offices = list(Office.objects.order_by("code"))
-    clients = active_clients()
-    implementation, sessions = implementation_with_sessions(
-        date_from=IMPLEMENTATION_SINCE, date_to=date(today.year, 12, 31)
-    )
-    trainings = yearly_trainings(sessions)
-    focus = year or focus_year(trainings["years"], today)
-    implementation_by_office = {row["office"]: row for row in implementation["by_office"]}
-    months = months_back(today, 12)
-    start = date(months[0][0], months[0][1], 1)
-    compliance = compliance_dataset(date_from=start, date_to=today, today=today)
-    # Fold the per-PK rows into offices: the PK's office decides (clients count under their current PK).
-    usernames = [row["officer"] for row in compliance.get("by_officer", []) if row.get("officer")]
-    office_of = dict(User.objects.filter(username__in=usernames).values_list("username", "office_id"))
-    compliance_by_office: dict = defaultdict(lambda: {"due": 0, "reported": 0})
-    for row in compliance.get("by_officer", []):
-        office_id = office_of.get(row.get("officer"))
-        compliance_by_office[office_id]["due"] += row["due"]
-        compliance_by_office[office_id]["reported"] += row["reported"]
-    overdue = follow_ups_overdue(today=today)
-    gap = reintegration_gap(today=today, with_names=False)
+    summaries = office_summaries(offices, today)
     expiring = expiring_agreements_by_office(today=today)
+    all_years: dict = defaultdict(lambda: {"sessions": 0, "participants": 0})
+    programmes: dict = {}
     rows = []
     for office in offices:
-        years = trainings["per_office"].get(office.code, {})
-        impl = implementation_by_office.get(office.code, {})
-        comp = compliance_by_office.get(office.pk, {"due": 0, "reported": 0})
-        rows.append(
+        summary = summaries[office.pk]
+        years = _years(summary)
+        for y, counts in years.items():
+            all_years[y]["sessions"] += counts["sessions"]
+            all_years[y]["participants"] += counts["participants"]
+        for item in summary["clients"]["by_programme"]:
+            into = programmes.setdefault(item["programme"], {**item, "clients": 0})
+            into["clients"] += item["clients"]
+        rows.append((office, summary, years))
+    focus = year or focus_year(dict(all_years), today)
+    table = []
+    for office, summary, years in rows:
+        comp = summary["compliance"]["totals"]
+        impl = summary["implementation"]["totals"]
+        table.append(
             {
                 "office": office,
-                "clients": clients["by_office"].get(office.pk, 0),
+                "clients": summary["clients"]["total"],
                 "compliance_due": comp["due"],
-                "compliance_rate": rate(comp["reported"], comp["due"]),
+                "compliance_reported": comp["reported"],
+                "compliance_rate": compliance_rate(comp["reported"], comp["due"]),
                 "sessions_this": years.get(focus, {}).get("sessions", 0),
                 "participants_this": years.get(focus, {}).get("participants", 0),
                 "sessions_last": years.get(focus - 1, {}).get("sessions", 0),
                 "participants_last": years.get(focus - 1, {}).get("participants", 0),
-                "participants_all": impl.get("participants", 0),
-                "followed_up": impl.get("followed_up", 0),
-                "implemented": impl.get("implemented", 0),
-                "implementation_rate": impl.get("rate"),
+                "participants_all": impl["participants"],
+                "followed_up": impl["followed_up"],
+                "implemented": impl["implemented"],
+                "implementation_rate": impl["rate"],
                 "expiring": expiring["by_office"].get(office.pk, 0),
-                "overdue": overdue["by_office"].get(office.pk, 0),
-                "gap": gap["by_office"].get(office.pk, 0),
+                "overdue": summary["overdue"],
+                "gap": summary["gap"],
             }
         )
+    rows = table
+
+    def total_of(field):
+        return sum(row[field] for row in rows)
+
+    totals = _with_rates(
+        {"participants": total_of("participants_all"), "followed_up": total_of("followed_up"),
+         "implemented": total_of("implemented")}
+    )  # fmt: skip
+    office_rows = [summaries[office.pk] for office in offices]
+    implementation = {
+        "totals": totals,
+        "by_training_type": _merge_groups(office_rows, "by_training_type", "training_type"),
+        "by_method": _merge_groups(office_rows, "by_method", "method"),
+        "formula": implementation_formula(),
+    }  # fmt: skip
     total = {
-        "clients": clients["total"],
-        "compliance_due": compliance["totals"]["due"],
-        "compliance_rate": compliance["totals"]["rate"],
-        "sessions_this": trainings["years"].get(focus, {}).get("sessions", 0),
-        "participants_this": trainings["years"].get(focus, {}).get("participants", 0),
-        "sessions_last": trainings["years"].get(focus - 1, {}).get("sessions", 0),
-        "participants_last": trainings["years"].get(focus - 1, {}).get("participants", 0),
-        "participants_all": implementation["totals"]["participants"],
-        "followed_up": implementation["totals"]["followed_up"],
-        "implemented": implementation["totals"]["implemented"],
-        "implementation_rate": implementation["totals"]["rate"],
+        "clients": total_of("clients"),
+        "compliance_due": total_of("compliance_due"),
+        "compliance_rate": compliance_rate(total_of("compliance_reported"), total_of("compliance_due")),
+        "sessions_this": total_of("sessions_this"),
+        "participants_this": total_of("participants_this"),
+        "sessions_last": total_of("sessions_last"),
+        "participants_last": total_of("participants_last"),
+        "participants_all": totals["participants"],
+        "followed_up": totals["followed_up"],
+        "implemented": totals["implemented"],
+        "implementation_rate": totals["rate"],
         "expiring": expiring["total"],
-        "overdue": overdue["total"],
-        "gap": gap["total"],
+        "overdue": total_of("overdue"),
+        "gap": total_of("gap"),
     }
+    by_programme = sorted(programmes.values(), key=lambda item: -item["clients"])
+    trainings = {"years": dict(all_years)}
     chart = svg_chart(
         "bar",
         [row["office"].code for row in rows],
@@ -388,5 +456,5 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
         "implementation_chart": chart,
         "participation_chart": participation_chart,
         "year_chart": _year_chart(trainings["years"], focus),
-        "programmes": clients["by_programme"],
+        "programmes": by_programme,
     }

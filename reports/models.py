@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,3 +62,43 @@ class GeneratedFile(models.Model):
 
     def default_expiry(self):
         return timezone.now() + timedelta(hours=settings.GENERATED_FILE_RETENTION_HOURS)
+
+
+class OfficeDataVersion(models.Model):
+    """A counter per office, raised in the same transaction as every change that can move a dashboard
+    figure (see ``reports.summaries``). A summary is valid only for the version it was computed at."""
+
+    office = models.OneToOneField(
+        "bapas.Office", on_delete=models.CASCADE, primary_key=True, related_name="data_version"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+    refresh_queued = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("office data version")
+
+    def __str__(self) -> str:
+        return f"{self.office_id} v{self.version}"
+
+
+class OfficeSummary(models.Model):
+    """The office's dashboard aggregates for one day and language (a summary table row).
+
+    Served while ``version`` equals the office's current ``OfficeDataVersion``; recomputed otherwise.
+    The regional dashboard adds these rows up instead of aggregating millions of raw rows.
+    """
+
+    office = models.ForeignKey("bapas.Office", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    language = models.CharField(max_length=10)
+    version = models.PositiveBigIntegerField()
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    seconds = models.FloatField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("office summary")
+        constraints = [models.UniqueConstraint(fields=["office", "day", "language"], name="office_summary_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.day} {self.language} v{self.version}"

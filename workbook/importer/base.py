@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
+from reports.summaries import bump_offices
 from trainings.models import Enrolment, TrainingSession
 from workbook import cells, schema
 from workbook.reader import Issue, SheetData, WorkbookData
@@ -145,6 +146,8 @@ class ImportBase:
                     self._run_sheets(data, result)
                     if self.issues or dry_run:
                         raise _Rollback
+                    # Bulk inserts send no signals: the office's dashboard summaries are outdated now.
+                    bump_offices([self.office.pk])
                 result.applied = True
             except _Rollback:
                 pass

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from bapas import demo
 from bapas.models import Role, User
+from reports.summaries import bump_all_offices
 
 DEFAULT_PASSWORD = "demo-bapas-2026"
 # Each app adds its own synthetic records, in dependency order. An app's demo module exposes
@@ -29,6 +30,7 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load(context)
+            bump_all_offices()  # some demo records are bulk-inserted (no signals)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000/ with:"))
         for user in User.objects.filter(username__in=[row[0] for row in demo.STAFF]).select_related("office"):
             office = user.office.code if user.office else "—"

@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from bapas import scale
+from reports.summaries import bump_all_offices
 
 
 class Command(BaseCommand):
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if reset or reset_only:
             removed = scale.reset(log=log)
+            bump_all_offices()
             if verbosity >= 1:
                 self.stdout.write(f"Removed {removed} scale office(s).")
             if reset_only:
@@ -46,6 +48,7 @@ class Command(BaseCommand):
             result = scale.seed(clients=clients, offices=offices, seed=seed, today=anchor, log=log)
         except scale.ScaleError as exc:
             raise CommandError(str(exc)) from exc
+        bump_all_offices()  # bulk inserts send no signals: every dashboard summary is outdated
         elapsed = time.perf_counter() - started
         if verbosity < 1:
             if checksum:

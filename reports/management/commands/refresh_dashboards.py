@@ -1,0 +1,43 @@
+"""Compute every office's dashboard summary row for its today (run from cron shortly after midnight).
+
+    python manage.py refresh_dashboards [--office CODE ...]
+
+Rows that are still current are left alone, so running it often costs little.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from bapas.models import Office
+from reports.models import OfficeDataVersion
+from reports.summaries import office_summary, office_today
+
+
+class Command(BaseCommand):
+    help = "Fill the dashboard summary rows of every office (or the given ones) for their current day."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--office", action="append", default=[], help="Office code (repeatable).")
+
+    def handle(self, *args, office, verbosity, **options):
+        offices = Office.objects.order_by("code")
+        if office:
+            offices = offices.filter(code__in=office)
+            unknown = set(office) - set(offices.values_list("code", flat=True))
+            if unknown:
+                raise CommandError(f"Unknown office code(s): {', '.join(sorted(unknown))}")
+        started = time.perf_counter()
+        count = 0
+        with translation.override(settings.LANGUAGE_CODE):
+            for item in offices:
+                office_summary(item, office_today(item))
+                count += 1
+        # Clear stuck "refresh queued" marks (a worker that died): every row is current now.
+        OfficeDataVersion.objects.filter(office__in=offices, refresh_queued=True).update(refresh_queued=False)
+        if verbosity >= 1:
+            self.stdout.write(
+                f"Dashboard summaries of {count} office(s) current ({time.perf_counter() - started:.1f} s)."
+            )

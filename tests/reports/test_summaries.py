@@ -1,0 +1,164 @@
+"""Dashboard summary rows (reports.summaries): served while current, outdated by every change that can
+move a figure, recomputed in the background, and adding up to the same numbers as the raw aggregates."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone, translation
+
+from clients.compliance import compliance_dataset
+from clients.models import ReportingWarning
+from reports import dashboards, summaries
+from reports.datasets import implementation_with_sessions
+from reports.models import OfficeDataVersion, OfficeSummary
+from tests.factories import (
+    AttendanceFactory,
+    ClientFactory,
+    EnrolmentFactory,
+    FollowUpFactory,
+    PartnerFactory,
+    ReportingVisitFactory,
+    TrainingSessionFactory,
+    TrainingTypeFactory,
+)
+from trainings.models import FollowUp
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate()
+
+
+def version(office):
+    return OfficeDataVersion.objects.get(office=office).version
+
+
+def test_a_new_office_gets_its_version_row(office_a):
+    assert OfficeDataVersion.objects.filter(office=office_a).exists()
+
+
+def test_summary_is_served_until_a_change_outdates_it(office_a, alice):
+    t = today()
+    ClientFactory(office=office_a, officer=alice)
+    assert dashboards.office_dashboard(office_a, today=t)["clients"]["total"] == 1
+    row = OfficeSummary.objects.get(office=office_a, day=t)
+    assert row.version == version(office_a)
+    # A current row is served as stored, not recomputed: plant a marker and see it come back.
+    row.data["clients"]["total"] = 999
+    row.save()
+    assert dashboards.office_dashboard(office_a, today=t)["clients"]["total"] == 999
+    # Registering a client outdates it: the dashboard is right again at once.
+    ClientFactory(office=office_a, officer=alice)
+    assert dashboards.office_dashboard(office_a, today=t)["clients"]["total"] == 2
+    assert OfficeSummary.objects.filter(office=office_a, day=t).count() == 1  # replaced, not added
+
+
+def test_rows_are_per_day_and_language_and_old_days_are_dropped(office_a, alice):
+    t = today()
+    ClientFactory(office=office_a, officer=alice)
+    for day in (t - dt.timedelta(days=3), t - dt.timedelta(days=1), t):
+        summaries.office_summary(office_a, day)
+    with translation.override("en"):
+        summaries.office_summary(office_a, t)
+    rows = set(OfficeSummary.objects.filter(office=office_a).values_list("day", "language"))
+    assert rows == {(t - dt.timedelta(days=1), "id"), (t, "id"), (t, "en")}
+
+
+def _session(office):
+    return TrainingSessionFactory(office=office, start_date=today() - dt.timedelta(days=50),
+                                  end_date=today() - dt.timedelta(days=50))  # fmt: skip
+
+
+CHANGES = {
+    "client edited": lambda o, pk, c: (setattr(c, "phone", "0811"), c.save()),
+    "session created": lambda o, pk, c: _session(o),
+    "enrolment": lambda o, pk, c: EnrolmentFactory(session=_session(o), client=c),
+    "attendance": lambda o, pk, c: AttendanceFactory(enrolment=EnrolmentFactory(session=_session(o), client=c)),
+    "follow-up": lambda o, pk, c: FollowUpFactory(enrolment=EnrolmentFactory(session=_session(o), client=c)),
+    "training type": lambda o, pk, c: TrainingTypeFactory(office=o),
+    "partner": lambda o, pk, c: PartnerFactory(office=o),
+    "warning": lambda o, pk, c: ReportingWarning.objects.create(
+        client=c, level=ReportingWarning.Level.SP1, issued_on=today(), reason="x"
+    ),
+    "report dated two days ago": lambda o, pk, c: ReportingVisitFactory(
+        client=c, reported_at=timezone.now() - dt.timedelta(days=2)
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_every_change_that_moves_a_figure_outdates_the_summary(change, office_a, office_b, alice):
+    client = ClientFactory(office=office_a, officer=alice)
+    before_a, before_b = version(office_a), version(office_b)
+    CHANGES[change](office_a, alice, client)
+    assert version(office_a) > before_a
+    assert version(office_b) == before_b  # another office's summary stays valid
+
+
+def test_a_report_dated_today_changes_no_closed_period(office_a, alice):
+    client = ClientFactory(office=office_a, officer=alice)
+    before = version(office_a)
+    report = ReportingVisitFactory(client=client, reported_at=timezone.now())
+    assert version(office_a) == before
+    report.delete()
+    assert version(office_a) == before
+    past = ReportingVisitFactory(client=client, reported_at=timezone.now() - dt.timedelta(days=3))
+    assert version(office_a) == before + 1
+    past.delete()
+    assert version(office_a) == before + 2
+
+
+def test_after_commit_the_worker_recomputes_the_row(office_a, alice, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default", "reports", "imports"]}}  # fmt: skip
+    summaries._recently_queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        ClientFactory(office=office_a, officer=alice)
+    row = OfficeSummary.objects.get(office=office_a, day=summaries.office_today(office_a))
+    assert row.version == version(office_a) and row.data["clients"]["total"] == 1
+    assert OfficeDataVersion.objects.get(office=office_a).refresh_queued is False
+
+
+def test_refresh_dashboards_command(office_a, office_b, alice, capsys):
+    ClientFactory(office=office_a, officer=alice)
+    OfficeDataVersion.objects.filter(office=office_a).update(refresh_queued=True)  # a worker that died
+    call_command("refresh_dashboards")
+    assert OfficeSummary.objects.filter(day=summaries.office_today(office_a)).count() == 2
+    assert not OfficeDataVersion.objects.filter(refresh_queued=True).exists()
+    assert "2 office(s)" in capsys.readouterr().out
+
+
+def test_regional_sums_agree_with_the_raw_aggregates(office_a, office_b, alice, bob):
+    t = today()
+    for office, officer, n in ((office_a, alice, 3), (office_b, bob, 2)):
+        type_ = TrainingTypeFactory(office=office, name="Barista")
+        session = TrainingSessionFactory(office=office, training_type=type_, start_date=t - dt.timedelta(days=60),
+                                         end_date=t - dt.timedelta(days=60))  # fmt: skip
+        for i in range(n):
+            client = ClientFactory(office=office, officer=officer, programme_start=t - dt.timedelta(days=200))
+            enrolment = EnrolmentFactory(session=session, client=client)
+            AttendanceFactory(enrolment=enrolment)
+            if i:
+                FollowUpFactory(enrolment=enrolment, date=t - dt.timedelta(days=20),
+                                status=FollowUp.Status.OWN_BUSINESS if i == 1 else FollowUp.Status.NOT_APPLIED)  # fmt: skip
+            ReportingVisitFactory(client=client, reported_at=timezone.now() - dt.timedelta(days=40))
+    data = dashboards.regional_dashboard(today=t)
+    raw, _rows = implementation_with_sessions(
+        date_from=dashboards.IMPLEMENTATION_SINCE, date_to=dt.date(t.year, 12, 31)
+    )
+    for field in ("participants", "followed_up", "implemented", "rate", "rate_low", "rate_high"):
+        assert data["implementation"]["totals"][field] == raw["totals"][field]
+    shown = [data["total"][k] for k in ("participants_all", "followed_up", "implemented", "implementation_rate")]
+    assert shown == [raw["totals"][k] for k in ("participants", "followed_up", "implemented", "rate")]
+    merged = [(g["training_type"], g["participants"], g["followed_up"], g["implemented"], g["rate_low"])
+              for g in data["implementation"]["by_training_type"]]  # fmt: skip
+    assert merged == [(g["training_type"], g["participants"], g["followed_up"], g["implemented"], g["rate_low"])
+                      for g in raw["by_training_type"]]  # fmt: skip
+    assert merged[0][:4] == ("Barista", 5, 3, 2)
+    months = dashboards.months_back(t, 12)
+    compliance = compliance_dataset(date_from=dt.date(months[0][0], months[0][1], 1), date_to=t, today=t)
+    assert data["total"]["compliance_due"] == compliance["totals"]["due"] > 0
+    assert data["total"]["compliance_rate"] == compliance["totals"]["rate"]
+    assert data["total"]["clients"] == 5
