@@ -181,10 +181,20 @@ def _reported_counts(reports, periods_by_kind: dict[str, list[Period]]) -> dict[
     return reported
 
 
-def compliance_dataset(*, office=None, date_from: date, date_to: date, today: date | None = None, officer=None) -> dict:
+def compliance_dataset(
+    *,
+    office=None,
+    date_from: date,
+    date_to: date,
+    today: date | None = None,
+    officer=None,
+    by_officer_month: bool = False,
+) -> dict:
     """The compliance report as CONTRACTS.md section 3 gives it, plus ``by_month`` and ``warnings``.
 
     ``office`` None means all offices; ``officer`` narrows to one PK's current caseload.
+    ``by_officer_month`` adds the month-by-month figures of each PK (the dashboards' summary rows
+    keep them for the PK's panel); the report itself does not carry them.
     """
     if today is None:
         today = timezone.localdate(timezone=office.tzinfo) if office is not None else timezone.localdate()
@@ -206,10 +216,11 @@ def compliance_dataset(*, office=None, date_from: date, date_to: date, today: da
 
     by_officer: dict = defaultdict(lambda: [0, 0])
     by_month: dict = defaultdict(lambda: [0, 0])
+    officer_month: dict = defaultdict(lambda: [0, 0])
     for key in set(due) | set(reported):
         officer_id, period = key
         d, r = due.get(key, 0), min(reported.get(key, 0), due.get(key, 0))
-        for bucket in (by_officer[officer_id], by_month[period.month]):
+        for bucket in (by_officer[officer_id], by_month[period.month], officer_month[(officer_id, period.month)]):
             bucket[0] += d
             bucket[1] += r
 
@@ -225,6 +236,14 @@ def compliance_dataset(*, office=None, date_from: date, date_to: date, today: da
     total_reported = sum(r for _, r in by_officer.values())
 
     level_counts = dict(warnings.order_by().values("level").annotate(n=Count("id")).values_list("level", "n"))
+    extra = {}
+    if by_officer_month:
+        extra["by_officer_month"] = [
+            {"officer": names.get(officer_id) if officer_id else None, "month": month, **_row(d, r)}
+            for (officer_id, month), (d, r) in sorted(
+                officer_month.items(), key=lambda item: (item[0][0] or 0, item[0][1])
+            )
+        ]
     return {
         "report": "compliance",
         "office": office.code if office is not None else None,
@@ -235,6 +254,7 @@ def compliance_dataset(*, office=None, date_from: date, date_to: date, today: da
         "by_officer": officer_rows,
         "by_month": [{"month": month, **_row(d, r)} for month, (d, r) in sorted(by_month.items())],
         "warnings": {level: level_counts.get(level, 0) for level in ReportingWarning.Level.values},
+        **extra,
     }
 
 

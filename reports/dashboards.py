@@ -165,12 +165,29 @@ def compliance_trend(office=None, *, today: date, officer=None) -> dict | None:
     return trend_from_data(_compliance_12_months(office, today=today, officer=officer), today)
 
 
-def _compliance_12_months(office=None, *, today: date, officer=None) -> dict:
+def _compliance_12_months(office=None, *, today: date, officer=None, by_officer_month: bool = False) -> dict:
     from clients.compliance import compliance_dataset
 
     months = months_back(today, 12)
     start = date(months[0][0], months[0][1], 1)
-    return compliance_dataset(office=office, date_from=start, date_to=today, today=today, officer=officer)
+    return compliance_dataset(
+        office=office, date_from=start, date_to=today, today=today, officer=officer, by_officer_month=by_officer_month
+    )
+
+
+def officer_compliance_from_summary(summary: dict, username: str) -> dict:
+    """One PK's 12-month compliance (as ``compliance_dataset(officer=...)`` gives it) out of the office's
+    summary row, which keeps every PK's month-by-month figures."""
+    data = summary["compliance"]
+    months = [row for row in data.get("by_officer_month", []) if row["officer"] == username]
+    due = sum(row["due"] for row in months)
+    reported = sum(row["reported"] for row in months)
+    return {
+        **{key: data[key] for key in ("report", "office", "from", "to", "today")},
+        "totals": {"due": due, "reported": reported, "missed": due - reported, "rate": compliance_rate(reported, due)},
+        "by_officer": [row for row in data.get("by_officer", []) if row["officer"] == username],
+        "by_month": [{k: v for k, v in row.items() if k != "officer"} for row in months],
+    }
 
 
 def trend_from_data(data: dict, today: date) -> dict:
@@ -232,7 +249,7 @@ def compute_office_summary(office: Office, *, today: date) -> dict:
     years = yearly_trainings(sessions)["years"]
     return {
         "clients": {"total": clients["total"], "by_programme": clients["by_programme"]},
-        "compliance": _compliance_12_months(office, today=today),
+        "compliance": _compliance_12_months(office, today=today, by_officer_month=True),
         "implementation": implementation,
         "years": [[year, counts["sessions"], counts["participants"]] for year, counts in sorted(years.items())],
         "overdue": follow_ups_overdue(office, today=today)["total"],

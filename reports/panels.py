@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import Count
 
-from reports.dashboards import compliance_trend
+from reports.dashboards import compliance_trend, officer_compliance_from_summary, trend_from_data
 from reports.datasets import rate, wilson_interval
 from trainings.models import Enrolment, FollowUp
 from trainings.selectors import is_implemented, participants
@@ -14,9 +14,18 @@ def pk_panel(user, today: date) -> dict:
     """Context for templates/reports/_pk_panel.html (include it ``with pk_panel=...``).
 
     The PK's current caseload: compliance over 12 months (clients.compliance) and the latest outcome
-    of each participant (trainings.selectors). A fixed number of queries.
+    of each participant (trainings.selectors). A fixed number of queries (two when the office's
+    summary row is current).
     """
-    compliance = compliance_trend(user.office, today=today, officer=user)
+    from reports.summaries import current_office_summary
+
+    # The office's summary row keeps every PK's months: read it when it is current (one query),
+    # otherwise count this PK's caseload directly (never the whole office on a PK's page).
+    summary = current_office_summary(user.office, today)
+    if summary is not None and "by_officer_month" in summary["compliance"]:
+        compliance = trend_from_data(officer_compliance_from_summary(summary, user.username), today)
+    else:
+        compliance = compliance_trend(user.office, today=today, officer=user)
     labels = dict(FollowUp.Status.choices)
     rows = (
         participants(Enrolment.objects.filter(client__officer=user, client__office_id=user.office_id))

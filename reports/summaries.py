@@ -87,6 +87,20 @@ def office_summaries(offices, day: date) -> dict[int, dict]:
     return found
 
 
+def current_office_summary(office, day: date) -> dict | None:
+    """The office's summary row for ``day`` if it is current; None otherwise (nothing is computed)."""
+    return (
+        OfficeSummary.objects.filter(
+            office=office,
+            day=day,
+            language=_language(),
+            version=Subquery(OfficeDataVersion.objects.filter(office_id=OuterRef("office_id")).values("version")[:1]),
+        )
+        .values_list("data", flat=True)
+        .first()
+    )
+
+
 def office_summary(office, day: date) -> dict:
     return office_summaries([office], day)[office.pk]
 

@@ -162,3 +162,30 @@ def test_regional_sums_agree_with_the_raw_aggregates(office_a, office_b, alice, 
     assert data["total"]["compliance_due"] == compliance["totals"]["due"] > 0
     assert data["total"]["compliance_rate"] == compliance["totals"]["rate"]
     assert data["total"]["clients"] == 5
+
+
+def test_pk_panel_takes_its_compliance_from_a_current_summary(office_a, alice, paula):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.panels import pk_panel
+
+    t = today()
+    for officer, ago in ((alice, (35, 70, 100)), (paula, (40,))):
+        client = ClientFactory(office=office_a, officer=officer, programme_start=t - dt.timedelta(days=300))
+        for days in ago:
+            ReportingVisitFactory(client=client, reported_at=timezone.now() - dt.timedelta(days=days))
+    direct = pk_panel(alice, t)  # no summary row yet: counted from alice's caseload
+    summaries.office_summary(office_a, t)
+    with CaptureQueriesContext(connection) as ctx:
+        from_summary = pk_panel(alice, t)
+    assert len(ctx.captured_queries) == 2  # the summary row and the outcomes
+    assert from_summary["compliance"]["months"] == direct["compliance"]["months"]
+    assert from_summary["compliance"]["data"]["totals"] == direct["compliance"]["data"]["totals"]
+    assert direct["compliance"]["data"]["totals"]["due"] > direct["compliance"]["data"]["totals"]["reported"] > 0
+    # Once outdated, the row is not used (and not recomputed for a PK's page).
+    ClientFactory(office=office_a, officer=alice)
+    with CaptureQueriesContext(connection) as ctx:
+        pk_panel(alice, t)
+    assert len(ctx.captured_queries) > 2
+    assert not OfficeSummary.objects.filter(office=office_a, day=t, version=version(office_a)).exists()
