@@ -28,6 +28,37 @@ def _staff_layout(*extra):
     )
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing integer keys beyond what the database column holds.
+
+    ``pk__in`` with such a number raises OverflowError on SQLite (a server error) instead of
+    finding nothing; Django guards single-value lookups but not ``__in`` (found by the fuzz tests).
+    """
+
+    def _check_values(self, value):
+        from django.db import connections, router
+
+        key_field = self.queryset.model._meta.pk if self.to_field_name in (None, "pk") else None
+        if key_field is None:
+            key_field = self.queryset.model._meta.get_field(self.to_field_name)
+        bounds = None
+        if key_field.get_internal_type().endswith(("IntegerField", "AutoField")):
+            connection = connections[router.db_for_read(self.queryset.model)]
+            bounds = connection.ops.integer_field_range(key_field.get_internal_type())
+        if bounds and isinstance(value, list | tuple):
+            low, high = bounds
+            for pk in value:
+                try:
+                    number = int(str(pk).strip())
+                except ValueError:
+                    continue  # Django refuses it as "not a valid value"
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)
+
+
 class StaffFormMixin:
     """Shared rules of the create and edit forms: office roles only, usernames unique ignoring case."""
 

@@ -109,6 +109,28 @@ class TwoFactorMiddleware:
         return redirect(url)
 
 
+class RejectNulMiddleware:
+    """Answer 400 to a request whose path or query string holds a NUL character.
+
+    No page takes one, and PostgreSQL refuses NUL in any text it is given: a search for "a\\x00b"
+    would be a server error (found by tests/security/test_fuzz_filters.py). Posted form fields
+    refuse NUL themselves (Django's ProhibitNullCharactersValidator). Last in MIDDLEWARE, so that
+    the 400 gets every security header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import BadRequest
+
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL character in the address")
+        return self.get_response(request)
+
+
 class PasswordChangeRequiredMiddleware:
     """Send a staff member whose password an admin set to the password change page first.
 

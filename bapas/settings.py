@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "bapas.middleware.SessionIdleTimeoutMiddleware",
     "bapas.middleware.TwoFactorMiddleware",
     "bapas.middleware.PasswordChangeRequiredMiddleware",  # after two-factor: the code comes first
+    "bapas.middleware.RejectNulMiddleware",
 ]
 # Benchmarks add their query-count middleware here (bench/querycount.py); empty in production.
 MIDDLEWARE = [*envlist("DJANGO_EXTRA_MIDDLEWARE"), *MIDDLEWARE]

@@ -327,8 +327,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _next_url(request, default="home"):
+    """A local path to go on to, or the ``default`` page.
+
+    Only paths: ``redirect()`` would read a bare word as a view name and fail on an unknown one.
+    """
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
+    if candidate and candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -8,6 +8,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from bapas.forms import ModelMultipleChoiceField
 from pokmaslipas.models import Agreement, Partner, Scope, split_codes
 from pokmaslipas.selectors import PartnerStatus
 from pokmaslipas.validators import validate_pdf
@@ -63,6 +64,7 @@ class PartnerForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "training_types": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"training_types": ModelMultipleChoiceField}  # refuses out-of-range keys (no 500)
         help_texts = {"code": _("Short code, unique in this office (used by the workbook import).")}
 
     def __init__(self, *args, office, **kwargs):

@@ -242,7 +242,7 @@ def agreement_document(request, pk):
     name = agreement.document.name
     version = request.GET.get("version")
     if version:
-        if not version.isdigit():
+        if not (version.isascii() and version.isdigit()):  # "²" is a digit to isdigit(), not to int()
             raise Http404
         row = agreement.history.filter(history_id=version).exclude(document="").first()
         if row is None:

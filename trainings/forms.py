@@ -7,12 +7,14 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bapas.forms import ModelMultipleChoiceField
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 from trainings.services import SESSION_FIELDS
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
+MAX_SESSION_DAYS = 366
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
@@ -114,6 +116,9 @@ class SessionForm(forms.ModelForm):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
+        elif start and end and (end - start).days >= MAX_SESSION_DAYS:
+            # Pages list every day of a session: a span of centuries would take minutes to render.
+            self.add_error("end_date", _("A training lasts at most %(days)s days.") % {"days": MAX_SESSION_DAYS})
         partner, agreement = data.get("partner"), data.get("agreement")
         if partner and agreement and agreement.partner_id != partner.pk:
             self.add_error("agreement", _("This agreement (PKS) belongs to another partner."))
@@ -134,7 +139,7 @@ class CancelForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    clients = forms.ModelMultipleChoiceField(
+    clients = ModelMultipleChoiceField(
         label=_("Clients"), queryset=Client.objects.none(), widget=forms.SelectMultiple(attrs={"size": 10})
     )
     status = forms.ChoiceField(
