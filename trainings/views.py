@@ -61,7 +61,7 @@ def session_list(request):
     year = request.GET.get("year", "")
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()
-    if year.isdigit():
+    if year.isascii() and year.isdigit() and 1 <= int(year) <= 9999:
         sessions = sessions.filter(start_date__year=int(year))
     if status in TrainingSession.Status.values:
         sessions = sessions.filter(status=status)
