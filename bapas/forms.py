@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordMixin, UserCreationForm, Userna
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bapas.concurrency import EditConflictMixin
 from bapas.models import User
 from bapas.staff_access import ASSIGNABLE_ROLES
 
@@ -106,7 +107,7 @@ class StaffCreateForm(StaffFormMixin, UserCreationForm):
         return super().save(commit=commit)
 
 
-class StaffEditForm(StaffFormMixin, forms.ModelForm):
+class StaffEditForm(EditConflictMixin, StaffFormMixin, forms.ModelForm):
     """Profile and role of a staff member; an admin cannot change their own role here."""
 
     class Meta:

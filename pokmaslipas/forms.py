@@ -8,6 +8,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from bapas.concurrency import EditConflictMixin
 from bapas.forms import ModelMultipleChoiceField
 from pokmaslipas.models import Agreement, Partner, Scope, split_codes
 from pokmaslipas.selectors import PartnerStatus
@@ -41,7 +42,7 @@ def join_codes(codes) -> str:
     return ",".join(sorted(set(codes), key=order.index))
 
 
-class PartnerForm(forms.ModelForm):
+class PartnerForm(EditConflictMixin, forms.ModelForm):
     offers = ScopeField(label=_("Guidance offered"))
 
     class Meta:
@@ -108,7 +109,7 @@ class PartnerForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(EditConflictMixin, forms.ModelForm):
     scope = ScopeField(label=_("Scope"))
 
     class Meta:

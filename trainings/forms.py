@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bapas.concurrency import EditConflictMixin
 from bapas.forms import ModelMultipleChoiceField
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
@@ -34,7 +35,7 @@ def _helper(submit_label, *layout) -> FormHelper:
     return helper
 
 
-class TrainingTypeForm(forms.ModelForm):
+class TrainingTypeForm(EditConflictMixin, forms.ModelForm):
     class Meta:
         model = TrainingType
         fields = ["name", "category"]
@@ -52,7 +53,7 @@ class TrainingTypeForm(forms.ModelForm):
         return name
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(EditConflictMixin, forms.ModelForm):
     code = forms.CharField(
         label=_("code"),
         max_length=40,
@@ -224,7 +225,7 @@ class AttendanceForm(forms.Form):
         ]
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(EditConflictMixin, forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["date", "status", "income", "reason", "notes", "photo"]
