@@ -1,16 +1,22 @@
 """Forms validate input and lay it out; the rules live in clients/services.py."""
 
 import uuid
+from datetime import date
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bapas.models import Role, User
 from clients.models import Client, ReportingVisit, ReportingWarning, StatusChange
 from clients.services import EDITABLE_FIELDS
+
+# Programme dates outside these are typing errors (a year 1 start made every period since then due).
+PROGRAMME_EARLIEST = date(1970, 1, 1)
+PROGRAMME_LATEST = date(2100, 12, 31)
 
 
 class DateInput(forms.DateInput):
@@ -104,6 +110,13 @@ class ClientForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         start, end = data.get("programme_start"), data.get("programme_end")
+        for name, value in (("programme_start", start), ("programme_end", end)):
+            if value and not (PROGRAMME_EARLIEST <= value <= PROGRAMME_LATEST):
+                self.add_error(
+                    name,
+                    _("Enter a date between %(earliest)s and %(latest)s.")
+                    % {"earliest": date_format(PROGRAMME_EARLIEST), "latest": date_format(PROGRAMME_LATEST)},
+                )
         if start and end and end < start:
             self.add_error("programme_end", _("The programme end date cannot be before its start date."))
         return data

@@ -342,6 +342,15 @@ def test_admin_registers_client_with_pk(login, admin_a, alice):
     assert PKAssignment.objects.filter(client=client, officer=alice).exists()
 
 
+@pytest.mark.parametrize(("field", "value"), [("programme_start", "0001-01-01"), ("programme_end", "9999-12-31")])
+def test_programme_dates_out_of_any_real_range_are_refused(login, admin_a, alice, field, value):
+    """A year-1 start made every month since then a due period (pages took seconds): refused."""
+    response = login(admin_a).post(url("create"), client_post_data(officer=alice.pk, **{field: value}))
+    assert response.status_code == 200
+    assert "Masukkan tanggal antara 1 Januari 1970 dan 31 Desember 2100" in response.content.decode()
+    assert not Client.objects.filter(register_number="PAS-TNG.050/2025").exists()
+
+
 def test_create_errors_keep_input(login, admin_a, bob, carol):
     response = login(admin_a).post(
         url("create"),
