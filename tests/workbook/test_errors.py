@@ -233,6 +233,12 @@ def test_end_before_start(workbook_office, sheet, column, value, message):
     assert message in import_errors(with_row(sheet, 1, column, value), workbook_office)
 
 
+def test_a_training_of_more_than_a_year_is_refused(workbook_office):
+    """As in the session form: a typo in the year must not create a training of years."""
+    message = "Pelatihan!2 tanggal_selesai: a training lasts at most 366 days (2024-03-01 to 2026-03-01)."
+    assert message in import_errors(with_row("Pelatihan", 1, "tanggal_selesai", "2026-03-01"), workbook_office)
+
+
 def test_pk_of_another_office_or_not_a_pk(workbook_office, bob, kasi_a):
     UserFactory(username="mantan", office=workbook_office, is_active=False)
     book = full_workbook()

@@ -5,6 +5,7 @@ from collections import defaultdict
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
+from trainings.forms import MAX_SESSION_DAYS
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 from workbook import exporter
 from workbook.importer.base import BATCH_SIZE, Row, SheetResult, in_chunks
@@ -94,6 +95,15 @@ class TrainingSheets:
                         row.number,
                         "tanggal_selesai",
                         _("the end date %(end)s is before the start date %(start)s.") % {"end": end, "start": start},
+                    )
+                    row.ok = False
+                elif start and end and (end - start).days >= MAX_SESSION_DAYS:
+                    self.error(
+                        name,
+                        row.number,
+                        "tanggal_selesai",
+                        _("a training lasts at most %(days)s days (%(start)s to %(end)s).")
+                        % {"days": MAX_SESSION_DAYS, "start": start, "end": end},
                     )
                     row.ok = False
                 elif session and session.pk in ranges and start and end:
