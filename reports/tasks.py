@@ -58,7 +58,7 @@ def render_certificates_file(params: dict, progress=None) -> tuple[bytes, str, s
     session = TrainingSession.objects.select_related("office").get(pk=params["session"])
     if progress:
         progress(10)
-    content = render_session_certificates(session, params.get("base_url") or "")
+    content = render_session_certificates(session, params.get("base_url") or "", progress=progress)
     return content, f"sertifikat-{session.code}.pdf", "application/pdf"
 
 

@@ -50,10 +50,27 @@ def certificate_context(session: TrainingSession, base_url: str) -> dict:
     }
 
 
-def render_session_certificates(session: TrainingSession, base_url: str) -> bytes:
-    """One PDF with a page per issued certificate of the session (Indonesian text)."""
+CERTIFICATES_PER_PART = 25
+
+
+def render_session_certificates(session: TrainingSession, base_url: str, progress=None) -> bytes:
+    """One PDF with a page per issued certificate of the session (Indonesian text).
+
+    Laid out in parts of 25 certificates so that a background batch can report its progress; the
+    parts' pages are then written as one document.
+    """
     from weasyprint import HTML
 
     with translation.override("id"):
-        html = render_to_string("trainings/certificate_pdf.html", certificate_context(session, base_url))
-    return HTML(string=html, base_url=base_url).write_pdf()
+        context = certificate_context(session, base_url)
+        pages = context["pages"]
+        documents = []
+        for start in range(0, max(len(pages), 1), CERTIFICATES_PER_PART):
+            part = {**context, "pages": pages[start : start + CERTIFICATES_PER_PART]}
+            html = render_to_string("trainings/certificate_pdf.html", part)
+            documents.append(HTML(string=html, base_url=base_url).render())
+            if progress:
+                progress(10 + 80 * min(len(pages), start + CERTIFICATES_PER_PART) / max(len(pages), 1))
+    if len(documents) == 1:
+        return documents[0].write_pdf()
+    return documents[0].copy([page for document in documents for page in document.pages]).write_pdf()

@@ -122,7 +122,9 @@ def test_cleanup_removes_expired_files(kasi_a, office_a, capsys):
 def test_certificate_batch_kind(world, kasi_a, office_a, monkeypatch):
     import trainings.certificates
 
-    monkeypatch.setattr(trainings.certificates, "render_session_certificates", lambda session, base_url: b"%PDF-cert")
+    monkeypatch.setattr(
+        trainings.certificates, "render_session_certificates", lambda session, base_url, progress=None: b"%PDF-cert"
+    )
     generated = generated_file_request(
         user=kasi_a, kind="certificates", params={"session": world["s2"].pk}, office=office_a
     )

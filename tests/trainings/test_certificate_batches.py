@@ -144,3 +144,15 @@ def test_background_renderer_is_the_direct_pdf(session_a, office_a, alice, kasub
     assert (filename, content_type) == ("sertifikat-PLT-0001.pdf", "application/pdf")
     direct = render_session_certificates(session_a, "https://bapas.example.go.id/")
     assert pages(content) == pages(direct) and len(pages(content)) == 3
+
+
+def test_a_large_batch_reports_its_progress_part_by_part(session_a, office_a, alice, kasubsi_a):
+    """31 certificates are laid out in two parts of at most 25: the progress bar moves twice."""
+    certify(session_a, office_a, alice, kasubsi_a, 31)
+    steps = []
+    params = {"session": session_a.pk, "base_url": "https://bapas.example.go.id/"}
+    content, _filename, _type = tasks.render_certificates_file(params, progress=steps.append)
+    texts = pages(content)
+    assert len(texts) == 31 and len(set(texts)) == 31  # every certificate once, in one document
+    parts = [step for step in steps if 10 < step < 100]
+    assert len(parts) == 2 and parts == sorted(parts) and parts[-1] == 90
