@@ -2,6 +2,8 @@
 
 Run:  .venv/bin/python bench/pdf_bench.py   (uses a throw-away SQLite database in /tmp)
 Writes the numbers to standard output as a Markdown table for docs/performance/reports.md.
+Reports longer than REPORT_PDF_CHUNK_ROWS table rows are printed in parts: bench/pdf_scale.py measures
+the annual report of all offices on a seeded database against WeasyPrint alone.
 """
 
 import datetime as dt
