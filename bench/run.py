@@ -233,10 +233,11 @@ def free_port(preferred: int) -> int:
 
 
 class Server:
-    def __init__(self, port: int, workers: int, env: dict):
+    def __init__(self, port: int, workers: int, env: dict, threads: int = 1):
         self.port = port
         self.process = subprocess.Popen(
             [str(Path(PY).parent / "gunicorn"), "bapas.wsgi:application", "--workers", str(workers),
+             "--threads", str(threads),
              "--bind", f"127.0.0.1:{port}", "--timeout", "300", "--graceful-timeout", "5"],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
@@ -780,8 +781,9 @@ def render_markdown(results: dict) -> str:
         "## Machine",
         "",
         f"- CPU: {m['cpu']}, {m['cores']} cores; memory {m['memory_gb']} GB; {m['os']}",
-        f"- Python {m['python']}, Django {m['django']}, {m['database']}; gunicorn {results['workers']} sync workers on "
-        "127.0.0.1, DEBUG off",
+        f"- Python {m['python']}, Django {m['django']}, {m['database']}; gunicorn {results['workers']} workers "
+        + (f"with {results.get('threads')} threads each (gthread) " if (results.get("threads") or 1) > 1 else "(sync) ")
+        + "on 127.0.0.1, DEBUG off",
         f"- Load average before the run: {m['load_before']} (the machine is shared with other work; "
         "numbers under load are pessimistic)",
         "",
@@ -932,6 +934,7 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=int, default=60, help="load-test seconds")
     parser.add_argument("--think", type=float, default=1.0, help="mean think time between actions, seconds")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (>1: gthread)")
     parser.add_argument("--timeout", type=float, default=240, help="client timeout per request, seconds")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8871)))
     parser.add_argument("--no-reports", action="store_true", help="skip timing the report command")
@@ -980,7 +983,7 @@ def main(argv=None) -> int:
     settings_module = pick_settings_module()
     if settings_module != "bapas.settings":
         log(f"bapas/settings.py does not read DJANGO_EXTRA_MIDDLEWARE yet: using {settings_module}.")
-    server = Server(args.port, args.workers, server_env(args.port, settings_module))
+    server = Server(args.port, args.workers, server_env(args.port, settings_module), args.threads)
     worker = Worker(server_env(args.port, settings_module))
     results: dict = {}
     try:
@@ -1002,7 +1005,7 @@ def main(argv=None) -> int:
         # Fresh workers for the load test: a page abandoned above (client timeout) may still be running.
         memory_pages = server.memory()
         server.stop()
-        server = Server(args.port, args.workers, server_env(args.port, settings_module))
+        server = Server(args.port, args.workers, server_env(args.port, settings_module), args.threads)
         server.wait_ready()
         log(f"Load test: {args.users} users for {args.duration} s ...")
         load = load_test(args, login_path, server)
@@ -1019,6 +1022,7 @@ def main(argv=None) -> int:
         "command": "bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "args": vars(args),
         "workers": args.workers,
+        "threads": args.threads,
         "machine": info,
         "seed": seed_info,
         "summaries": summaries_info,
