@@ -932,7 +932,13 @@ def main(argv=None) -> int:
     parser.add_argument("--deep-hops", type=int, default=20, help="'next' links to follow for the deep page")
     parser.add_argument("--users", type=int, default=50, help="load-test users (0: no load test)")
     parser.add_argument("--duration", type=int, default=60, help="load-test seconds")
-    parser.add_argument("--think", type=float, default=1.0, help="mean think time between actions, seconds")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=5.0,
+        help="mean think time between one person's actions, seconds (default 5: staff talk to the client "
+        "between clicks; 1 makes it a stress test)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (>1: gthread)")
     parser.add_argument("--timeout", type=float, default=240, help="client timeout per request, seconds")
