@@ -129,13 +129,23 @@ def render_report_pdf(
     chunk_rows = chunk_rows or chunk_rows_setting()
     if sum(len(table.rows) for table in context["tables"]) > chunk_rows:
         return _LongReport(context, chunk_rows, base_url=base_url, progress=progress).render()
-    html = render_to_string("reports/pdf/report.html", context)
+    html = _short_report_html(context, chunk_rows)
     if progress:
         progress(40)
     pdf = html_to_pdf(html, base_url)
     if progress:
         progress(95)
     return pdf
+
+
+def _short_report_html(context: dict, chunk_rows: int) -> str:
+    """One document. A table too wide for the page (e.g. the agreements' 13 columns in portrait) gets the
+    fixed, tighter column layout of the long reports instead of losing its last columns off the page;
+    other short reports keep the plain template."""
+    report = _LongReport(context, chunk_rows)
+    if any(layout and (layout.tight or layout.font_size or layout.wrap) for layout in report.layouts):
+        return report.single_html()
+    return render_to_string("reports/pdf/report.html", context)
 
 
 def render_template_pdf(template: str, context: dict, base_url: str | None = None) -> bytes:

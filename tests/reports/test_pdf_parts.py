@@ -2,6 +2,7 @@
 numbered over the whole report, letterhead on page 1, signature at the end, the same pages as one
 document would have. Short reports stay one WeasyPrint document, as before."""
 
+import datetime as dt
 import io
 import re
 
@@ -221,3 +222,26 @@ def test_column_widths_fit_the_page_and_follow_the_content():
     squeezed = report_pdf.table_layout(wide, long_words, available=500)
     assert squeezed.tight and squeezed.wrap and squeezed.font_size == 7
     assert sum(float(w) for w in squeezed.widths) == pytest.approx(100, abs=0.01)
+
+
+def test_a_short_report_too_wide_for_the_page_gets_the_fitted_columns(office_a, settings, parts):
+    """An office's agreements (13 columns, portrait) are short but wider than the page: the table gets
+    the fixed, tighter layout (no column pushed off the page), still one document with its footers."""
+    from pokmaslipas.datasets import agreements_dataset
+    from tests.factories import AgreementFactory, PartnerFactory
+
+    settings.REPORT_PDF_CHUNK_ROWS = 400
+    partner = PartnerFactory(office=office_a, name="Yayasan Mitra Karya Mandiri Sejahtera Bersama")
+    for i in range(3):
+        AgreementFactory(partner=partner, number=f"W29.PAS.PAS4-PK.01.05-{i:04d}")
+    data = agreements_dataset(office=office_a, date_from=dt.date(2020, 1, 1), date_to=dt.date(2030, 12, 31))
+    context = report_pdf.report_context(data, office=office_a)
+    report = report_pdf._LongReport(context, 400)
+    assert any(layout and (layout.tight or layout.font_size or layout.wrap) for layout in report.layouts)
+    html = report_pdf._short_report_html(context, 400)
+    assert 'class="data fixed' in html
+    content = render(data, "pdf", office=office_a)
+    assert parts == []  # one document, not parts
+    texts = pages_text(content)
+    assert all(f"Halaman {i} dari {len(texts)}" in text for i, text in enumerate(texts, 1))
+    assert "W29.PAS.PAS4-PK.01.05-0002" in re.sub(r"\s+", "", "".join(texts))  # narrow cells may wrap
