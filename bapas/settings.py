@@ -211,6 +211,8 @@ TASKS = {
     }
 }
 GENERATED_FILE_RETENTION_HOURS = envint("BAPAS_GENERATED_FILE_RETENTION_HOURS", 72)
+# Report PDFs with more table rows than this are printed in parts (bounded memory; reports.pdf).
+REPORT_PDF_CHUNK_ROWS = envint("BAPAS_REPORT_PDF_CHUNK_ROWS", 400)
 
 # Security headers. Production (debug off) is HTTPS only.
 SECURE_CONTENT_TYPE_NOSNIFF = True
