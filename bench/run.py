@@ -232,6 +232,17 @@ def free_port(preferred: int) -> int:
 # --- server ---------------------------------------------------------------------------------------
 
 
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM to the process group, SIGKILL after 15 s."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 class Server:
     def __init__(self, port: int, workers: int, env: dict, threads: int = 1):
         self.port = port
@@ -296,13 +307,7 @@ class Server:
 
     def stop(self) -> None:
         self._stop.set()
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
 
 
 class Worker:
@@ -316,13 +321,7 @@ class Worker:
         )  # fmt: skip
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
 
 
 def fill_summaries() -> dict:

@@ -54,6 +54,10 @@ def _language() -> str:
 # --- reading -----------------------------------------------------------------------------------
 
 
+# The office's current data version, for filtering summary rows to the valid ones.
+_CURRENT_VERSION = Subquery(OfficeDataVersion.objects.filter(office_id=OuterRef("office_id")).values("version")[:1])
+
+
 def _current_versions(office_ids) -> dict[int, int]:
     versions = dict(OfficeDataVersion.objects.filter(office_id__in=office_ids).values_list("office_id", "version"))
     missing = [pk for pk in office_ids if pk not in versions]
@@ -76,7 +80,7 @@ def office_summaries(offices, day: date) -> dict[int, dict]:
         office_id__in=ids,
         day=day,
         language=language,
-        version=Subquery(OfficeDataVersion.objects.filter(office_id=OuterRef("office_id")).values("version")[:1]),
+        version=_CURRENT_VERSION,
     ).values_list("office_id", "data")
     found = dict(rows)
     missing = [o for o in offices if o.pk not in found]
@@ -94,7 +98,7 @@ def current_office_summary(office, day: date) -> dict | None:
             office=office,
             day=day,
             language=_language(),
-            version=Subquery(OfficeDataVersion.objects.filter(office_id=OuterRef("office_id")).values("version")[:1]),
+            version=_CURRENT_VERSION,
         )
         .values_list("data", flat=True)
         .first()
