@@ -29,7 +29,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.procs import stop_process_group  # noqa: E402
+
 PY = sys.executable
 DB_NAME = "bapas_outage"
 ADMIN = "outage.admin"
@@ -213,13 +214,7 @@ class Gunicorn:
         wait_for(ready, 60, "gunicorn to answer /healthz")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
         self.log.close()
 
 

@@ -21,13 +21,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import os
 import platform
-import random
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import threading
@@ -37,6 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.load import percentile  # noqa: E402
+from bench.procs import stop_process_group  # noqa: E402
+
 PY = sys.executable
 MIDDLEWARE_PATH = "bench.querycount.QueryCountMiddleware"
 PASSWORD = "demo-bapas-2026"
@@ -59,15 +59,6 @@ QUERY_BUDGET = 15
 
 def log(message: str) -> None:
     print(message, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
-    return ordered[rank - 1]
 
 
 def fmt_ms(value: float | None) -> str:
@@ -230,17 +221,6 @@ def free_port(preferred: int) -> int:
 
 
 # --- server ---------------------------------------------------------------------------------------
-
-
-def stop_process_group(process: subprocess.Popen) -> None:
-    """SIGTERM to the process group, SIGKILL after 15 s."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 class Server:
@@ -551,95 +531,19 @@ def admin_side_by_side(args, browsers: dict, office) -> dict:
 # --- load test --------------------------------------------------------------------------------------
 
 
-class LoadUser(threading.Thread):
-    """A closed-loop user: action, think, action ... until the deadline."""
-
-    def __init__(self, browser, role: str, clients: list[int], session, deadline: float, think: float, rng, stats):
-        super().__init__(daemon=True)
-        self.browser, self.role, self.clients, self.session = browser, role, clients, session
-        self.deadline, self.think, self.rng, self.stats = deadline, think, rng, stats
-
-    def record(self, action: str, response, ok: bool) -> None:
-        with self.stats["lock"]:
-            entry = self.stats["actions"].setdefault(action, {"times": [], "server": [], "errors": 0})
-            entry["times"].append(response.elapsed_ms)
-            if response.server_ms is not None:
-                entry["server"].append(response.server_ms)
-            if not ok:
-                entry["errors"] += 1
-                self.stats["error_samples"].append(f"{action}: HTTP {response.status} {response.location}")
-
-    def run(self) -> None:
-        from bench.client import parse
-
-        while time.time() < self.deadline:
-            try:
-                self.step(parse)
-            except Exception as exc:  # a benchmark records failures instead of stopping
-                with self.stats["lock"]:
-                    self.stats["exceptions"].append(repr(exc))
-                self.browser.close()
-            time.sleep(self.rng.uniform(0.5 * self.think, 1.5 * self.think))
-
-    def step(self, parse) -> None:
-        if self.role == "lead":
-            action = self.rng.choices(["dashboard", "client list"], weights=[70, 30])[0]
-            path = "/" if action == "dashboard" else url("clients:list") or "/"
-            response = self.browser.get(path)
-            self.record(action, response, response.status == 200)
-            return
-        if self.role == "kasubsi":
-            action = self.rng.choices(["attendance", "session page"], weights=[60, 40])[0]
-        else:
-            action = self.rng.choices(["worklist", "open client", "record report"], weights=[40, 35, 25])[0]
-        if self.role == "pk" and (action == "worklist" or not self.clients):
-            response = self.browser.get("/")
-            self.record("worklist", response, response.status == 200)
-        elif action == "open client":
-            response = self.browser.get(url("clients:detail", self.rng.choice(self.clients)) or "/")
-            self.record(action, response, response.status == 200)
-        elif action == "record report":
-            path = url("clients:report_create", self.rng.choice(self.clients))
-            if not path:
-                return
-            form_page = self.browser.get(path)
-            self.record("record report (form)", form_page, form_page.status == 200)
-            forms = [f for f in parse(form_page.body).forms if f.method == "post" and f.textareas]
-            forms = forms if form_page.status == 200 else []
-            if not forms:
-                return
-            form = max(forms, key=lambda f: len(f.fields))
-            notes = dict.fromkeys(form.textareas, "Klien hadir, bimbingan diberikan (uji beban).")
-            response = self.browser.post(form.action or path, form.data(**notes), referer=path)
-            self.record("record report (save)", response, response.status in (302, 303))
-        elif action == "session page" and self.session is not None:
-            response = self.browser.get(url("trainings:session_detail", self.session.pk) or "/")
-            self.record(action, response, response.status == 200)
-        elif action == "attendance" and self.session is not None:
-            path = url("trainings:attendance", self.session.pk, self.session.start_date.isoformat())
-            if not path:
-                return
-            page = self.browser.get(path)
-            self.record("attendance (screen)", page, page.status == 200)
-            forms = [f for f in parse(page.body).forms if f.method == "post" and "language" not in dict(f.fields)]
-            if forms and page.status == 200:
-                form = max(forms, key=lambda f: len(f.fields))
-                response = self.browser.post(form.action or path, form.data(), referer=path)
-                self.record("attendance (save)", response, response.status in (302, 303))
-
-
-def load_test(args, login_path: str, server) -> dict:
+def load_test(args, login_path: str, server, worker) -> dict:
+    """Build one spec (role and paths) per load-test user, then run them in forked processes."""
+    from django.db import connection
     from django.db.models import Q
 
     from bapas import scale
     from bapas.models import Role, User
-    from bench.client import Browser
+    from bench.load import run_load
     from clients.models import Client
     from trainings.models import TrainingSession
 
     if args.users <= 0:
         return {"status": "skipped"}
-    rng = random.Random(args.seed)
     offices = list(scale.scale_offices().order_by("code")[: max(1, args.users // 10)])
     pks = list(User.objects.filter(office__in=offices, role=Role.PK).order_by("office__code", "username"))
     leads = list(
@@ -650,71 +554,36 @@ def load_test(args, login_path: str, server) -> dict:
     people = [("lead", u) for u in leads[: max(1, args.users // 5)]]
     people += [("kasubsi", u) for u in kasubsis[: max(1, args.users // 10)]]
     people += [("pk", u) for u in pks[: args.users - len(people)]]
-    # Sign in through the form, a few at a time (password hashing is deliberately slow).
-    browsers: list = [None] * len(people)
-
-    def sign_in(i: int) -> None:
-        b = Browser("127.0.0.1", args.port)
-        if b.sign_in(login_path, people[i][1].username, PASSWORD):
-            browsers[i] = b
-
-    threads = [threading.Thread(target=sign_in, args=(i,)) for i in range(len(people))]
-    for chunk in range(0, len(threads), 8):
-        for t in threads[chunk : chunk + 8]:
-            t.start()
-        for t in threads[chunk : chunk + 8]:
-            t.join()
-    signed_in = sum(1 for b in browsers if b)
-    log(f"  {signed_in} of {len(people)} load-test users signed in")
     sessions: dict = {}
     for session in TrainingSession.objects.filter(office__in=offices, status="HELD").order_by("-start_date"):
         sessions.setdefault(session.office_id, session)
-    stats = {"lock": threading.Lock(), "actions": {}, "error_samples": [], "exceptions": []}
-    deadline = time.time() + args.duration
-    users = []
-    for (role, user), browser in zip(people, browsers, strict=True):
-        if browser is None:
-            continue
-        clients = list(
-            Client.objects.filter(Q(officer=user), status="AKTIF").order_by("id").values_list("id", flat=True)[:200]
-        )
-        users.append(
-            LoadUser(browser, role, clients, sessions.get(user.office_id), deadline, args.think, random.Random(rng.random()), stats)
-        )  # fmt: skip
-    started = time.time()
-    for u in users:
-        u.start()
-    for u in users:
-        u.join(args.duration + 120)
-    elapsed = time.time() - started
-    actions = {}
-    all_times, total, errors = [], 0, 0
-    for name, entry in sorted(stats["actions"].items()):
-        total += len(entry["times"])
-        errors += entry["errors"]
-        all_times += entry["times"]
-        actions[name] = {
-            "requests": len(entry["times"]),
-            "errors": entry["errors"],
-            "p50": percentile(entry["times"], 50),
-            "p95": percentile(entry["times"], 95),
-            "server_p95": percentile(entry["server"], 95),
-        }
-    return {
-        "status": "ok",
-        "users": len(users),
-        "signed_in": signed_in,
-        "duration_s": round(elapsed, 1),
-        "think_s": args.think,
-        "requests": total,
-        "throughput_rps": round(total / elapsed, 1) if elapsed else None,
-        "errors": errors + len(stats["exceptions"]),
-        "p50": percentile(all_times, 50),
-        "p95": percentile(all_times, 95),
-        "actions": actions,
-        "error_samples": (stats["error_samples"] + stats["exceptions"])[:10],
-        "memory": server.memory(),
-    }
+    specs = []
+    for role, user in people:
+        session = sessions.get(user.office_id)
+        client_ids = Client.objects.filter(Q(officer=user), status="AKTIF").order_by("id").values_list("id", flat=True)
+        specs.append({
+            "role": role,
+            "username": user.username,
+            "dashboard": "/",
+            "worklist": "/",
+            "client_list": url("clients:list") or "/",
+            "clients": [
+                {"detail": url("clients:detail", pk), "report": url("clients:report_create", pk)}
+                for pk in client_ids[:200]
+            ],
+            "session": url("trainings:session_detail", session.pk) if session else None,
+            "attendance": (
+                url("trainings:attendance", session.pk, session.start_date.isoformat()) if session else None
+            ),
+        })  # fmt: skip
+    connection.close()  # the load processes are forked and must not share this connection
+    result = run_load(
+        specs, port=args.port, timeout=args.timeout, think=args.think, duration=args.duration, seed=args.seed,
+        processes=args.load_processes, login_path=login_path, password=PASSWORD,
+        server_pgid=server.process.pid, worker_pgid=worker.process.pid,
+    )  # fmt: skip
+    result["memory"] = server.memory()
+    return result
 
 
 # --- report command -----------------------------------------------------------------------------------
@@ -856,10 +725,10 @@ def render_markdown(results: dict) -> str:
         ok = "met" if load["errors"] == 0 and (load["p95"] or 0) < 500 else "NOT met"
         lines += [
             f"{load['users']} signed-in staff ({load['signed_in']} signed in through the form) for "
-            f"{load['duration_s']} s, think time {0.5 * load['think_s']:.1f}–{1.5 * load['think_s']:.1f} s between "
+            f"{load['duration_s']} s, spread over {load.get('processes', 1)} load processes, think time {0.5 * load['think_s']:.1f}–{1.5 * load['think_s']:.1f} s between "
             f"actions; {load['requests']:,} requests ({load['throughput_rps']} per second), {load['errors']} errors, "
             f"p50 {fmt_ms(load['p50'])} ms, **p95 {fmt_ms(load['p95'])} ms** (client side) — target no error and "
-            f"p95 < 500 ms: {ok}.",
+            f"p95 < 500 ms: {ok}. Server time p95 over all requests: {fmt_ms(load.get('server_p95'))} ms.",
             "",
             "| action | requests | errors | p50 ms | p95 ms | server p95 ms |",
             "|---|---:|---:|---:|---:|---:|",
@@ -871,6 +740,7 @@ def render_markdown(results: dict) -> str:
             )
         if load["error_samples"]:
             lines += ["", "First errors: " + "; ".join(f"`{e}`" for e in load["error_samples"])]
+        lines += load_cpu_lines(load)
     else:
         lines.append(f"Not run ({load.get('status')}).")
     mem = results["memory"]
@@ -899,6 +769,25 @@ def render_markdown(results: dict) -> str:
         lines.append("")
         lines.append("Target: JSON under 10 s. The PDF-vs-WeasyPrint ratio is measured by `bench/pdf_bench.py`.")
     return "\n".join(lines) + "\n"
+
+
+def load_cpu_lines(load: dict) -> list[str]:
+    """Who used the machine's cores during the load test (bench/load.py cpu_breakdown)."""
+    cpu = load.get("cpu")
+    if not cpu:
+        return []
+    lines = [
+        "",
+        f"CPU during the load test: the machine was {cpu['busy_share']:.0%} busy over {cpu['wall_s']} s on "
+        f"{cpu['cores']} cores. Core-seconds and share of the machine per component:",
+        "",
+        "| component | core-seconds | share |",
+        "|---|---:|---:|",
+    ]
+    for name, seconds in cpu["core_seconds"].items():
+        share = cpu["share"].get(name)
+        lines.append(f"| {name} | {seconds} | {share:.0%} |" if share is not None else f"| {name} | {seconds} | — |")
+    return lines
 
 
 def merge_into_doc(path: Path, generated: str) -> None:
@@ -937,6 +826,12 @@ def main(argv=None) -> int:
         default=5.0,
         help="mean think time between one person's actions, seconds (default 5: staff talk to the client "
         "between clicks; 1 makes it a stress test)",
+    )
+    parser.add_argument(
+        "--load-processes",
+        type=int,
+        default=5,
+        help="processes the load-test users are spread over (threads within each)",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (>1: gthread)")
@@ -1013,7 +908,7 @@ def main(argv=None) -> int:
         server = Server(args.port, args.workers, server_env(args.port, settings_module), args.threads)
         server.wait_ready()
         log(f"Load test: {args.users} users for {args.duration} s ...")
-        load = load_test(args, login_path, server)
+        load = load_test(args, login_path, server, worker)
         if load.get("status") == "ok":
             log(f"  {load['requests']} requests, {load['errors']} errors, p95 {fmt_ms(load['p95'])} ms")
         memory = server.memory()
