@@ -55,6 +55,8 @@ TARGETS = {
     "regional dashboard": 1000,
 }
 QUERY_BUDGET = 15
+DEFAULT_OUTPUT = ROOT / "docs/performance/scale.md"
+DEFAULT_SUMMARY = ROOT / "docs/PERFORMANCE.md"
 
 
 def log(message: str) -> None:
@@ -790,9 +792,69 @@ def load_cpu_lines(load: dict) -> list[str]:
     return lines
 
 
-def merge_into_doc(path: Path, generated: str) -> None:
-    """Replace the generated block of docs/performance/scale.md, keep the hand-written notes."""
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+def render_summary(results: dict, detail_link: str) -> str:
+    """The short form for docs/PERFORMANCE.md: the machine, one row per target, a link to the rest."""
+    m = results["machine"]
+    lines = [
+        f"Latest `make bench`: {results['started']}, `{results['command'].strip()}`, "
+        f"{results['counts'].get('clients', 0):,} clients and {results['counts'].get('wajib lapor', 0):,} wajib lapor "
+        f"on {m['database'].split(' (')[0]}; {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; gunicorn "
+        f"{results['workers']} workers; load average before the run {m['load_before'][0]}. "
+        f"Page times are server times (whole middleware chain). Full table: [{detail_link}]({detail_link}).",
+        "",
+        "| measured | p50 | p95 | queries | target | verdict |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for row in results["pages"]:
+        if row.get("target_ms") is None:
+            continue
+        q = row.get("queries")
+        qtext = "—" if not q else (str(q[0]) if q[0] == q[1] else f"{q[0]}–{q[1]}")
+        if row.get("status") != 200:
+            lines.append(f"| {row['page']} | — | — | — | p95 < {row['target_ms']} ms | not measured |")
+            continue
+        lines.append(
+            f"| {row['page']} | {fmt_ms(row['server_p50'])} ms | {fmt_ms(row['server_p95'])} ms | {qtext} | "
+            f"p95 < {row['target_ms']} ms, ≤ {QUERY_BUDGET} queries | {verdict(row)} |"
+        )
+    adm = results["admin"]
+    if adm.get("status") == "ok" and adm.get("ratio_p50"):
+        ratio = adm["ratio_p50"]
+        lines.append(
+            f"| client list vs Django admin | {fmt_ms(adm['ours'].get('server_p50'))} vs "
+            f"{fmt_ms(adm['admin'].get('server_p50'))} ms | | | ≥ 2× | {ratio:.1f}×: {'met' if ratio >= 2 else 'NOT met'} |"
+        )
+    load = results["load"]
+    if load.get("status") == "ok":
+        ok = "met" if load["errors"] == 0 and (load["p95"] or 0) < 500 else "NOT met"
+        lines.append(
+            f"| load: {load['users']} users, {load['duration_s']} s, {load['requests']:,} requests, "
+            f"{load['errors']} errors (client side) | {fmt_ms(load['p50'])} ms | {fmt_ms(load['p95'])} ms | | no error, p95 < 500 ms | {ok} |"
+        )
+    peak = max(results["memory"].get("max_mb") or [0])
+    lines.append(f"| web worker peak RSS | | | | < 250 MB | {peak:.0f} MB: {'met' if 0 < peak < 250 else 'NOT met'} |")
+    for r in results["reports"]:
+        target = "< 10 s" if r.get("format") == "json" else "< 400 MB"
+        if r.get("status") != "ok":
+            what = f"`report {r['name']}` {r['format'].upper()}, a year" if r.get("format") else "`report` command"
+            lines.append(f"| {what} | — | | | {target} | {r['status']}: NOT met |")
+            continue
+        if r["format"] == "json":
+            ok = "met" if r["seconds"] < 10 else "NOT met"
+            lines.append(f"| `report {r['name']}` JSON, a year | {r['seconds']} s | | | < 10 s | {ok} |")
+        else:
+            rss = r.get("max_rss_mb") or 0
+            ok = "met" if 0 < rss < 400 else "NOT met"
+            lines.append(
+                f"| `report {r['name']}` {r['format'].upper()}, a year | {r['seconds']} s | | | < 400 MB | "
+                f"{rss:.0f} MB: {ok} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def merge_into_doc(path: Path, generated: str, marker: str = "bench") -> None:
+    """Replace the generated block (between the ``marker`` comments) of a doc, keep the hand-written notes."""
+    begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
     block = f"{begin}\n{generated}{end}\n"
     if path.exists():
         text = path.read_text()
@@ -839,7 +901,13 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8871)))
     parser.add_argument("--no-reports", action="store_true", help="skip timing the report command")
     parser.add_argument("--report-timeout", type=int, default=600, help="seconds allowed per report command")
-    parser.add_argument("--output", default=str(ROOT / "docs/performance/scale.md"))
+    parser.add_argument("--output", default=str(DEFAULT_OUTPUT))
+    parser.add_argument(
+        "--summary",
+        default=None,
+        help="doc whose bench-summary block gets the short table (default: docs/PERFORMANCE.md when --output "
+        "is the default; '' to leave it alone)",
+    )
     args = parser.parse_args(argv)
 
     db_url = os.environ.get("DATABASE_URL", "")
@@ -938,6 +1006,13 @@ def main(argv=None) -> int:
     (out_dir / "latest.json").write_text(json.dumps(results, indent=2, default=str))
     markdown = render_markdown(results)
     merge_into_doc(Path(args.output), markdown)
+    summary = args.summary
+    if summary is None:
+        summary = str(DEFAULT_SUMMARY) if Path(args.output).resolve() == DEFAULT_OUTPUT.resolve() else ""
+    if summary:
+        summary_path = Path(summary)
+        link = os.path.relpath(Path(args.output).resolve(), summary_path.resolve().parent)
+        merge_into_doc(summary_path, render_summary(results, link), marker="bench-summary")
     print()
     print(markdown)
     return 0

@@ -97,3 +97,37 @@ def test_markdown_report_and_merge_keep_hand_written_notes(tmp_path):
     run.merge_into_doc(doc, text)
     merged = doc.read_text()
     assert "old" not in merged and "Test CPU" in merged and merged.endswith("## Notes\nkept\n")
+
+
+def test_summary_for_performance_md_names_each_target_and_its_verdict(tmp_path):
+    results = {
+        "started": "2026-01-01T00:00:00", "command": "bench/run.py ", "workers": 2,
+        "machine": {"cpu": "Test CPU", "cores": 2, "memory_gb": 4, "database": "PostgreSQL 15.2 (Debian)",
+                    "load_before": [0.3, 0.2, 0.1]},
+        "counts": {"clients": 100000, "wajib lapor": 2300000},
+        "pages": [page(), page(page="search", server_p95=400.0), page(page="baseline", target_ms=None),
+                  page(page="x", status="missing")],
+        "admin": {"status": "ok", "ours": {"server_p50": 10.0}, "admin": {"server_p50": 15.0}, "ratio_p50": 1.5},
+        "load": {"status": "ok", "users": 50, "duration_s": 61.0, "requests": 700, "errors": 0, "p50": 40.0,
+                 "p95": 120.0},
+        "memory": {"max_mb": [120.0, 260.0]},
+        "reports": [{"name": "participation", "format": "json", "seconds": 2.5, "status": "ok"},
+                    {"name": "participation", "format": "pdf", "seconds": 60.0, "max_rss_mb": 243.0, "status": "ok"},
+                    {"name": "agreements", "format": "json", "seconds": 0, "status": "timeout"}],
+    }  # fmt: skip
+    text = run.render_summary(results, "performance/scale.md")
+    assert "100,000 clients and 2,300,000 wajib lapor on PostgreSQL 15.2;" in text
+    assert "| worklist | 40.0 ms | 90.0 ms | 6 | p95 < 150 ms, ≤ 15 queries | met |" in text
+    assert "| search | 40.0 ms | 400 ms | 6 | p95 < 150 ms, ≤ 15 queries | NOT met (time) |" in text
+    assert "baseline" not in text  # no target of its own
+    assert "| x | — | — | — | p95 < 150 ms | not measured |" in text
+    assert "1.5×: NOT met" in text
+    assert "| load: 50 users, 61.0 s, 700 requests, 0 errors (client side) | 40.0 ms | 120 ms |" in text
+    assert "260 MB: NOT met" in text
+    assert "| `report participation` JSON, a year | 2.5 s | | | < 10 s | met |" in text
+    assert "243 MB: met" in text
+    assert "| `report agreements` JSON, a year | — | | | < 10 s | timeout: NOT met |" in text
+    doc = tmp_path / "PERFORMANCE.md"
+    doc.write_text("# P\n<!-- bench-summary:begin -->\nold\n<!-- bench-summary:end -->\n## Notes\n")
+    run.merge_into_doc(doc, text, marker="bench-summary")
+    assert "old" not in doc.read_text() and doc.read_text().endswith("## Notes\n")
