@@ -213,6 +213,9 @@ TASKS = {
 GENERATED_FILE_RETENTION_HOURS = envint("BAPAS_GENERATED_FILE_RETENTION_HOURS", 72)
 # Report PDFs with more table rows than this are printed in parts (bounded memory; reports.pdf).
 REPORT_PDF_CHUNK_ROWS = envint("BAPAS_REPORT_PDF_CHUNK_ROWS", 400)
+# Dashboards: an outdated summary row computed less than this long ago is shown (marked as such)
+# while the task worker recomputes it; older rows are computed by the request (reports.summaries).
+DASHBOARD_STALE_MINUTES = envint("BAPAS_DASHBOARD_STALE_MINUTES", 60)
 
 # Security headers. Production (debug off) is HTTPS only.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -332,8 +332,12 @@ def _next_url(request, default="home"):
     Only paths: ``redirect()`` would read a bare word as a view name and fail on an unknown one.
     """
     candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and candidate.startswith("/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        candidate
+        and candidate.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return candidate
     return reverse(default)

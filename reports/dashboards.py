@@ -261,12 +261,16 @@ def _years(summary: dict) -> dict:
     return {int(year): {"sessions": n, "participants": p} for year, n, p in summary["years"]}
 
 
-def office_dashboard(office: Office, *, today: date, year: int | None = None) -> dict:
-    """Kasi BKD and Kepala Bapas: the whole office (aggregates from the office's summary row)."""
-    from pokmaslipas.selectors import expiry_alerts
-    from reports.summaries import office_summary
+def office_dashboard(office: Office, *, today: date, year: int | None = None, allow_stale: bool = False) -> dict:
+    """Kasi BKD and Kepala Bapas: the whole office (aggregates from the office's summary row).
 
-    summary = office_summary(office, today)
+    ``allow_stale`` (the page does this): a row outdated a moment ago is shown, with when it was
+    computed, while the worker recomputes it (``reports.summaries.office_summaries``)."""
+    from pokmaslipas.selectors import expiry_alerts
+    from reports.summaries import office_summaries
+
+    stale: dict | None = {} if allow_stale else None
+    summary = office_summaries([office], today, stale=stale)[office.pk]
     years = _years(summary)
     focus = year or focus_year(years, today)
     implementation = summary["implementation"]
@@ -286,6 +290,7 @@ def office_dashboard(office: Office, *, today: date, year: int | None = None) ->
         "alerts": expiry_alerts(office, today),
         "overdue": {"total": summary["overdue"]},
         "gap": reintegration_gap(office, today=today),
+        "stale_since": (stale or {}).get(office.pk),
     }
 
 
@@ -374,7 +379,8 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
     from reports.summaries import office_summaries
 
     offices = list(Office.objects.order_by("code"))
-    summaries = office_summaries(offices, today)
+    stale: dict = {}  # office pk -> when the row shown was computed (a newer one is on its way)
+    summaries = office_summaries(offices, today, stale=stale)
     expiring = expiring_agreements_by_office(today=today)
     all_years: dict = defaultdict(lambda: {"sessions": 0, "participants": 0})
     programmes: dict = {}
@@ -412,6 +418,7 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
                 "expiring": expiring["by_office"].get(office.pk, 0),
                 "overdue": summary["overdue"],
                 "gap": summary["gap"],
+                "stale_since": stale.get(office.pk),
             }
         )
     rows = table
@@ -474,4 +481,6 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
         "participation_chart": participation_chart,
         "year_chart": _year_chart(trainings["years"], focus),
         "programmes": by_programme,
+        "stale_count": len(stale),
+        "stale_since": min(stale.values()) if stale else None,
     }

@@ -17,6 +17,11 @@ How it stays correct:
 - After a change commits, a background task (queue "reports") recomputes the office's row, so the
   next visitor usually finds it ready. ``manage.py refresh_dashboards`` fills every office's row
   (run it from cron shortly after midnight so the first visitor of the day does not wait).
+- Until the worker is done, the dashboard pages show the office's latest row of today or yesterday
+  if it was computed less than ``DASHBOARD_STALE_MINUTES`` ago, and say from when its figures are;
+  otherwise the request computes the row. So a change that outdates a hundred offices at once, or
+  a new day before ``refresh_dashboards`` ran, costs the next visitor one query, not a hundred
+  offices' aggregates. Functions called without ``stale`` (reports, tests) always get current rows.
 """
 
 from __future__ import annotations
@@ -69,8 +74,16 @@ def _current_versions(office_ids) -> dict[int, int]:
     return versions
 
 
-def office_summaries(offices, day: date) -> dict[int, dict]:
-    """{office pk: summary data} for ``day``: valid rows in one query, missing ones computed now."""
+def office_summaries(offices, day: date, *, stale: dict | None = None) -> dict[int, dict]:
+    """{office pk: summary data} for ``day``: valid rows in one query, missing ones computed now.
+
+    With ``stale`` (a dict to fill), an office whose row is outdated but was computed less than
+    ``DASHBOARD_STALE_MINUTES`` ago (today's or yesterday's) gets that row while the worker
+    recomputes it: ``stale[office pk]`` is then when it was computed, for the page to say so. Only
+    offices without such a row are computed in the request. The regional dashboard uses this, so a
+    change that outdates many offices at once (or a new day before ``refresh_dashboards`` ran) costs
+    the next visitor one query instead of every office's aggregates.
+    """
     offices = list(offices)
     if not offices:
         return {}
@@ -84,11 +97,45 @@ def office_summaries(offices, day: date) -> dict[int, dict]:
     ).values_list("office_id", "data")
     found = dict(rows)
     missing = [o for o in offices if o.pk not in found]
+    if missing and stale is not None and background_refresh_enabled():
+        recent = _recent_rows([o.pk for o in missing], day, language)
+        if recent:
+            found.update({pk: data for pk, (data, _) in recent.items()})
+            stale.update({pk: computed_at for pk, (_, computed_at) in recent.items()})
+            queue_refresh(list(recent))
+            missing = [o for o in missing if o.pk not in recent]
     if missing:
         versions = _current_versions([o.pk for o in missing])
         for office in missing:
             found[office.pk] = _compute_and_store(office, day, language, versions.get(office.pk, 0))
     return found
+
+
+def background_refresh_enabled() -> bool:
+    return getattr(settings, "DASHBOARD_BACKGROUND_REFRESH", True)
+
+
+def _recent_rows(office_ids, day: date, language: str) -> dict[int, tuple[dict, object]]:
+    """{office pk: (data, computed_at)}: each office's latest row of ``day`` or the day before, whatever
+    its version, if computed within ``DASHBOARD_STALE_MINUTES``. One query (at most two rows an office)."""
+    minutes = settings.DASHBOARD_STALE_MINUTES
+    if minutes <= 0:
+        return {}
+    rows = (
+        OfficeSummary.objects.filter(
+            office_id__in=office_ids,
+            language=language,
+            day__gte=day - timedelta(days=KEEP_DAYS),
+            day__lte=day,
+            computed_at__gte=timezone.now() - timedelta(minutes=minutes),
+        )
+        .order_by("office_id", "-day", "-computed_at")
+        .values_list("office_id", "data", "computed_at")
+    )
+    recent: dict = {}
+    for office_id, data, computed_at in rows:
+        recent.setdefault(office_id, (data, computed_at))
+    return recent
 
 
 def current_office_summary(office, day: date) -> dict | None:
@@ -157,33 +204,49 @@ _recently_queued: dict[int, float] = {}
 REQUEUE_AFTER_SECONDS = 2.0
 
 
+REFRESH_BATCH = 10  # offices per refresh task: a mass outdating queues a few tasks that workers share
+
+
 def queue_refresh(office_ids) -> None:
-    """After commit: have the worker recompute these offices' rows, at most one pending task each."""
-    if not getattr(settings, "DASHBOARD_BACKGROUND_REFRESH", True):
+    """After commit: have the worker recompute these offices' rows, at most one pending task each.
+
+    A fixed number of queries whatever the number of offices: one to find the offices with no
+    refresh pending, one to mark them, one task per ``REFRESH_BATCH`` of them."""
+    if not background_refresh_enabled():
         return
     now = time.monotonic()
-    for office_id in office_ids:
-        if now - _recently_queued.get(office_id, -1e9) < REQUEUE_AFTER_SECONDS:
-            continue
-        _recently_queued[office_id] = now
-        if OfficeDataVersion.objects.filter(office_id=office_id, refresh_queued=False).update(refresh_queued=True):
-            try:
-                refresh_office_summary.enqueue(office_id)
-            except Exception:  # the queue is down: the next dashboard visitor computes it instead
-                logger.exception("could not queue the dashboard refresh of office %s", office_id)
-                OfficeDataVersion.objects.filter(office_id=office_id).update(refresh_queued=False)
+    ids = [pk for pk in dict.fromkeys(office_ids) if now - _recently_queued.get(pk, -1e9) >= REQUEUE_AFTER_SECONDS]
+    if not ids:
+        return
+    for pk in ids:
+        _recently_queued[pk] = now
+    pending = OfficeDataVersion.objects.filter(office_id__in=ids, refresh_queued=False)
+    to_queue = sorted(pending.values_list("office_id", flat=True))
+    if not to_queue or not pending.filter(office_id__in=to_queue).update(refresh_queued=True):
+        return
+    for start in range(0, len(to_queue), REFRESH_BATCH):
+        batch = to_queue[start : start + REFRESH_BATCH]
+        try:
+            refresh_office_summaries.enqueue(batch)
+        except Exception:  # the queue is down: the next dashboard visitor computes them instead
+            logger.exception("could not queue the dashboard refresh of offices %s", batch)
+            OfficeDataVersion.objects.filter(office_id__in=batch).update(refresh_queued=False)
+
+
+@task(queue_name="reports")
+def refresh_office_summaries(office_ids: list[int]) -> None:
+    from bapas.models import Office
+
+    OfficeDataVersion.objects.filter(office_id__in=office_ids).update(refresh_queued=False)
+    with translation.override(settings.LANGUAGE_CODE):
+        for office in Office.objects.filter(pk__in=office_ids).order_by("pk"):
+            office_summary(office, office_today(office))
 
 
 @task(queue_name="reports")
 def refresh_office_summary(office_id: int) -> None:
-    from bapas.models import Office
-
-    OfficeDataVersion.objects.filter(office_id=office_id).update(refresh_queued=False)
-    office = Office.objects.filter(pk=office_id).first()
-    if office is None:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        office_summary(office, office_today(office))
+    """One office (tasks queued before batches existed)."""
+    refresh_office_summaries.call([office_id])
 
 
 # --- signal handlers (connected in reports.apps) --------------------------------------------------

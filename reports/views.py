@@ -237,7 +237,9 @@ def dashboard_office(request):
     require_role(request.user, *LEAD_ROLES)
     if not request.user.office_id:
         raise Http404
-    context = dashboards.office_dashboard(request.user.office, today=_today(request.user), year=_year_param(request))
+    context = dashboards.office_dashboard(
+        request.user.office, today=_today(request.user), year=_year_param(request), allow_stale=True
+    )
     return render(request, "reports/dashboard_office.html", context)
 
 

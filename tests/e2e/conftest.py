@@ -55,12 +55,14 @@ def django_db_setup(django_test_environment, django_db_blocker):
     # Speed, test-only: tables straight from the models (CI checks that migrations match them) and a
     # cheap password hash (the demo's two dozen PBKDF2 hashes cost a minute on a busy 2-core machine).
     # An empty STATIC_ROOT: a stale local ``collectstatic`` must not shadow the CSS and JS under test
-    # (WhiteNoise serves STATIC_ROOT before the finders).
+    # (WhiteNoise serves STATIC_ROOT before the finders). No task worker runs beside the live
+    # server, so dashboards compute outdated summary rows at once instead of showing the old ones.
     empty_static_root = tempfile.mkdtemp(prefix="e2e-static-")
     fast = override_settings(
         MIGRATION_MODULES=_NoMigrations(),
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         STATIC_ROOT=empty_static_root,
+        DASHBOARD_STALE_MINUTES=0,
     )
     fast.enable()
     with django_db_blocker.unblock():

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bapas.models import Office
 from reports import dashboards, summaries
 from reports.panels import pk_panel
 from tests.factories import (
@@ -154,14 +155,18 @@ def test_regional_dashboard_side_by_side_without_names(recent, login, rita, alic
 
 
 @pytest.mark.parametrize(("user_fixture", "limit"), [("kasi_a", 15), ("kasubsi_a", 15), ("rita", 15)])
-def test_dashboard_queries_are_few_and_fixed(recent, request, login, office_a, alice, user_fixture, limit):
+def test_dashboard_queries_are_few_and_fixed(recent, request, login, office_a, alice, user_fixture, limit, settings):
     """Queries per dashboard request do not grow with the data: when the summary rows are current
-    (the usual case) and right after a change invalidated them (recomputed once)."""
+    (the usual case) and right after a change outdated them (an office dashboard recomputes its row
+    once; the regional one shows the recent rows and queues their refresh)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
+                                  "QUEUES": ["default", "reports", "imports"]}}  # fmt: skip
     user = request.getfixturevalue(user_fixture)
     client = login(user)
     client.get(reverse("home"))  # first request of a session also writes the session
 
     def count():
+        summaries._recently_queued.clear()
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(reverse("home")).status_code == 200
         # session, user and office are loaded by the middleware for every page
@@ -169,13 +174,15 @@ def test_dashboard_queries_are_few_and_fixed(recent, request, login, office_a, a
 
     def cold_and_warm():
         summaries.bump_all_offices()
-        return count(), count()
+        cold = count()
+        summaries.refresh_office_summaries.call(list(Office.objects.values_list("pk", flat=True)))  # the worker
+        return cold, count()
 
     small_cold, small_warm = cold_and_warm()
     grow(office_a, alice)
     large_cold, large_warm = cold_and_warm()
     assert (small_cold, small_warm) == (large_cold, large_warm)
-    assert large_warm <= limit
+    assert large_warm <= limit and large_cold <= limit
 
 
 def test_pk_panel(recent, office_a, alice):

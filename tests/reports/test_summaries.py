@@ -189,3 +189,115 @@ def test_pk_panel_takes_its_compliance_from_a_current_summary(office_a, alice, p
         pk_panel(alice, t)
     assert len(ctx.captured_queries) > 2
     assert not OfficeSummary.objects.filter(office=office_a, day=t, version=version(office_a)).exists()
+
+
+# --- the regional dashboard while rows are being recomputed ------------------------------------------
+
+
+@pytest.fixture
+def dummy_tasks(settings):
+    from django_tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
+                                  "QUEUES": ["default", "reports", "imports"]}}  # fmt: skip
+    summaries._recently_queued.clear()
+    backend = task_backends["default"]
+    backend.clear()
+    return backend
+
+
+def _regional(login, rita):
+    response = login(rita).get("/laporan/dasbor/wilayah/")
+    assert response.status_code == 200
+    return response
+
+
+def test_regional_shows_a_recent_row_while_the_worker_recomputes_and_says_so(
+    login, rita, office_a, office_b, alice, bob, dummy_tasks
+):
+    ClientFactory(office=office_a, officer=alice)
+    ClientFactory(office=office_b, officer=bob)
+    first = _regional(login, rita)
+    assert first.context["total"]["clients"] == 2 and not first.context["stale_count"]
+    assert b"data-stale" not in first.content
+    ClientFactory(office=office_a, officer=alice)  # outdates office A's row
+    second = _regional(login, rita)
+    # The row of a moment ago is shown, marked, and a refresh of office A is queued.
+    assert second.context["total"]["clients"] == 2
+    assert second.context["stale_count"] == 1
+    html = second.content.decode()
+    assert 'data-stale="1"' in html and "sedang dihitung ulang" in html
+    assert html.count("data-stale-office") == 1
+    [result] = dummy_tasks.results
+    assert result.task.name == "refresh_office_summaries" and result.args == [[office_a.pk]]
+    assert OfficeDataVersion.objects.get(office=office_a).refresh_queued is True
+    # Opening the page again queues nothing more; once the worker ran, the figures are current.
+    _regional(login, rita)
+    assert len(dummy_tasks.results) == 1
+    summaries.refresh_office_summaries.call([office_a.pk])
+    third = _regional(login, rita)
+    assert third.context["total"]["clients"] == 3 and not third.context["stale_count"]
+    assert OfficeDataVersion.objects.get(office=office_a).refresh_queued is False
+
+
+def test_regional_computes_in_the_request_when_no_recent_row_exists(
+    login, rita, office_a, office_b, alice, bob, dummy_tasks, settings
+):
+    ClientFactory(office=office_a, officer=alice)
+    assert _regional(login, rita).context["total"]["clients"] == 1  # no row at all: computed now
+    ClientFactory(office=office_b, officer=bob)
+    OfficeSummary.objects.update(computed_at=timezone.now() - dt.timedelta(minutes=61))  # too old to show
+    response = _regional(login, rita)
+    assert response.context["total"]["clients"] == 2 and not response.context["stale_count"]
+    ClientFactory(office=office_a, officer=alice)
+    settings.DASHBOARD_STALE_MINUTES = 0  # never show an outdated row
+    response = _regional(login, rita)
+    assert response.context["total"]["clients"] == 3 and not response.context["stale_count"]
+    assert not dummy_tasks.results
+
+
+def test_regional_shows_yesterdays_row_on_a_new_day_until_the_worker_ran(office_a, alice, dummy_tasks):
+    t = today()
+    ClientFactory(office=office_a, officer=alice)
+    summaries.office_summary(office_a, t - dt.timedelta(days=1))
+    stale: dict = {}
+    data = summaries.office_summaries([office_a], t, stale=stale)
+    assert data[office_a.pk]["clients"]["total"] == 1 and list(stale) == [office_a.pk]
+    assert not OfficeSummary.objects.filter(day=t).exists()
+    assert [r.args for r in dummy_tasks.results] == [[[office_a.pk]]]
+
+
+def test_a_mass_outdating_queues_a_few_batched_tasks_in_a_fixed_number_of_queries(dummy_tasks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import OfficeFactory
+
+    offices = [OfficeFactory() for _ in range(23)]
+    ids = [o.pk for o in offices]
+    with CaptureQueriesContext(connection) as ctx:
+        summaries.queue_refresh(ids)
+    batches = [r.args[0] for r in dummy_tasks.results]
+    assert [len(b) for b in batches] == [10, 10, 3] and sorted(pk for b in batches for pk in b) == sorted(ids)
+    assert len(ctx.captured_queries) == 2  # which are not queued yet; mark them (the dummy queue stores nothing)
+    assert not OfficeDataVersion.objects.filter(office_id__in=ids, refresh_queued=False).exists()
+    summaries._recently_queued.clear()
+    summaries.queue_refresh(ids)  # all pending already: nothing new
+    assert len(dummy_tasks.results) == 3
+
+
+def test_office_dashboard_shows_the_recent_row_while_the_worker_recomputes(login, kasi_a, office_a, alice, dummy_tasks):
+    ClientFactory(office=office_a, officer=alice)
+    page = login(kasi_a).get("/laporan/dasbor/kantor/")
+    assert page.context["clients"]["total"] == 1 and page.context["stale_since"] is None
+    ClientFactory(office=office_a, officer=alice)
+    page = login(kasi_a).get("/laporan/dasbor/kantor/")
+    assert page.context["clients"]["total"] == 1 and page.context["stale_since"] is not None
+    assert "sedang dihitung ulang" in page.content.decode()
+    assert [r.args for r in dummy_tasks.results] == [[[office_a.pk]]]
+    summaries.refresh_office_summaries.call([office_a.pk])
+    page = login(kasi_a).get("/laporan/dasbor/kantor/")
+    assert page.context["clients"]["total"] == 2 and page.context["stale_since"] is None
+    # The function itself (reports, tests, the PK panel's callers) still answers with current figures.
+    ClientFactory(office=office_a, officer=alice)
+    assert dashboards.office_dashboard(office_a, today=today())["clients"]["total"] == 3
