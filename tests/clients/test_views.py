@@ -306,11 +306,11 @@ def test_kasubsi_sees_basic_data_only(login, kasubsi_a, carol):
 def test_detail_query_count_two_sizes(login, alice, carol, make_report, django_assert_max_num_queries):
     c = login(alice)
     make_report(carol, today() - dt.timedelta(days=3))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         c.get(url("detail", carol))
     for i in range(20):
         make_report(carol, today() - dt.timedelta(days=5 + i))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(15):
         response = c.get(url("detail", carol))
     assert response.context["report_count"] == 21
 
