@@ -186,20 +186,22 @@ class LoadUser(threading.Thread):
 
 
 def _load_process(specs, port, timeout, think, seed, login_path, password, ready, go, deadline, results):
-    """One load process: sign its users in, report ready, run them from ``go`` until ``deadline``."""
+    """One load process: sign its users in, report ready, run them from ``go`` until ``deadline``.
+    It always answers both queues, so a failure here is counted instead of stalling the bench."""
     from bench.client import Browser
 
+    stats = {"lock": threading.Lock(), "actions": {}, "error_samples": [], "exceptions": []}
     browsers = []
     for spec in specs:
         browser = Browser("127.0.0.1", port, timeout=timeout)
         try:
             ok = browser.sign_in(login_path, spec["username"], password)
-        except OSError:
+        except Exception as exc:  # counted below as a user who could not sign in
+            stats["exceptions"].append(f"sign-in {spec['username']}: {exc!r}")
             ok = False
         browsers.append(browser if ok else None)
     ready.put(sum(1 for b in browsers if b))
     go.wait()
-    stats = {"lock": threading.Lock(), "actions": {}, "error_samples": [], "exceptions": []}
     rng = random.Random(seed)
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     users = [
