@@ -80,9 +80,9 @@ def office_summaries(offices, day: date, *, stale: dict | None = None) -> dict[i
     With ``stale`` (a dict to fill), an office whose row is outdated but was computed less than
     ``DASHBOARD_STALE_MINUTES`` ago (today's or yesterday's) gets that row while the worker
     recomputes it: ``stale[office pk]`` is then when it was computed, for the page to say so. Only
-    offices without such a row are computed in the request. The regional dashboard uses this, so a
-    change that outdates many offices at once (or a new day before ``refresh_dashboards`` ran) costs
-    the next visitor one query instead of every office's aggregates.
+    offices without such a row are computed in the request. The office and regional dashboard pages
+    use this, so a change that outdates many offices at once (or a new day before
+    ``refresh_dashboards`` ran) costs the next visitor one query instead of every office's aggregates.
     """
     offices = list(offices)
     if not offices:
