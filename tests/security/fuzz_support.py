@@ -222,3 +222,15 @@ def snapshot() -> dict:
         if model._meta.app_label in APPS and label not in NOT_WRITES:
             counts[label] = model._base_manager.count()
     return counts
+
+
+def fuzz_world(settings, tmp_path):
+    """The permission matrix's world (people, objects), with a cheap password hash and uploads in tmp_path."""
+    from tests.security.test_permission_matrix import build_world
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    return build_world()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.security import fuzz_support as fz
 from tests.security import matrix
 from tests.security.test_fuzz_forms import ACTIONS, FUZZ
-from tests.security.test_permission_matrix import build_world, discover, url_kwargs
+from tests.security.test_permission_matrix import discover, url_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -32,13 +32,7 @@ def _user_for(name) -> str:
 
 @pytest.fixture
 def world(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-    people, objects = build_world()
-    return people, objects
+    return fz.fuzz_world(settings, tmp_path)
 
 
 @pytest.mark.parametrize("name", sorted(ACTIONS))

@@ -37,7 +37,7 @@ from clients.models import Client, ReportingVisit, ReportingWarning
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import ClientFactory, EnrolmentFactory
 from tests.security import fuzz_support as fz
-from tests.security.test_permission_matrix import PDF, build_world
+from tests.security.test_permission_matrix import PDF
 from trainings.models import Enrolment, FollowUp, TrainingSession, TrainingType
 
 pytestmark = pytest.mark.django_db
@@ -55,12 +55,7 @@ FUZZ = settings(
 
 @pytest.fixture
 def world(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
-    }
-    people, objects = build_world()
+    people, objects = fz.fuzz_world(settings, tmp_path)
     a = objects["client"].office
     # a second active client of Alice's caseload, not enrolled yet (the enrolment form)
     objects["free_client"] = ClientFactory(office=a, officer=people["pk_owner_a"], name="Klien Bebas A")
