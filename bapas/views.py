@@ -14,7 +14,6 @@ from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import requires_csrf_token
@@ -30,25 +29,6 @@ from bapas.forms import AccessLogFilterForm, StaffCreateForm, StaffEditForm, Sta
 from bapas.idempotency import SubmissionRejected, submit_once
 from bapas.models import AccessLog, Role, User
 from bapas.staff_access import get_staff_for_user, staff_visible_to
-
-# The home page of each role is a view of the app that owns it; "/" renders it directly.
-HOME_VIEWS = {
-    Role.PK: "clients.views.worklist",
-    Role.KASUBSI: "reports.views.dashboard_kasubsi",
-    Role.KASI: "reports.views.dashboard_office",
-    Role.KABAPAS: "reports.views.dashboard_office",
-    Role.ADMIN: "pokmaslipas.views.admin_home",
-    Role.REGIONAL: "reports.views.dashboard_regional",
-}
-
-
-@require_GET
-def home(request):
-    try:
-        view = import_string(HOME_VIEWS[request.user.role])
-    except (ImportError, KeyError):
-        return render(request, "bapas/home.html", {})
-    return view(request)
 
 
 @login_not_required

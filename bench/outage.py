@@ -161,7 +161,7 @@ def app_env(port: int, db_port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DATABASE_URL=database_url(db_port),
-        DJANGO_SETTINGS_MODULE="bapas.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
@@ -194,7 +194,7 @@ class Gunicorn:
         self.log_path = log_path
         self.log = log_path.open("w")
         self.process = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "bapas.wsgi:application", "--workers", str(workers),
+            [str(Path(PY).parent / "gunicorn"), "config.wsgi:application", "--workers", str(workers),
              "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "5",
              "--log-level", "critical"],
             cwd=ROOT, env=env, start_new_session=True, stdout=self.log, stderr=subprocess.STDOUT,

@@ -99,19 +99,6 @@ def server_env(port: int, settings_module: str) -> dict:
     return env
 
 
-def pick_settings_module() -> str:
-    """bapas.settings when it honours DJANGO_EXTRA_MIDDLEWARE, else the bench/settings.py shim."""
-    probe = subprocess.run(
-        [PY, "-c", "import django; django.setup(); from django.conf import settings; print(settings.MIDDLEWARE)"],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bapas.settings", "DJANGO_EXTRA_MIDDLEWARE": MIDDLEWARE_PATH},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return "bapas.settings" if MIDDLEWARE_PATH in probe.stdout else "bench.settings"
-
-
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -154,7 +141,7 @@ def machine() -> dict:
 
 
 def ensure_data(args) -> dict:
-    from bapas import scale
+    from config import scale
     from clients.models import Client
 
     existing = Client.objects.filter(office__in=scale.scale_offices()).count()
@@ -176,7 +163,7 @@ def ensure_data(args) -> dict:
 
 
 def data_counts() -> dict:
-    from bapas import scale
+    from config import scale
     from bapas.models import User
     from clients.models import Client, ReportingVisit
     from pokmaslipas.models import Agreement, Partner
@@ -235,7 +222,7 @@ class Server:
     def __init__(self, port: int, workers: int, env: dict, threads: int = 1):
         self.port = port
         self.process = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "bapas.wsgi:application", "--workers", str(workers),
+            [str(Path(PY).parent / "gunicorn"), "config.wsgi:application", "--workers", str(workers),
              "--threads", str(threads),
              "--bind", f"127.0.0.1:{port}", "--timeout", "300", "--graceful-timeout", "5"],
             cwd=ROOT, env=env, start_new_session=True,
@@ -544,7 +531,7 @@ def load_test(args, login_path: str, server, worker) -> dict:
     from django.db import connection
     from django.db.models import Q
 
-    from bapas import scale
+    from config import scale
     from bapas.models import Role, User
     from bench.load import run_load
     from clients.models import Client
@@ -929,7 +916,7 @@ def main(argv=None) -> int:
         log("warning: DATABASE_URL is not PostgreSQL; the targets are defined for PostgreSQL.")
     if re.search(r"/(test|test_[a-z_]+)$", db_url):
         raise SystemExit("Refusing to run against a test database; use e.g. .../bench_scale.")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bapas.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     started = dt.datetime.now().isoformat(timespec="seconds")
     log("Migrating and collecting static files ...")
     manage("migrate", "--noinput", "-v0")
@@ -945,7 +932,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.db import connection
 
-    from bapas import scale
+    from config import scale
     from bapas.models import Office
     from bench.client import Browser
 
@@ -962,9 +949,7 @@ def main(argv=None) -> int:
     if port != args.port:
         log(f"Port {args.port} is in use; gunicorn listens on {port} instead.")
         args.port = port
-    settings_module = pick_settings_module()
-    if settings_module != "bapas.settings":
-        log(f"bapas/settings.py does not read DJANGO_EXTRA_MIDDLEWARE yet: using {settings_module}.")
+    settings_module = "config.settings"
     server = Server(args.port, args.workers, server_env(args.port, settings_module), args.threads)
     worker = Worker(server_env(args.port, settings_module))
     results: dict = {}

@@ -221,7 +221,7 @@ def attendance_sheet(request, pk):
     return render(request, "reports/attendance_sheet.html", context)
 
 
-# --- dashboards (home pages, see bapas.views.HOME_VIEWS) -------------------------------------
+# --- dashboards (home pages, see config.views.HOME_VIEWS) -------------------------------------
 
 
 def _year_param(request):

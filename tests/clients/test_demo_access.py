@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from bapas import demo as bapas_demo
-from clients import demo
+from config.demo import offices as bapas_demo
+from config.demo import clients as demo
 from clients.access import can_see_notes, clients_visible_to, display_name
 from clients.models import Client, ReportingVisit, ReportingWarning
 from clients.selectors import worklist_for

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from bapas import demo as bapas_demo
-from pokmaslipas import demo
+from config.demo import offices as bapas_demo
+from config.demo import partners as demo
 from pokmaslipas.models import Agreement, Partner
 from pokmaslipas.selectors import PartnerStatus, expiry_alerts, partner_list, valid_agreement_for
 from pokmaslipas.validators import validate_pdf

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bapas import scale
+from config import scale
 from bapas.models import User
 from clients.models import Client
 from clients.selectors import encode_cursor

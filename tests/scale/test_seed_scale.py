@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Exists, OuterRef
 
-from bapas import scale
+from config import scale
 from bapas.models import AccessLog, Office, Role, User
 from clients.models import Client, PKAssignment, ReportingVisit
 from pokmaslipas.models import Agreement, Partner

@@ -1,11 +1,11 @@
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bapas.models import Role
 
 P, S, K, H, A, R = Role.PK, Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN, Role.REGIONAL
 
-# (url name, label, roles that see it). Entries whose app has no such URL yet are skipped.
+# (url name, label, roles that see it).
 NAVIGATION = [
     ("home", _("Home"), (P, S, K, H, A, R)),
     ("clients:list", _("Clients"), (P, S, K, H, A)),
@@ -28,10 +28,7 @@ def navigation(request):
     for name, label, roles in NAVIGATION:
         if user.role not in roles:
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
+        url = reverse(name)
         active = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"name": name, "label": label, "url": url, "active": active})
     return {"nav_items": items}

@@ -1,16 +1,11 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from bapas import demo
 from bapas.models import Role, User
+from config import demo
 from reports.summaries import bump_all_offices
 
 DEFAULT_PASSWORD = "demo-bapas-2026"
-# Each app adds its own synthetic records, in dependency order. An app's demo module exposes
-# ``load(context)``; the context carries offices, users and what earlier apps created.
-APP_DEMOS = ["pokmaslipas.demo", "clients.demo", "trainings.demo"]
 
 
 class Command(BaseCommand):
@@ -21,15 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, password, **options):
         with transaction.atomic():
-            context = demo.load(password)
-            for module_name in APP_DEMOS:
-                try:
-                    module = import_module(module_name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != module_name:
-                        raise
-                    continue
-                module.load(context)
+            demo.load(password)
             bump_all_offices()  # some demo records are bulk-inserted (no signals)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000/ with:"))
         for user in User.objects.filter(username__in=[row[0] for row in demo.STAFF]).select_related("office"):

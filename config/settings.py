@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "trainings",
     "reports",
     "workbook",
+    "config",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -90,7 +91,7 @@ MIDDLEWARE = [
 # Benchmarks add their query-count middleware here (bench/querycount.py); empty in production.
 MIDDLEWARE = [*envlist("DJANGO_EXTRA_MIDDLEWARE"), *MIDDLEWARE]
 
-ROOT_URLCONF = "bapas.urls"
+ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
     {
@@ -104,14 +105,14 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "bapas.context_processors.navigation",
+                "config.context_processors.navigation",
             ],
         },
     },
 ]
 
-WSGI_APPLICATION = "bapas.wsgi.application"
-ASGI_APPLICATION = "bapas.asgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -5,7 +5,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bapas import scale
+from config import scale
 from reports.summaries import bump_all_offices
 
 

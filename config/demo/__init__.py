@@ -1,0 +1,16 @@
+"""The demo data: offices and staff, then each floor's synthetic records, in dependency order.
+
+Each module exposes ``load(context)``; the context carries offices, users and what earlier
+modules created. ``load_demo`` runs them in one transaction (see docs/INTERFACES.md).
+"""
+
+from config.demo import clients, offices, partners, trainings
+
+STAFF = offices.STAFF
+
+
+def load(password: str) -> dict:
+    context = offices.load(password)
+    for module in (partners, clients, trainings):
+        module.load(context)
+    return context
