@@ -141,8 +141,8 @@ def machine() -> dict:
 
 
 def ensure_data(args) -> dict:
-    from config import scale
     from clients.models import Client
+    from config import scale
 
     existing = Client.objects.filter(office__in=scale.scale_offices()).count()
     info = {"reused": False, "seconds": None, "output": ""}
@@ -163,9 +163,9 @@ def ensure_data(args) -> dict:
 
 
 def data_counts() -> dict:
-    from config import scale
     from bapas.models import User
     from clients.models import Client, ReportingVisit
+    from config import scale
     from pokmaslipas.models import Agreement, Partner
     from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
 
@@ -531,10 +531,10 @@ def load_test(args, login_path: str, server, worker) -> dict:
     from django.db import connection
     from django.db.models import Q
 
-    from config import scale
     from bapas.models import Role, User
     from bench.load import run_load
     from clients.models import Client
+    from config import scale
     from trainings.models import TrainingSession
 
     if args.users <= 0:
@@ -932,9 +932,9 @@ def main(argv=None) -> int:
     django.setup()
     from django.db import connection
 
-    from config import scale
     from bapas.models import Office
     from bench.client import Browser
+    from config import scale
 
     info = machine()
     seed_info = ensure_data(args)

@@ -3,11 +3,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from config.demo import offices as bapas_demo
-from config.demo import clients as demo
 from clients.access import can_see_notes, clients_visible_to, display_name
 from clients.models import Client, ReportingVisit, ReportingWarning
 from clients.selectors import worklist_for
+from config.demo import clients as demo
+from config.demo import offices as bapas_demo
 
 pytestmark = pytest.mark.django_db
 

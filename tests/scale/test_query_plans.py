@@ -15,10 +15,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config import scale
 from bapas.models import User
 from clients.models import Client
 from clients.selectors import encode_cursor
+from config import scale
 from trainings.models import TrainingSession
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans are checked on PostgreSQL")

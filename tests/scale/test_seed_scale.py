@@ -11,9 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Exists, OuterRef
 
-from config import scale
 from bapas.models import AccessLog, Office, Role, User
 from clients.models import Client, PKAssignment, ReportingVisit
+from config import scale
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import ClientFactory, ReportingVisitFactory
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
