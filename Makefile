@@ -64,7 +64,7 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 
 messages: install-dev
-	for app in bapas clients pokmaslipas trainings reports workbook; do bin/messages $$app; done
+	for app in bapas clients pokmaslipas trainings reports workbook config; do bin/messages $$app; done
 
 migrations-check: install-dev
 	$(PY) manage.py makemigrations --check --dry-run
