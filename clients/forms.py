@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bapas.models import Role, User
-from clients.models import Client, ReportingVisit, ReportingWarning, StatusChange
+from clients.models import Client, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
 from clients.services import EDITABLE_FIELDS
 
 # Programme dates outside these are typing errors (a year 1 start made every period since then due).
@@ -75,6 +75,7 @@ class ClientForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.fields["interests"].help_text = _("Comma-separated, e.g. kuliner, kecantikan.")
+        self.fields["work_status_start"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         identity = [
@@ -85,6 +86,7 @@ class ClientForm(forms.ModelForm):
             _row("phone", "religion"),
             _row("education", "marital_status", "dependants"),
             _row("previous_occupation", "domicile", "is_employed"),
+            "work_status_start",
         ]
         programme = [
             _row("programme", "reporting_frequency"),
@@ -102,6 +104,9 @@ class ClientForm(forms.ModelForm):
             Fieldset(_("Guarantor"), _row("guarantor_name", "guarantor_relation", "guarantor_phone")),
             Fieldset(_("Interests and skills"), "interests", "skills"),
         )
+
+    def clean_work_status_start(self):
+        return self.cleaned_data.get("work_status_start") or WorkStatus.UNKNOWN
 
     def clean_nik(self):
         nik = (self.cleaned_data.get("nik") or "").strip().replace(" ", "")
@@ -138,6 +143,8 @@ class ReportForm(forms.ModelForm):
             "notes",
             "condition",
             "condition_notes",
+            "work_status",
+            "income_band",
             "next_due_date",
         ]
         widgets = {
@@ -148,7 +155,7 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, client, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from clients.services import propose_next_due
+        from clients.services import last_known_work_status, propose_next_due
 
         self.client = client
         self.fields["reported_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -160,19 +167,28 @@ class ReportForm(forms.ModelForm):
             self.initial.setdefault("reported_at", now)
             self.initial.setdefault("received_by", user.pk)
             self.initial.setdefault("next_due_date", propose_next_due(client, now.date()))
+            self.initial.setdefault("work_status", last_known_work_status(client))
             self.initial.setdefault("token", uuid.uuid4().hex)
         self.fields["next_due_date"].help_text = _("Proposed from the reporting frequency; change it if needed.")
+        self.fields["work_status"].required = False
+        self.fields["work_status"].help_text = _(
+            "What the client does for a living now; the last one known is filled in."
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             "token",
             Field("notes"),
             _row("reported_at", "mode"),
+            _row("work_status", "income_band"),
             _row("received_by", "next_due_date"),
             "topics",
             _row("condition", "condition_notes"),
             Submit("save", _("Save"), css_class="btn-primary btn-lg"),
         )
+
+    def clean_work_status(self):
+        return self.cleaned_data.get("work_status") or WorkStatus.UNKNOWN
 
     def clean_reported_at(self):
         value = self.cleaned_data["reported_at"]

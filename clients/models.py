@@ -16,6 +16,30 @@ nik_validator = RegexValidator(r"^\d{16}$", _("NIK must be exactly 16 digits."))
 CHILD_AGE = 18
 
 
+class WorkStatus(models.TextChoices):
+    """What a client does for a living, recorded at programme start and at every wajib lapor."""
+
+    FORMAL = "FORMAL", _("Formal job")
+    INFORMAL = "INFORMAL", _("Informal or daily work")
+    OWN_BUSINESS = "USAHA_SENDIRI", _("Own business")
+    NOT_WORKING = "TIDAK_BEKERJA", _("Not working")
+    UNABLE = "TIDAK_DAPAT_BEKERJA", _("Unable to work (sick, school, caring)")
+    UNKNOWN = "TIDAK_DIKETAHUI", _("Unknown")
+
+
+# The statuses that count as working (a job, daily work or an own business).
+WORKING_STATUSES = (WorkStatus.FORMAL, WorkStatus.INFORMAL, WorkStatus.OWN_BUSINESS)
+
+
+class IncomeBand(models.TextChoices):
+    """An optional band of monthly income, asked at wajib lapor when the client is willing to say."""
+
+    UNDER_1M = "<1JT", _("Under Rp 1 million a month")
+    FROM_1M = "1-3JT", _("Rp 1–3 million a month")
+    FROM_3M = "3-5JT", _("Rp 3–5 million a month")
+    FROM_5M = "5JT+", _("Rp 5 million a month or more")
+
+
 class Client(models.Model):
     """A client under supervision. Codes match the workbook contract (CONTRACTS.md section 2)."""
 
@@ -130,6 +154,9 @@ class Client(models.Model):
     interests = models.CharField(_("interests"), max_length=300, blank=True, help_text=_("Comma-separated."))
     skills = models.TextField(_("skills"), blank=True)
     is_employed = models.BooleanField(_("currently working"), default=False)
+    work_status_start = models.CharField(
+        _("work status at programme start"), max_length=20, choices=WorkStatus.choices, default=WorkStatus.UNKNOWN
+    )
     sensitive_category = models.CharField(
         _("sensitive category"), max_length=10, choices=Sensitive.choices, blank=True, default=""
     )
@@ -283,6 +310,10 @@ class ReportingVisit(models.Model):
     notes = models.TextField(_("guidance notes"), blank=True)
     condition = models.CharField(_("client's condition"), max_length=16, choices=Condition.choices, blank=True)
     condition_notes = models.CharField(_("condition notes"), max_length=300, blank=True)
+    work_status = models.CharField(
+        _("work status"), max_length=20, choices=WorkStatus.choices, default=WorkStatus.UNKNOWN
+    )
+    income_band = models.CharField(_("income band"), max_length=6, choices=IncomeBand.choices, blank=True)
     next_due_date = models.DateField(_("next report due"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bapas.models import Role
-from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange
+from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
 
 # Fields a client edit may change; the PK, status and archive flag have their own services.
 EDITABLE_FIELDS = [
@@ -31,6 +31,7 @@ EDITABLE_FIELDS = [
     "dependants",
     "previous_occupation",
     "domicile",
+    "work_status_start",
     "origin_institution_type",
     "origin_institution",
     "offence",
@@ -215,6 +216,18 @@ def propose_next_due(client: Client, report_date: date) -> date | None:
 
 
 @transaction.atomic
+def last_known_work_status(client: Client) -> str:
+    """The client's latest known work status: from the latest wajib lapor that knew it, else the programme start."""
+    latest = (
+        ReportingVisit.objects.filter(client=client)
+        .exclude(work_status=WorkStatus.UNKNOWN)
+        .order_by("-reported_at", "-id")
+        .values_list("work_status", flat=True)
+        .first()
+    )
+    return latest or client.work_status_start
+
+
 def report_record(
     *,
     client: Client,
@@ -226,6 +239,8 @@ def report_record(
     notes: str = "",
     condition: str = "",
     condition_notes: str = "",
+    work_status: str = WorkStatus.UNKNOWN,
+    income_band: str = "",
     next_due_date: date | None = None,
 ) -> ReportingVisit:
     """Record one wajib lapor. Raises DuplicateReport when the client already reported at that minute."""
@@ -261,6 +276,8 @@ def report_record(
         notes=notes,
         condition=condition,
         condition_notes=condition_notes,
+        work_status=work_status,
+        income_band=income_band,
         next_due_date=next_due_date,
         created_by=user,
     )

@@ -148,8 +148,13 @@ class EnrolForm(forms.Form):
         choices=[(Enrolment.Status.REGISTERED, _("Registered")), (Enrolment.Status.INVITED, _("Invited"))],
         initial=Enrolment.Status.REGISTERED,
     )
-    motivation = forms.ChoiceField(
-        label=_("motivation"), choices=[("", "—"), *Enrolment.Motivation.choices], required=False
+    motivation = forms.TypedChoiceField(
+        label=_("motivation and interest"),
+        choices=[("", "—"), *Enrolment.Motivation.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Your rating before the training; it cannot be changed once the training starts."),
     )
 
     def __init__(self, *args, clients, **kwargs):

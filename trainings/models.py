@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bapas.history import audited
 from bapas.models import Office
 
-FOLLOW_UP_MONTHS = (1, 3, 6)
+FOLLOW_UP_MONTHS = (1, 3, 6, 12)
 
 
 class TrainingType(models.Model):
@@ -147,10 +147,14 @@ class Enrolment(models.Model):
         WITHDRAWN = "WITHDRAWN", _("Withdrawn")
         CANCELLED = "CANCELLED", _("Cancelled")
 
-    class Motivation(models.TextChoices):
-        HIGH = "TINGGI", _("High")
-        MEDIUM = "SEDANG", _("Medium")
-        LOW = "RENDAH", _("Low")
+    class Motivation(models.IntegerChoices):
+        """The PK's rating of the client's motivation and interest before the training (1 low to 5 high)."""
+
+        VERY_LOW = 1, _("1 – very low: comes only because it is required, no interest in the skill")
+        LOW = 2, _("2 – low: little interest, doubts the skill will be used")
+        MODERATE = 3, _("3 – moderate: some interest, no plan yet to use the skill")
+        HIGH = 4, _("4 – high: interested, with a plan to use the skill")
+        VERY_HIGH = 5, _("5 – very high: eager, work or means to use the skill are waiting")
 
     COUNTED = (Status.INVITED, Status.REGISTERED)
 
@@ -158,7 +162,13 @@ class Enrolment(models.Model):
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="enrolments")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REGISTERED)
     status_reason = models.TextField(_("reason"), blank=True)
-    motivation = models.CharField(_("motivation"), max_length=6, choices=Motivation.choices, blank=True)
+    motivation = models.PositiveSmallIntegerField(
+        _("motivation"),
+        choices=Motivation.choices,
+        null=True,
+        blank=True,
+        help_text=_("Rated by the PK at enrolment; locked once the training starts."),
+    )
     matched_interest = models.BooleanField(_("matches the client's interest"), default=False)
     certificate_number = models.CharField(_("certificate number"), max_length=60, null=True, blank=True, unique=True)
     certificate_issued_at = models.DateTimeField(_("certificate issued"), null=True, blank=True)

@@ -167,7 +167,12 @@ def session_mark_held(*, session: TrainingSession, user, today: dt.date | None =
 # --- enrolment --------------------------------------------------------------------------------
 @transaction.atomic
 def enrolment_create(
-    *, session: TrainingSession, client: Client, user, motivation: str = "", status: str = Enrolment.Status.REGISTERED
+    *,
+    session: TrainingSession,
+    client: Client,
+    user,
+    motivation: int | None = None,
+    status: str = Enrolment.Status.REGISTERED,
 ) -> tuple[Enrolment, list[str]]:
     """Enrol a client. Capacity is enforced under concurrency: the session row is locked, then counted."""
     session = TrainingSession.objects.select_for_update().select_related("training_type").get(pk=session.pk)
@@ -213,12 +218,37 @@ def enrolment_create(
     enrolment = existing or Enrolment(session=session, client=client)
     enrolment.status = status
     enrolment.status_reason = ""
-    enrolment.motivation = motivation or ""
+    if enrolment.pk is None or not motivation_locked(enrolment):
+        enrolment.motivation = motivation or None
     enrolment.matched_interest = selectors.interest_matches(client.interest_list, session.training_type)
     enrolment.enrolled_by = user
     enrolment.full_clean()
     _mark_user(enrolment, user).save()
     return enrolment, warnings
+
+
+def motivation_locked(enrolment: Enrolment, today: dt.date | None = None) -> bool:
+    """The rating is of the client before the training: it is fixed from the training's first day."""
+    today = today or timezone.localdate(timezone.now(), enrolment.session.office.tzinfo)
+    return enrolment.session.start_date <= today
+
+
+@transaction.atomic
+def enrolment_set_motivation(*, enrolment: Enrolment, motivation: int | None, user) -> Enrolment:
+    """Change the PK's motivation rating; refused once the training has started."""
+    if motivation == enrolment.motivation:
+        return enrolment
+    if motivation_locked(enrolment):
+        raise ValidationError(
+            {
+                "motivation": _("The motivation rating is locked: the training started on %(start)s.")
+                % {"start": _d(enrolment.session.start_date)}
+            }
+        )
+    enrolment.motivation = motivation
+    enrolment.full_clean()
+    _mark_user(enrolment, user).save(update_fields=["motivation"])
+    return enrolment
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ NOT_FOLLOWED = (Client.Status.DECEASED, Client.Status.TRANSFERRED)
 
 
 def follow_ups_due(*, officer, today: dt.date) -> list[dict]:
-    """Participants of the PK's caseload with a follow-up milestone (1, 3 or 6 months) due.
+    """Participants of the PK's caseload with a follow-up milestone (1, 3, 6 or 12 months) due.
 
     A milestone is session end + N months. It is due once it has arrived and there is no follow-up
     on or after its date; only the latest milestone that has arrived is listed. One query.

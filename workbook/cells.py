@@ -54,7 +54,7 @@ def plain_text(value) -> str:
 
 
 def empty_value(column: schema.Column):
-    if column.kind in (schema.DATE, schema.DATETIME, schema.MONEY, schema.HOURS):
+    if column.kind in (schema.DATE, schema.DATETIME, schema.MONEY, schema.HOURS, schema.RATING):
         return None
     return column.default or ""
 
@@ -239,6 +239,16 @@ def _hours(column, value, has_time, tz):
     return hours.quantize(Decimal("0.1"))
 
 
+def _rating(column, value, has_time, tz):
+    text = plain_text(value)
+    if isinstance(value, bool) or not re.fullmatch(r"\d", text) or not 1 <= int(text) <= column.max_value:
+        raise CellError(
+            _("“%(value)s” is not a rating; write a whole number from 1 to %(top)s.")
+            % {"value": text, "top": column.max_value}
+        )
+    return int(text)
+
+
 _PARSERS = {
     schema.TEXT: _text,
     schema.EMAIL: _email,
@@ -251,6 +261,7 @@ _PARSERS = {
     schema.DATETIME: _datetime,
     schema.MONEY: _money,
     schema.HOURS: _hours,
+    schema.RATING: _rating,
 }
 
 

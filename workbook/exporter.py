@@ -71,6 +71,7 @@ def client_values(client: Client, officer_username: str | None = None) -> dict:
         "status": client.status,
         "domisili": client.domicile,
         "minat": cells.canonical_list(client.interests),
+        "status_kerja_awal": client.work_status_start,
     }
 
 
@@ -110,6 +111,7 @@ def report_values(report: ReportingVisit, register_number: str, tz) -> dict:
         "tanggal": timezone.localtime(report.reported_at, tz).replace(second=0, microsecond=0),
         "cara": report.mode,
         "catatan": report.notes,
+        "status_kerja": report.work_status,
     }
 
 
@@ -148,19 +150,21 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
 
     session_by_id = {s.pk: s for s in sessions}
     register_by_id = dict(Client.objects.filter(office=office).values_list("pk", "register_number"))
-    enrolments = list(Enrolment.objects.filter(session__office=office).values_list("pk", "session_id", "client_id"))
+    enrolments = list(
+        Enrolment.objects.filter(session__office=office).values_list("pk", "session_id", "client_id", "motivation")
+    )
     days: dict[int, dict] = defaultdict(dict)
     for enrolment_id, day, status in Attendance.objects.filter(enrolment__session__office=office).values_list(
         "enrolment_id", "date", "status"
     ):
         days[enrolment_id][day] = status
     participants, attendance = [], []
-    for enrolment_id, session_id, client_id in enrolments:
+    for enrolment_id, session_id, client_id, motivation in enrolments:
         session = session_by_id[session_id]
         code, register = session.code, register_by_id[client_id]
         statuses = days.get(enrolment_id, {})
         base = attendance_base(statuses, session, today)
-        participants.append({"kode_pelatihan": code, "no_register": register, "hadir": base})
+        participants.append({"kode_pelatihan": code, "no_register": register, "hadir": base, "motivasi": motivation})
         for day, status in statuses.items():
             if day > today or status != BASE_STATUS[base]:
                 attendance.append({"kode_pelatihan": code, "no_register": register, "tanggal": day, "status": status})

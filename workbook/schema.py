@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client, ReportingVisit
+from clients.models import Client, ReportingVisit, WorkStatus
 from pokmaslipas.models import Partner, Scope
-from trainings.models import Attendance, FollowUp, TrainingSession, TrainingType
+from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 
 # Column kinds: how a cell is read and written.
 TEXT = "text"  # free text
@@ -23,6 +23,7 @@ MONEY = "money"  # whole rupiah, not negative
 HOURS = "hours"  # hours a day, one decimal
 NIK = "nik"  # 16 digits
 YESNO = "yesno"  # YA or TIDAK
+RATING = "rating"  # a whole number from 1 to ``max_value``
 EMAIL = "email"
 
 
@@ -179,6 +180,14 @@ KLIEN = Sheet(
         ),
         Column("domisili", CODE, choices=codes(Client.Domicile), help=_("Domicile: KOTA or DESA."), example="KOTA"),
         Column("minat", LIST, max_length=300, help=_("Interests, comma-separated."), example="kuliner, barista"),
+        Column(
+            "status_kerja_awal",
+            CODE,
+            choices=codes(WorkStatus),
+            default=WorkStatus.UNKNOWN,
+            help=_("Work status at programme start; empty means TIDAK_DIKETAHUI."),
+            example="TIDAK_BEKERJA",
+        ),
     ),
     help=_("Clients under guidance. The register number identifies a client."),
 )
@@ -257,6 +266,13 @@ PESERTA = Sheet(
                 "Rows of the sheet Kehadiran override single days."
             ),
             example="YA",
+        ),
+        Column(
+            "motivasi",
+            RATING,
+            max_value=len(Enrolment.Motivation.choices),
+            help=_("The PK's rating of the client's motivation at enrolment, 1 (low) to 5 (high)."),
+            example="4",
         ),
     ),
     help=_("Participants: which client took part in which training."),
@@ -337,6 +353,14 @@ WAJIB_LAPOR = Sheet(
             example="DATANG",
         ),
         Column("catatan", help=_("Guidance notes."), example="Klien sehat, sudah bekerja"),
+        Column(
+            "status_kerja",
+            CODE,
+            choices=codes(WorkStatus),
+            default=WorkStatus.UNKNOWN,
+            help=_("Work status at that report, codes as Klien.status_kerja_awal; empty means TIDAK_DIKETAHUI."),
+            example="INFORMAL",
+        ),
     ),
     help=_("Wajib lapor: one row per report of a client."),
 )
@@ -357,4 +381,5 @@ KIND_HELP = {
     NIK: _("16 digits, as text"),
     YESNO: _("YA or TIDAK"),
     EMAIL: _("email address"),
+    RATING: _("whole number from 1 to 5"),
 }

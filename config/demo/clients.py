@@ -181,6 +181,23 @@ def _client_data(rng, office, n, scenario, today):
     }
 
 
+# Work status at programme start, and what it changes to between two reports (synthetic, plausible).
+WORK_START = ["TIDAK_BEKERJA"] * 4 + ["INFORMAL"] * 3 + ["FORMAL", "USAHA_SENDIRI", "TIDAK_DAPAT_BEKERJA"]
+WORK_NEXT = ["INFORMAL", "INFORMAL", "USAHA_SENDIRI", "FORMAL", "TIDAK_BEKERJA"]
+
+
+def _work_series(code, n, count):
+    """The client's status at start and at each of its ``count`` reports, from a generator of its own."""
+    rng = random.Random(f"work-{code}-{n}")
+    status = rng.choice(WORK_START)
+    start, series = status, []
+    for _ in range(count):
+        if rng.random() < 0.1:
+            status = rng.choice(WORK_NEXT)
+        series.append(status)
+    return start, series
+
+
 def _history(rng, client, scenario, today, missed_tail):
     """Report dates (and the next due date of the last one) for the scenario."""
     kind = client.reporting_frequency
@@ -237,6 +254,8 @@ def load(context: dict) -> None:
             )
             missed_tail = 1 + n % 3
             dates, next_due = _history(rng, client, scenario, today, missed_tail)
+            work_start, work = _work_series(code, n, len(dates))
+            Client.objects.filter(pk=client.pk).update(work_status_start=work_start)
             for i, day in enumerate(sorted(dates)):
                 is_last = i == len(dates) - 1
                 ReportingVisit.objects.get_or_create(
@@ -249,6 +268,7 @@ def load(context: dict) -> None:
                         "topics": ", ".join(rng.sample(TOPICS, 2)),
                         "notes": rng.choice(NOTES),
                         "condition": rng.choice(["BAIK"] * 4 + ["CUKUP", "PERLU_PERHATIAN"]),
+                        "work_status": work[i],
                         "next_due_date": (next_due if is_last and next_due else propose_next_due(client, day)),
                     },
                 )

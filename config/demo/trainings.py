@@ -458,6 +458,8 @@ def _client_row(office, register, name, female, officer, start, end, interests, 
         "officer_id": officer.pk if officer else None,
         "domicile": Client.Domicile.URBAN if urban else Client.Domicile.RURAL,
         "interests": interests,
+        # Most came out of prison without work; a few had daily work (the study's picture).
+        "work_status_start": ["TIDAK_BEKERJA", "TIDAK_BEKERJA", "INFORMAL"][(len(name) + start.day) % 3],
         "status": Client.Status.ACTIVE if active else Client.Status.COMPLETED,
         "status_date": None if active else end,
         "marital_status": Client.Marital.MARRIED,
@@ -493,6 +495,10 @@ def _attendance_rows(enrolment, session, k, recorder):
 
 
 def _follow_up_rows(enrolment, end, outcomes, recorder):
+    """The 1, 3 and 6 months' outcomes; where a year has passed, the 12 months' one repeats the 6 months'."""
+    milestones = list(zip((1, 3, 6), outcomes, strict=True))
+    if add_months(end, 12) <= timezone.localdate():
+        milestones.append((12, outcomes[-1]))
     return [
         {
             "enrolment_id": enrolment.pk,
@@ -503,7 +509,7 @@ def _follow_up_rows(enrolment, end, outcomes, recorder):
             "notes": notes,
             "recorded_by_id": recorder.pk if recorder else None,
         }
-        for months, (status, income, reason, notes) in zip((1, 3, 6), outcomes, strict=True)
+        for months, (status, income, reason, notes) in milestones
     ]
 
 
@@ -621,8 +627,8 @@ def _outcomes(code, k, canteen=False):
 
 def _motivation(code, k):
     if (code == "PLT-0004" and k < 5) or (code == "PLT-0009" and k < 6):
-        return Enrolment.Motivation.HIGH
-    return [Enrolment.Motivation.MEDIUM, Enrolment.Motivation.LOW, Enrolment.Motivation.HIGH][k % 3]
+        return Enrolment.Motivation.VERY_HIGH if k % 2 else Enrolment.Motivation.HIGH
+    return [Enrolment.Motivation.MODERATE, Enrolment.Motivation.LOW, Enrolment.Motivation.HIGH][k % 3]
 
 
 def _tng_history(office, types, partners, users, today):

@@ -412,6 +412,18 @@ def default_office_count(clients: int) -> int:
     return max(1, min(999, math.ceil(clients / 1000)))
 
 
+# Work status at programme start, and what a client moves to when it changes between two wajib lapor.
+WORK_START = [("FORMAL", 10), ("INFORMAL", 30), ("USAHA_SENDIRI", 10), ("TIDAK_BEKERJA", 40),
+              ("TIDAK_DAPAT_BEKERJA", 5), ("TIDAK_DIKETAHUI", 5)]  # fmt: skip
+WORK_NEXT = [("FORMAL", 15), ("INFORMAL", 35), ("USAHA_SENDIRI", 15), ("TIDAK_BEKERJA", 35)]
+WORK_CHANGE = 0.06  # chance that the status changed since the previous report
+
+
+def _work_rng(seed: int, client_id: int) -> random.Random:
+    """A client's own generator for its work status series (the main stream stays as it was)."""
+    return random.Random(seed * 1_000_003 + client_id)
+
+
 def _weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
@@ -702,7 +714,7 @@ class Seeder:
              "origin_institution_type", "origin_institution", "offence", "sentence", "programme", "programme_start",
              "programme_end", "reporting_frequency", "officer_id", "guarantor_name", "guarantor_relation",
              "guarantor_phone", "interests", "is_employed", "sensitive_category", "is_child", "status",
-             "status_date", "status_reason", "created_at", "updated_at"],
+             "status_date", "status_reason", "created_at", "updated_at", "work_status_start"],
         )  # fmt: skip
         status_rows, warning_rows, assignment_rows = [], [], []
         religions = [("ISLAM", 86), ("KRISTEN", 7), ("KATOLIK", 3), ("HINDU", 2), ("BUDDHA", 1), ("LAINNYA", 1)]
@@ -761,7 +773,7 @@ class Seeder:
                      f"{rng.choice(MALE_NAMES)} {rng.choice(FAMILY_NAMES)}", rng.choice(["Orang tua", "Istri", "Saudara"]),
                      f"08{rng.randint(1000000000, 9999999999)}", interests, rng.random() < 0.35, sensitive, is_child,
                      status, status_date, "" if status == "AKTIF" else "Perubahan status data skala",
-                     self.anchor, self.anchor)
+                     self.anchor, self.anchor, _weighted(_work_rng(self.seed, client_id), WORK_START))
                 )  # fmt: skip
                 self.clients.append(
                     (
@@ -816,7 +828,7 @@ class Seeder:
         writer = self.writer(
             ReportingVisit,
             ["client_id", "office_id", "reported_at", "report_date", "mode", "received_by_id", "topics", "notes",
-             "condition", "next_due_date", "created_by_id", "created_at"],
+             "condition", "next_due_date", "created_by_id", "created_at", "work_status"],
         )  # fmt: skip
         modes = ["DATANG"] * 85 + ["KUNJUNGAN_RUMAH"] * 7 + ["VIDEO_CALL"] * 5 + ["KEGIATAN"] * 3
         conditions = ["BAIK"] * 80 + ["CUKUP"] * 15 + ["PERLU_PERHATIAN"] * 5
@@ -828,15 +840,20 @@ class Seeder:
                 continue
             periods = _weekly_periods(start, last) if weekly else _monthly_periods(start, last)
             step = 7 if weekly else 30
+            work_rng = _work_rng(self.seed, client_id)
+            work = _weighted(work_rng, WORK_START)
             for first, final in periods:
                 if random_() > compliance:
                     continue
+                if work_rng.random() < WORK_CHANGE:
+                    work = _weighted(work_rng, WORK_NEXT)
                 day = fromordinal(randint(first, final))
                 local = combine(day, dt.time(randint(8, 15), randint(0, 59)))
                 at = (local - plan.offset).replace(tzinfo=UTC)
                 batch.append(
                     (client_id, plan.id, at, day, modes[randint(0, 99)], officer, TOPICS[randint(0, 7)],
-                     NOTES[randint(0, 7)], conditions[randint(0, 99)], day + dt.timedelta(days=step), officer, at)
+                     NOTES[randint(0, 7)], conditions[randint(0, 99)], day + dt.timedelta(days=step), officer, at,
+                     work)
                 )  # fmt: skip
             if len(batch) >= 100000:
                 writer.write(batch)
@@ -963,7 +980,7 @@ class Seeder:
                     certificate = f"{plan.code}/PLT-{n:04d}/{start.year}/{certificates:03d}"
                     issued = dt.datetime.combine(end, dt.time(9, 0), tzinfo=UTC)
                 enrol_rows.append(
-                    (enrolment_id, session_id, client_id, e_status, rng.choice(["TINGGI", "SEDANG", "RENDAH", ""]),
+                    (enrolment_id, session_id, client_id, e_status, rng.choice([4, 3, 2, None]),
                      bool(interest) and interest in row[8], certificate, issued, row[2], self.anchor)
                 )  # fmt: skip
                 # One follow-up per participant, a month or more after the training ended.
@@ -1078,13 +1095,15 @@ def checksum() -> str:
         Agreement.objects.filter(office__in=offices).order_by("office__code", "number").values_list("number", "partner__code", "start_date", "end_date", "scope", "renews__number"),
         Client.objects.filter(office__in=offices).order_by("office__code", "register_number").values_list(
             "office__code", "register_number", "name", "nik", "sex", "birth_date", "programme", "programme_start",
-            "programme_end", "reporting_frequency", "status", "officer__username", "interests", "is_child"),
+            "programme_end", "reporting_frequency", "status", "officer__username", "interests", "is_child",
+            "work_status_start"),
         ReportingVisit.objects.filter(office__in=offices).order_by("client__office__code", "client__register_number", "reported_at").values_list(
-            "client__register_number", "reported_at", "report_date", "mode", "condition", "received_by__username", "notes"),
+            "client__register_number", "reported_at", "report_date", "mode", "condition", "received_by__username", "notes",
+            "work_status"),
         TrainingSession.objects.filter(office__in=offices).order_by("office__code", "code").values_list(
             "office__code", "code", "title", "training_type__name", "partner__code", "start_date", "end_date", "status", "budget"),
         Enrolment.objects.filter(session__office__in=offices).order_by("session__office__code", "session__code", "client__register_number").values_list(
-            "session__code", "client__register_number", "status", "matched_interest", "certificate_number"),
+            "session__code", "client__register_number", "status", "matched_interest", "certificate_number", "motivation"),
         Attendance.objects.filter(enrolment__session__office__in=offices).order_by("enrolment__session__office__code", "enrolment__session__code", "enrolment__client__register_number", "date").values_list(
             "enrolment__session__code", "enrolment__client__register_number", "date", "status", "transport_paid"),
         FollowUp.objects.filter(enrolment__session__office__in=offices).order_by("enrolment__session__office__code", "enrolment__session__code", "enrolment__client__register_number", "date").values_list(

@@ -300,10 +300,13 @@ class ImportBase:
         self.enrolments: dict[tuple, Enrolment] = {}
         session_by_id = {s.pk: s for s in self.sessions.values()}
         client_by_id = {c.pk: c for c in self.clients.values()}
-        for enrolment in Enrolment.objects.filter(session__office=office).only("id", "session_id", "client_id"):
+        for enrolment in Enrolment.objects.filter(session__office=office).only(
+            "id", "session_id", "client_id", "motivation"
+        ):
             enrolment.session = session_by_id[enrolment.session_id]
             enrolment.client = client_by_id[enrolment.client_id]
             self.enrolments[(enrolment.session.code, enrolment.client.register_number)] = enrolment
         self.base_attendance: dict[tuple, tuple] = {}  # (code, register) -> (row, "YA"/"TIDAK")
+        self.pending_changes: dict[tuple, list] = {}  # (code, register) -> Peserta changes besides attendance
         self.new_enrolments: set[tuple] = set()
         self.override_attendance: dict[tuple, dict] = defaultdict(dict)  # (code, register) -> {date: (row, status)}

@@ -28,6 +28,7 @@ class ClientSheets:
         "status": "status",
         "domisili": "domicile",
         "minat": "interests",
+        "status_kerja_awal": "work_status_start",
     }
 
     def _klien(self, sheet: SheetData, result: SheetResult) -> None:
@@ -188,7 +189,7 @@ class ClientSheets:
         )
 
     # --- WajibLapor ---------------------------------------------------------------------------
-    WAJIB_LAPOR_FIELDS = {"cara": "mode", "catatan": "notes"}
+    WAJIB_LAPOR_FIELDS = {"cara": "mode", "catatan": "notes", "status_kerja": "work_status"}
 
     def _wajib_lapor(self, sheet: SheetData, result: SheetResult) -> None:
         name = sheet.spec.name

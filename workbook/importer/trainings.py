@@ -201,7 +201,7 @@ class TrainingSheets:
     # --- Peserta ------------------------------------------------------------------------------
     def _peserta(self, sheet: SheetData, result: SheetResult) -> None:
         name = sheet.spec.name
-        created, seen = [], {}
+        created, motivated, seen = [], [], {}
         for row in self._parse(sheet):
             self._tick()
             key = (row.values.get("kode_pelatihan"), row.values.get("no_register"))
@@ -214,18 +214,49 @@ class TrainingSheets:
             enrolment = self.enrolments.get(key)
             if enrolment is None:
                 enrolment = Enrolment(
-                    session=session, client=client, status=Enrolment.Status.REGISTERED, enrolled_by=self.user
+                    session=session,
+                    client=client,
+                    status=Enrolment.Status.REGISTERED,
+                    enrolled_by=self.user,
+                    motivation=row.values.get("motivasi"),
                 )
                 created.append(enrolment)
                 self.enrolments[key] = enrolment
                 self.new_enrolments.add(key)
                 result.created += 1
                 self.base_attendance[key] = (row.number, row.values.get("hadir") or "YA")
-            elif "hadir" in row.values:
+                continue
+            change = self._motivation_change(name, row, enrolment)
+            if change and row.ok:
+                motivated.append(enrolment)
+            if "hadir" in row.values:
                 self.base_attendance[key] = (row.number, row.values["hadir"])
+                self.pending_changes[key] = change
+            elif change:
+                result.updated += 1
+                result.add_change(row.number, key, change)
             else:
                 result.unchanged += 1
         self._bulk_create(Enrolment, created)
+        if motivated:
+            self._bulk_update(Enrolment, motivated, {"motivation"})
+
+    def _motivation_change(self, name: str, row: Row, enrolment: Enrolment) -> list:
+        """The motivasi cell's change to a stored enrolment; refused once the training has started."""
+        if "motivasi" not in row.values or row.values["motivasi"] == enrolment.motivation:
+            return []
+        if enrolment.session.start_date <= self.today:
+            self.error(
+                name,
+                row.number,
+                "motivasi",
+                _("the motivation rating is locked: the training started on %(start)s.")
+                % {"start": enrolment.session.start_date.isoformat()},
+            )
+            row.ok = False
+            return []
+        old, enrolment.motivation = enrolment.motivation, row.values["motivasi"]
+        return [["motivasi", old, enrolment.motivation]]
 
     def _session_and_client(self, sheet: str, row: Row):
         session = client = None
@@ -332,7 +363,7 @@ class TrainingSheets:
             ):
                 base = None
             overrides = self.override_attendance.get(key, {})
-            base_changes = []
+            base_changes = list(self.pending_changes.pop(key, None) or [])
             for day in session.dates():
                 if day in overrides:
                     row_number, status = overrides[day]
