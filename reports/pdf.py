@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from bapas.models import Office, Role, User
 from reports.charts import charts_for
-from reports.exports import Table, report_tables, report_title
+from reports.tables import Table, report_tables, report_title
 
 REPORT_CODES = {"participation": "RP", "implementation": "TI", "compliance": "WL", "agreements": "PKS"}
 SIGNERS = ("head", "kasi")

@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from reports.models import OfficeDataVersion, OfficeSummary
+from reports.office_figures import compute_office_summary
 
 logger = logging.getLogger(__name__)
 
@@ -157,8 +158,6 @@ def office_summary(office, day: date) -> dict:
 
 
 def _compute_and_store(office, day: date, language: str, version: int) -> dict:
-    from reports.dashboards import compute_office_summary
-
     started = time.perf_counter()
     data = json.loads(json.dumps(compute_office_summary(office, today=day), cls=DjangoJSONEncoder))
     seconds = time.perf_counter() - started

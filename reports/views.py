@@ -22,12 +22,13 @@ from reports.access import (
 )
 from reports.charts import charts_for
 from reports.datasets import DATASETS, REPORT_FILTERS, build_dataset
-from reports.exports import CONTENT_TYPES, FORMATS, REPORT_TITLES, filename_for, report_tables
+from reports.exports import CONTENT_TYPES, FORMATS, filename_for
 from reports.exports import render as render_format
 from reports.forms import ReportFilterForm
 from reports.models import GeneratedFile
 from reports.pdf import letterhead, render_template_pdf, signer_for
 from reports.services import generated_file_request, generated_file_retry
+from reports.tables import REPORT_TITLES, report_tables
 
 # Above these sizes a PDF or XLSX is rendered in the background (besides any period over a year).
 LARGE_ROWS = {"pdf": 150, "xlsx": 5000}

@@ -1,17 +1,14 @@
 """The life of an uploaded workbook: preview on upload, then confirmation, then the import itself."""
 
-import logging
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workbook.importer import ImportResult, import_workbook
+from workbook.importer import import_workbook
+from workbook.jobs import import_job_execute
 from workbook.models import ImportJob, expire_old_jobs
 from workbook.reader import read_workbook
-
-logger = logging.getLogger(__name__)
+from workbook.tasks import run_import_job
 
 
 def read_upload(upload):
@@ -65,46 +62,9 @@ def import_job_confirm(*, job: ImportJob, user) -> ImportJob:
         raise ValidationError(_("This import was already confirmed."))
     job.refresh_from_db()
     if job.runs_in_background:
-        from workbook.tasks import run_import_job
-
         task_result = run_import_job.enqueue(job.pk)
         ImportJob.objects.filter(pk=job.pk).update(task_id=str(task_result.id)[:64])
     else:
         import_job_execute(job.pk)
     job.refresh_from_db()
     return job
-
-
-def import_job_execute(job_id: int) -> dict:
-    """Run a confirmed import (in a request or in the task worker); returns the result as a dict."""
-    job = ImportJob.objects.select_related("office", "created_by").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
-        return job.result
-    job.status = ImportJob.Status.RUNNING
-    job.save(update_fields=["status"])
-    job.write_progress(0, job.row_count)
-    try:
-        with job.file.open("rb") as handle:
-            data = read_workbook(handle, size=job.size or None)
-        result = import_workbook(
-            data,
-            office=job.office,
-            user=job.created_by,
-            filename=job.filename,
-            dry_run=False,
-            progress=job.write_progress,
-            ip_address=job.ip_address,
-        )
-    except Exception:
-        logger.exception("import job %s failed", job.pk)
-        result = ImportResult(
-            filename=job.filename, dry_run=False, issues=[_("The import failed unexpectedly; nothing was written.")]
-        )
-    with transaction.atomic():
-        job.result = result.as_dict()
-        job.status = ImportJob.Status.DONE if result.applied else ImportJob.Status.FAILED
-        job.finished_at = timezone.now()
-        job.delete_file()
-        job.save(update_fields=["result", "status", "finished_at", "file"])
-    job.clear_progress()
-    return job.result

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from workbook.services import import_job_execute
+from workbook.jobs import import_job_execute
 
 
 @task(queue_name="imports")

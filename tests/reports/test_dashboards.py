@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bapas.models import Office
-from reports import dashboards, summaries
+from reports import dashboards, office_figures, summaries
 from reports.panels import pk_panel
 from tests.factories import (
     AgreementFactory,
@@ -88,7 +88,7 @@ def test_reintegration_gap_counts(office_a, alice):
     enrolment = EnrolmentFactory(session=session, client=trained)
     AttendanceFactory(enrolment=enrolment)
     FollowUpFactory(enrolment=enrolment, status=FollowUp.Status.NOT_APPLIED)
-    gap = dashboards.reintegration_gap(office_a, today=t)
+    gap = office_figures.reintegration_gap(office_a, today=t)
     assert [c.pk for c in gap["clients"]] == [soon.pk]
 
 
@@ -101,10 +101,10 @@ def test_reintegration_gap_total_counts_beyond_the_listed_clients(office_a, alic
     took_part.save()
     session = TrainingSessionFactory(office=office_a, start_date=t - dt.timedelta(days=90))
     AttendanceFactory(enrolment=EnrolmentFactory(session=session, client=took_part))  # took part, no follow-up
-    gap = dashboards.reintegration_gap(office_a, today=t)
-    assert gap["total"] == 27 and gap["more"] is True and len(gap["clients"]) == dashboards.GAP_LIST_LIMIT
+    gap = office_figures.reintegration_gap(office_a, today=t)
+    assert gap["total"] == 27 and gap["more"] is True and len(gap["clients"]) == office_figures.GAP_LIST_LIMIT
     assert {c.pk: c.took_part for c in gap["clients"]}[took_part.pk] is True
-    counted = dashboards.reintegration_gap(office_a, today=t, with_names=False)
+    counted = office_figures.reintegration_gap(office_a, today=t, with_names=False)
     assert counted["total"] == 27 and counted["by_office"] == {office_a.pk: 27}
 
 

@@ -10,8 +10,9 @@ from pypdf import PdfReader
 
 from reports.charts import Series, svg_chart
 from reports.datasets import implementation_dataset, participation_dataset
-from reports.exports import render, report_tables
+from reports.exports import render
 from reports.pdf import report_number
+from reports.tables import report_tables
 from tests.reports.conftest import PERIOD
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from reports import pdf as report_pdf
 from reports.datasets import implementation_dataset, participation_dataset
-from reports.exports import render, report_tables
+from reports.exports import render
+from reports.tables import report_tables
 from tests.reports.conftest import PERIOD, grow
 
 pytestmark = pytest.mark.django_db
@@ -208,7 +209,7 @@ def test_long_compliance_and_agreements_reports_in_parts(db, settings, parts):
 
 
 def test_column_widths_fit_the_page_and_follow_the_content():
-    from reports.exports import Column, Table
+    from reports.tables import Column, Table
 
     table = Table("t", "T", [Column("name", "Nama"), Column("count", "Jumlah", "int")], [])
     texts = [["Nama yang cukup panjang sekali untuk kolom", "1"], ["Pendek", "12"]]

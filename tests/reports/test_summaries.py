@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from clients.compliance import compliance_dataset
 from clients.models import ReportingWarning
-from reports import dashboards, summaries
+from reports import dashboards, office_figures, summaries
 from reports.datasets import implementation_with_sessions
 from reports.models import OfficeDataVersion, OfficeSummary
 from tests.factories import (
@@ -146,7 +146,7 @@ def test_regional_sums_agree_with_the_raw_aggregates(office_a, office_b, alice, 
             ReportingVisitFactory(client=client, reported_at=timezone.now() - dt.timedelta(days=40))
     data = dashboards.regional_dashboard(today=t)
     raw, _rows = implementation_with_sessions(
-        date_from=dashboards.IMPLEMENTATION_SINCE, date_to=dt.date(t.year, 12, 31)
+        date_from=office_figures.IMPLEMENTATION_SINCE, date_to=dt.date(t.year, 12, 31)
     )
     for field in ("participants", "followed_up", "implemented", "rate", "rate_low", "rate_high"):
         assert data["implementation"]["totals"][field] == raw["totals"][field]

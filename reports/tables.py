@@ -1,0 +1,262 @@
+"""A report's dataset as titled tables: built once here, printed by every format and by the web page.
+
+JSON, CSV and XLSX (``reports.exports``), the PDF (``reports.pdf``) and the report page all print
+these tables, so the numbers cannot drift apart.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+REPORT_TITLES = {
+    "participation": gettext_lazy("Training participation summary (rekap partisipasi)"),
+    "implementation": gettext_lazy("Training implementation rate (tingkat implementasi)"),
+    "compliance": gettext_lazy("Wajib lapor compliance"),
+    "agreements": gettext_lazy("Cooperation agreements (PKS)"),
+}
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text, int, rate, money, date
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[dict]
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _c(key, label, kind="text"):
+    return Column(key, str(label), kind)
+
+
+def _counts_columns():
+    return [_c("sessions", _("Sessions"), "int"), _c("enrolled", _("Enrolled"), "int"),
+            _c("participants", _("Participants"), "int")]  # fmt: skip
+
+
+def _outcome_columns():
+    return [
+        _c("participants", _("Participants"), "int"),
+        _c("followed_up", _("Followed up"), "int"),
+        _c("implemented", _("Implemented"), "int"),
+        _c("rate", _("Implementation rate"), "rate"),
+        # xgettext:no-python-format
+        _c("rate_low", _("95% interval from"), "rate"),
+        # xgettext:no-python-format
+        _c("rate_high", _("95% interval to"), "rate"),
+        _c("coverage", _("Coverage"), "rate"),
+    ]
+
+
+def _participation_tables(data):
+    tables = [
+        Table(
+            "totals",
+            _("Totals"),
+            [
+                _c("sessions", _("Sessions"), "int"),
+                _c("enrolled", _("Enrolled"), "int"),
+                _c("participants", _("Participations"), "int"),
+                _c("unique_clients", _("Unique clients"), "int"),
+                _c("attendance_rate", _("Attendance rate"), "rate"),
+                _c("budget", _("Budget (Rp)"), "money"),
+                _c("transport_paid", _("Transport money paid (Rp)"), "money"),
+            ],
+            [data["totals"]],
+            note=_("Participations count a client once per session; unique clients count people."),
+        ),
+        Table("by_year", _("By year"), [_c("year", _("Year"), "year"), *_counts_columns()], data["by_year"]),
+        Table(
+            "by_quarter",
+            _("By quarter"),
+            [_c("year", _("Year"), "year"), _c("quarter", _("Quarter"), "int"), *_counts_columns()],
+            data["by_quarter"],
+        ),
+        Table(
+            "by_month",
+            _("By month"),
+            [_c("year", _("Year"), "year"), _c("month", _("Month"), "int"), *_counts_columns()],
+            data["by_month"],
+        ),
+    ]
+    if data.get("office") is None and data.get("by_office"):
+        tables.append(
+            Table("by_office", _("By office"), [_c("office", _("Office")), *_counts_columns()], data["by_office"])
+        )
+    tables += [
+        Table("by_partner", _("By partner"), [_c("partner", _("Partner")), *_counts_columns()], data["by_partner"]),
+        Table(
+            "by_training_type",
+            _("By training type"),
+            [_c("training_type", _("Training type")), *_counts_columns()],
+            data["by_training_type"],
+        ),
+        Table(
+            "by_programme",
+            _("Participations by programme"),
+            [_c("label", _("Programme")), _c("participants", _("Participations"), "int")],
+            data["by_programme"],
+        ),
+        Table(
+            "by_sex",
+            _("Participations by sex"),
+            [_c("label", _("Sex")), _c("participants", _("Participations"), "int")],
+            data["by_sex"],
+        ),
+        Table(
+            "sessions",
+            _("Sessions"),
+            [
+                _c("code", _("Code")),
+                _c("title", _("Title")),
+                _c("training_type", _("Training type")),
+                _c("partner", _("Partner")),
+                _c("start", _("Start"), "date"),
+                _c("end", _("End"), "date"),
+                _c("location", _("Location")),
+                _c("method_label", _("Method")),
+                _c("days", _("Days"), "int"),
+                _c("enrolled", _("Enrolled"), "int"),
+                _c("participants", _("Participants"), "int"),
+                _c("attendance_rate", _("Attendance rate"), "rate"),
+                _c("budget", _("Budget (Rp)"), "money"),
+                _c("transport_paid", _("Transport money paid (Rp)"), "money"),
+            ],
+            data["sessions"],
+        ),
+    ]
+    return tables
+
+
+IMPLEMENTATION_BREAKDOWNS = [
+    ("by_training_type", "training_type", gettext_lazy("By training type"), gettext_lazy("Training type")),
+    ("by_partner", "partner", gettext_lazy("By partner"), gettext_lazy("Partner")),
+    ("by_category", "category", gettext_lazy("By category"), gettext_lazy("Category")),
+    ("by_method", "method", gettext_lazy("By method"), gettext_lazy("Method")),
+    ("by_duration", "duration", gettext_lazy("By duration"), gettext_lazy("Duration")),
+    (
+        "by_budget_per_participant",
+        "budget_band",
+        gettext_lazy("By budget per participant"),
+        gettext_lazy("Budget per participant"),
+    ),
+    ("by_domicile", "domicile", gettext_lazy("By domicile"), gettext_lazy("Domicile")),
+    ("by_interest_match", "interest_match", gettext_lazy("By interest match"), gettext_lazy("Interest")),
+    ("by_office", "office", gettext_lazy("By office"), gettext_lazy("Office")),
+    ("by_session", "session", gettext_lazy("By session"), gettext_lazy("Session")),
+]
+
+
+def _implementation_tables(data):
+    tables = [
+        Table("totals", _("Totals"), _outcome_columns(), [data["totals"]], note=data.get("formula", "")),
+        Table(
+            "outcomes",
+            _("Latest outcome of the participants"),
+            [_c("label", _("Outcome")), _c("participants", _("Participants"), "int")],
+            data.get("outcomes", []),
+        ),
+    ]
+    for key, column, title, label in IMPLEMENTATION_BREAKDOWNS:
+        if key == "by_office" and data.get("office") is not None:
+            continue
+        if key in data:
+            tables.append(Table(key, str(title), [_c(column, label), *_outcome_columns()], data[key]))
+    return tables
+
+
+KNOWN_LABELS = {
+    "officer": gettext_lazy("PK"),
+    "due": gettext_lazy("Due"),
+    "reported": gettext_lazy("Reported"),
+    "missed": gettext_lazy("Missed"),
+    "rate": gettext_lazy("Rate"),
+    "year": gettext_lazy("Year"),
+    "month": gettext_lazy("Month"),
+    "office": gettext_lazy("Office"),
+    "number": gettext_lazy("Number"),
+    "partner": gettext_lazy("Partner"),
+    "start": gettext_lazy("Start"),
+    "end": gettext_lazy("End"),
+    "status": gettext_lazy("Status"),
+    "scope": gettext_lazy("Scope"),
+    "kind": gettext_lazy("Kind"),
+    "level": gettext_lazy("Level"),
+    "count": gettext_lazy("Count"),
+    "warnings": gettext_lazy("Warnings"),
+    "label": gettext_lazy("Name"),
+}
+SECTION_TITLES = {
+    "by_officer": gettext_lazy("By PK"),
+    "by_month": gettext_lazy("By month"),
+    "by_office": gettext_lazy("By office"),
+    "warnings": gettext_lazy("Warnings issued"),
+    "agreements": gettext_lazy("Agreements"),
+}
+META_KEYS = {"report", "office", "from", "to", "filters", "empty", "formula", "totals"}
+
+
+def _kind_of(key, value):
+    if key == "year":
+        return "year"
+    if "rate" in key or key == "coverage":
+        return "rate"
+    if key in ("start", "end") or key.endswith("_date") or key.endswith("_on"):
+        return "date"
+    if isinstance(value, bool):
+        return "text"
+    if isinstance(value, int | float):
+        return "int"
+    return "text"
+
+
+def _generic_table(key, rows, title=None):
+    first = rows[0] if rows else {}
+    columns = [
+        _c(k, KNOWN_LABELS.get(k, k.replace("_", " ").capitalize()), _kind_of(k, v))
+        for k, v in first.items()
+        if not isinstance(v, dict | list)
+    ]
+    return Table(key, str(title or SECTION_TITLES.get(key, key.replace("_", " ").capitalize())), columns, rows)
+
+
+def _generic_tables(data):
+    tables = []
+    totals = data.get("totals")
+    if isinstance(totals, dict):
+        extra = {}
+        if isinstance(data.get("warnings"), int):
+            extra["warnings"] = data["warnings"]
+        tables.append(_generic_table("totals", [{**totals, **extra}], _("Totals")))
+    for key, value in data.items():
+        if key in META_KEYS:
+            continue
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            tables.append(_generic_table(key, value))
+        elif isinstance(value, list) and key in SECTION_TITLES:
+            tables.append(Table(key, str(SECTION_TITLES[key]), [], []))
+        elif isinstance(value, dict) and value and all(isinstance(v, int) for v in value.values()):
+            rows = [{"label": k, "count": v} for k, v in value.items()]
+            tables.append(_generic_table(key, rows))
+    return tables
+
+
+def report_tables(data: dict) -> list[Table]:
+    if data.get("report") == "participation":
+        return _participation_tables(data)
+    if data.get("report") == "implementation":
+        return _implementation_tables(data)
+    return _generic_tables(data)
+
+
+def report_title(data: dict) -> str:
+    return str(REPORT_TITLES.get(data.get("report"), data.get("report", "")))
