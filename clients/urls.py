@@ -6,7 +6,6 @@ app_name = "clients"
 
 urlpatterns = [
     path("", views.client_list, name="list"),
-    path("tugas/", views.worklist, name="worklist"),
     path("kepatuhan/", views.compliance, name="compliance"),
     path("baru/", views.client_create, name="create"),
     path("<int:pk>/", views.client_detail, name="detail"),

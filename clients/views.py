@@ -1,19 +1,17 @@
-"""Clients and wajib lapor: the PK's worklist, the client list and page, and the forms that change them."""
+"""Clients and wajib lapor: the client list and page, and the forms that change them."""
 
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bapas.access import log_access, user_office_id
+from bapas.audit import history_rows
 from bapas.models import Role
 from clients import services
 from clients.access import (
@@ -30,25 +28,9 @@ from clients.access import (
 from clients.compliance import client_compliance, compliance_dataset
 from clients.forms import ClientFilterForm, ClientForm, ReassignForm, ReportForm, StatusChangeForm, WarningForm
 from clients.models import Client
-from clients.selectors import keyset_page, search_clients, timeline, worklist_for
+from clients.selectors import keyset_page, search_clients, timeline
 
 REPORT_TOKENS_KEY = "clients_report_tokens"
-
-
-def _optional(dotted_path: str):
-    """A function of a part that lands in parallel (trainings, audit); None until it exists."""
-    try:
-        return import_string(dotted_path)
-    except ImportError:
-        return None
-
-
-def _template_exists(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def _today(user) -> date:
@@ -61,38 +43,6 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-# --- worklist --------------------------------------------------------------------------------
-
-
-@require_GET
-def worklist(request):
-    """The PK's home page: who is due today, this week, overdue, ending soon, and follow-ups due."""
-    user_office_id(request.user)  # 404 for anyone without an office (regional viewer)
-    visible = clients_visible_to(request.user)
-    today = _today(request.user)
-    work = worklist_for(visible, today)
-    follow_ups = []
-    follow_ups_due = _optional("trainings.worklist.follow_ups_due")
-    if follow_ups_due is not None and request.user.role == Role.PK:
-        follow_ups = [
-            {**row, "url": reverse("trainings:followup_create", args=[row["enrolment"].pk])}
-            for row in follow_ups_due(officer=request.user, today=today)
-        ]
-    # The PK's own figures (reports.panels): a fixed number of queries, only on a PK's own worklist.
-    panel = _optional("reports.panels.pk_panel") if request.user.role == Role.PK else None
-    return render(
-        request,
-        "clients/worklist.html",
-        {
-            "work": work,
-            "follow_ups": follow_ups,
-            "today": today,
-            "week_end": today + timedelta(days=6),
-            "pk_panel": panel(request.user, today) if panel else None,
-        },
-    )
 
 
 # --- list ------------------------------------------------------------------------------------
@@ -162,15 +112,9 @@ def client_detail(request, pk):
             assignments=assignments,
             report_count=len(reports),
         )
-    client_trainings = _optional("trainings.worklist.client_trainings")
-    if client_trainings is not None and _template_exists("trainings/_client_trainings.html"):
-        context["client_trainings"] = client_trainings(client)
-        context["show_trainings"] = True
     if can_see_history(user):
-        history_rows = _optional("bapas.audit.history_rows")
-        if history_rows is not None and _template_exists("includes/_history.html"):
-            context["history_rows"] = history_rows(client)
-            context["show_history"] = True
+        context["history_rows"] = history_rows(client)
+        context["show_history"] = True
     log_access(request, "client_view", client)
     return render(request, "clients/client_detail.html", context)
 

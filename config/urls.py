@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from bapas import views
 from config.views import home
+from reports import views as reports_views
 
 urlpatterns = [
     path("", home, name="home"),
@@ -14,6 +15,9 @@ urlpatterns = [
     path("akun/kata-sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staf/", include("bapas.staff_urls")),
+    # Pages made of several apps' parts live in reports (the floor above those apps), under their own paths.
+    path("klien/tugas/", reports_views.worklist, name="worklist"),
+    path("pelatihan/<int:pk>/sertifikat.pdf", reports_views.certificates_pdf, name="certificates_pdf"),
     path("klien/", include("clients.urls")),
     path("mitra/", include("pokmaslipas.urls")),
     path("pelatihan/", include("trainings.urls")),

@@ -4,9 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from bapas.models import Role
-from clients.views import worklist
 from pokmaslipas.views import admin_home
-from reports.views import dashboard_kasubsi, dashboard_office, dashboard_regional
+from reports.views import dashboard_kasubsi, dashboard_office, dashboard_regional, worklist
 
 HOME_VIEWS = {
     Role.PK: worklist,

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -326,10 +325,6 @@ def admin_home(request):
         .annotate(n=Count("id"))
         .values_list("current_status", "n")
     )
-    try:
-        staff_url = reverse("bapas:staff_list")
-    except NoReverseMatch:
-        staff_url = None
     return render(
         request,
         "pokmaslipas/admin_home.html",
@@ -337,6 +332,5 @@ def admin_home(request):
             "alerts": alerts,
             "partner_count": partners_visible_to(request.user).count(),
             "status_counts": [(status, label, counts.get(status, 0)) for status, label in Agreement.Status.choices],
-            "staff_url": staff_url,
         },
     )

@@ -1,4 +1,11 @@
-"""Report pages, downloads, printable client card and attendance sheet, dashboards, background files."""
+"""Report pages, downloads, printable client card and attendance sheet, dashboards, background files.
+
+Also the pages made of several apps' parts, which live on this floor because it sits above them all:
+the PK's worklist (clients, trainings and the PK's panel) and the certificates PDF of a training
+(straight back, or a background file when the batch is large).
+"""
+
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +17,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bapas.access import LEAD_ROLES, log_access, require_role
+from bapas.access import LEAD_ROLES, log_access, require_role, user_office_id
 from bapas.models import Role
+from clients.access import clients_visible_to
+from clients.selectors import worklist_for
 from reports import dashboards
 from reports.access import (
     generated_files_visible_to,
@@ -26,9 +35,14 @@ from reports.exports import CONTENT_TYPES, FORMATS, filename_for
 from reports.exports import render as render_format
 from reports.forms import ReportFilterForm
 from reports.models import GeneratedFile
+from reports.panels import pk_panel
 from reports.pdf import letterhead, render_template_pdf, signer_for
 from reports.services import generated_file_request, generated_file_retry
 from reports.tables import REPORT_TITLES, report_tables
+from trainings.access import get_session_for_user
+from trainings.certificates import render_session_certificates
+from trainings.models import Enrolment
+from trainings.worklist import follow_ups_due
 
 # Above these sizes a PDF or XLSX is rendered in the background (besides any period over a year).
 LARGE_ROWS = {"pdf": 150, "xlsx": 5000}
@@ -49,6 +63,37 @@ REPORT_DESCRIPTIONS = {
 def _today(user):
     office = getattr(user, "office", None)
     return timezone.localdate(timezone=office.tzinfo) if office is not None else timezone.localdate()
+
+
+# --- the PK's worklist -------------------------------------------------------------------------
+
+
+@require_GET
+def worklist(request):
+    """The PK's home page: who is due today, this week, overdue, ending soon, and follow-ups due."""
+    user_office_id(request.user)  # 404 for anyone without an office (regional viewer)
+    today = _today(request.user)
+    work = worklist_for(clients_visible_to(request.user), today)
+    is_pk = request.user.role == Role.PK
+    follow_ups = [
+        {**row, "url": reverse("trainings:followup_create", args=[row["enrolment"].pk])}
+        for row in (follow_ups_due(officer=request.user, today=today) if is_pk else [])
+    ]
+    return render(
+        request,
+        "clients/worklist.html",
+        {
+            "work": work,
+            "follow_ups": follow_ups,
+            "today": today,
+            "week_end": today + timedelta(days=6),
+            # The PK's own figures: a fixed number of queries, only on a PK's own worklist.
+            "pk_panel": pk_panel(request.user, today) if is_pk else None,
+        },
+    )
+
+
+# --- reports -------------------------------------------------------------------------------------
 
 
 @require_GET
@@ -322,3 +367,55 @@ def generated_retry(request, pk):
 
 
 __all__ = ["PermissionDenied"]
+
+
+# --- the certificates PDF of a training ----------------------------------------------------------
+
+# Up to this many certificates the PDF comes straight back; a larger batch is made in the background.
+CERTIFICATES_SYNC_MAX = 30
+
+
+@require_GET
+def certificates_pdf(request, pk):
+    session = get_session_for_user(request.user, pk)
+    count = Enrolment.objects.filter(
+        session=session, certificate_number__isnull=False, status__in=Enrolment.COUNTED
+    ).count()  # the pages of trainings.certificates.certificate_pages
+    if not count:
+        messages.info(request, _("No certificate has been issued for this training yet."))
+        return redirect("trainings:session_detail", pk=session.pk)
+    if count > CERTIFICATES_SYNC_MAX:
+        return _certificates_in_background(request, session, count)
+    pdf = render_session_certificates(session, request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="sertifikat-{session.code}.pdf"'
+    return response
+
+
+def _certificates_in_background(request, session, count):
+    """A large batch: a background file (progress bar page; the user may leave)."""
+    # Reloading the page while the batch is still being made shows that batch instead of a second one.
+    generated = GeneratedFile.objects.filter(
+        user=request.user,
+        kind=GeneratedFile.Kind.CERTIFICATES,
+        params__session=session.pk,
+        status__in=[GeneratedFile.Status.PENDING, GeneratedFile.Status.RUNNING],
+    ).first()
+    if generated is None:
+        generated = generated_file_request(
+            user=request.user,
+            kind=GeneratedFile.Kind.CERTIFICATES,
+            params={
+                "session": session.pk,
+                "base_url": request.build_absolute_uri("/"),
+                "language": get_language() or "id",
+            },
+            title=_("Certificates %(code)s – %(title)s") % {"code": session.code, "title": session.title},
+            office=session.office,
+        )
+    messages.info(
+        request,
+        _("%(count)s certificates: the PDF is being made in the background. You may leave this page.")
+        % {"count": count},
+    )
+    return redirect("reports:generated_detail", pk=generated.pk)

@@ -29,7 +29,6 @@ urlpatterns = [
     path("<int:pk>/saran-peserta/", views.suggestions, name="suggestions"),
     path("<int:pk>/kehadiran/<isodate:date>/", views.attendance, name="attendance"),
     path("<int:pk>/sertifikat/terbitkan/", views.certificates_issue, name="certificates_issue"),
-    path("<int:pk>/sertifikat.pdf", views.certificates_pdf, name="certificates_pdf"),
     path("peserta/<int:pk>/mundur/", views.enrolment_withdraw, name="enrolment_withdraw"),
     path("peserta/<int:pk>/sertifikat/", views.certificate_issue, name="certificate_issue"),
     path("peserta/<int:pk>/tindak-lanjut/", views.followup_create, name="followup_create"),

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 
 from clients.models import Client
 from trainings import access, selectors, services
-from trainings.certificates import render_session_certificates
 from trainings.forms import (
     AttendanceForm,
     CancelForm,
@@ -402,61 +401,6 @@ def certificate_issue(request, pk):
     else:
         messages.success(request, _("Certificate %(number)s issued.") % {"number": number})
     return redirect("trainings:session_detail", pk=enrolment.session_id)
-
-
-# Up to this many certificates the PDF comes straight back; a larger batch is made in the background.
-CERTIFICATES_SYNC_MAX = 30
-
-
-@require_http_methods(["GET"])
-def certificates_pdf(request, pk):
-    session = access.get_session_for_user(request.user, pk)
-    count = Enrolment.objects.filter(
-        session=session, certificate_number__isnull=False, status__in=Enrolment.COUNTED
-    ).count()  # the pages of trainings.certificates.certificate_pages
-    if not count:
-        messages.info(request, _("No certificate has been issued for this training yet."))
-        return redirect("trainings:session_detail", pk=session.pk)
-    if count > CERTIFICATES_SYNC_MAX:
-        return _certificates_in_background(request, session, count)
-    pdf = render_session_certificates(session, request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="sertifikat-{session.code}.pdf"'
-    return response
-
-
-def _certificates_in_background(request, session, count):
-    """A large batch: a background file of the reports app (progress bar page; the user may leave)."""
-    from django.utils.translation import get_language
-
-    from reports.models import GeneratedFile
-    from reports.services import generated_file_request
-
-    # Reloading the page while the batch is still being made shows that batch instead of a second one.
-    generated = GeneratedFile.objects.filter(
-        user=request.user,
-        kind=GeneratedFile.Kind.CERTIFICATES,
-        params__session=session.pk,
-        status__in=[GeneratedFile.Status.PENDING, GeneratedFile.Status.RUNNING],
-    ).first()
-    if generated is None:
-        generated = generated_file_request(
-            user=request.user,
-            kind=GeneratedFile.Kind.CERTIFICATES,
-            params={
-                "session": session.pk,
-                "base_url": request.build_absolute_uri("/"),
-                "language": get_language() or "id",
-            },
-            title=_("Certificates %(code)s – %(title)s") % {"code": session.code, "title": session.title},
-            office=session.office,
-        )
-    messages.info(
-        request,
-        _("%(count)s certificates: the PDF is being made in the background. You may leave this page.")
-        % {"count": count},
-    )
-    return redirect("reports:generated_detail", pk=generated.pk)
 
 
 @login_not_required

@@ -18,7 +18,8 @@ DETAIL_VIEWS = ["detail", "edit", "report_create", "status_change", "reassign", 
 
 
 def url(name, client=None):
-    return reverse(f"clients:{name}", args=[client.pk] if client else [])
+    """A client page's URL; the worklist (at /klien/tugas/, a page of reports) has a name of its own."""
+    return reverse(name if name == "worklist" else f"clients:{name}", args=[client.pk] if client else [])
 
 
 # --- the permission grid ---------------------------------------------------------------------

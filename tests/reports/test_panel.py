@@ -167,6 +167,6 @@ def test_panel_on_the_pk_worklist_only(login, office_a, alice, kasi_a, kabapas_a
     # The worklist stays the main content: the panel comes after its sections.
     assert body.index('id="due-today"') < body.index('id="pk-panel-title"')
     for other in (kasi_a, kabapas_a):
-        response = login(other).get(reverse("clients:worklist"))
+        response = login(other).get(reverse("worklist"))
         assert response.status_code == 200
         assert response.context["pk_panel"] is None and "pk-panel" not in response.content.decode()

@@ -84,7 +84,7 @@ EXPECTED = {
     # --- clients: PK own caseload read/write; Kasubsi basic read; Kasi read + reassign; Kepala read;
     #     Admin registers, edits identity and assigns the PK; regional nothing ----------------------
     "clients:list": {"GET": OFFICE_READ},
-    "clients:worklist": {"GET": OFFICE_READ},
+    "worklist": {"GET": OFFICE_READ},
     "clients:compliance": {"GET": page(F, F, OK, OK, F, regional=F)},  # wajib lapor: Kasi, Kepala Bapas
     # a PK registers new clients of its caseload as the Admin does (clients/access.py CREATE_ROLES)
     "clients:create": {"GET": page(OK, F, F, F, OK, regional=F), "POST": page(OK, F, F, F, OK, regional=F)},
@@ -121,7 +121,7 @@ EXPECTED = {
     # a day not yet saved: the PKs take attendance (a saved day: see VARIANTS)
     "trainings:attendance": {"GET": obj(OK, OK, OK, OK, OK, OK), "POST": obj(OK, OK, OK, OK, F, F)},
     "trainings:certificates_issue": {"POST": obj(F, F, OK, OK, F, F)},
-    "trainings:certificates_pdf": {"GET": obj(OK, OK, OK, OK, OK, OK)},
+    "certificates_pdf": {"GET": obj(OK, OK, OK, OK, OK, OK)},
     # the PK withdraws its own client (as it enrolled it); another PK of the office may not
     "trainings:enrolment_withdraw": {"GET": obj(OK, F, OK, OK, F, F), "POST": obj(OK, F, OK, OK, F, F)},
     "trainings:certificate_issue": {"POST": obj(F, F, OK, OK, F, F)},
@@ -204,6 +204,7 @@ PK_OBJECT = {
     "reports:client_card": "client",
     "reports:attendance_sheet": "session",
     "reports:generated": "generated",
+    "certificates_pdf": "session",
     "workbook": "job",
 }
 

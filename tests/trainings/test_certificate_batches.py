@@ -11,11 +11,11 @@ from pypdf import PdfReader
 
 from reports import tasks
 from reports.models import GeneratedFile
+from reports.views import CERTIFICATES_SYNC_MAX
 from tests.factories import AttendanceFactory, EnrolmentFactory
 from tests.trainings.conftest import DAY, active_client
 from trainings import services
 from trainings.models import Enrolment
-from trainings.views import CERTIFICATES_SYNC_MAX
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_31_certificates_are_made_in_the_background(
     issued = certify(session_a, office_a, alice, kasubsi_a, 31)
     assert len(issued) == 31
     client = login(kasubsi_a)
-    url = reverse("trainings:certificates_pdf", args=[session_a.pk])
+    url = reverse("certificates_pdf", args=[session_a.pk])
     response = client.get(url)
 
     generated = GeneratedFile.objects.get()
@@ -116,7 +116,7 @@ def test_31_certificates_are_made_in_the_background(
 
 def test_30_certificates_come_straight_back(login, session_a, office_a, alice, kasubsi_a):
     certify(session_a, office_a, alice, kasubsi_a, 30)
-    response = login(kasubsi_a).get(reverse("trainings:certificates_pdf", args=[session_a.pk]))
+    response = login(kasubsi_a).get(reverse("certificates_pdf", args=[session_a.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert len(pages(response.content)) == 30
     assert not GeneratedFile.objects.exists() and not DBTaskResult.objects.exists()
@@ -127,7 +127,7 @@ def test_withdrawn_certificates_do_not_count_towards_the_batch(login, session_a,
     withdrawn = issued[0]
     withdrawn.status = Enrolment.Status.WITHDRAWN
     withdrawn.save(update_fields=["status"])
-    response = login(kasubsi_a).get(reverse("trainings:certificates_pdf", args=[session_a.pk]))
+    response = login(kasubsi_a).get(reverse("certificates_pdf", args=[session_a.pk]))
     assert response.status_code == 200 and len(pages(response.content)) == 30
     assert not GeneratedFile.objects.exists()
 

@@ -66,7 +66,7 @@ def test_qr_payload_is_the_absolute_verification_url(session_a, issued):
 
 
 def test_certificates_pdf_view(login, kasubsi_a, alice, session_a, issued):
-    response = login(alice).get(reverse("trainings:certificates_pdf", args=[session_a.pk]))
+    response = login(alice).get(reverse("certificates_pdf", args=[session_a.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
@@ -74,7 +74,7 @@ def test_certificates_pdf_view(login, kasubsi_a, alice, session_a, issued):
 
 
 def test_certificates_pdf_without_certificates_redirects(login, kasubsi_a, session_a):
-    response = login(kasubsi_a).get(reverse("trainings:certificates_pdf", args=[session_a.pk]))
+    response = login(kasubsi_a).get(reverse("certificates_pdf", args=[session_a.pk]))
     assert response.status_code == 302
 
 

@@ -26,7 +26,7 @@ def urls(session, enrolment, follow_up):
         "enrol": reverse("trainings:enrol", args=[session.pk]),
         "suggestions": reverse("trainings:suggestions", args=[session.pk]),
         "attendance": reverse("trainings:attendance", args=[session.pk, session.start_date.isoformat()]),
-        "certificates_pdf": reverse("trainings:certificates_pdf", args=[session.pk]),
+        "certificates_pdf": reverse("certificates_pdf", args=[session.pk]),
         "enrolment_withdraw": reverse("trainings:enrolment_withdraw", args=[enrolment.pk]),
         "followup_create": reverse("trainings:followup_create", args=[enrolment.pk]),
         "followup_photo": reverse("trainings:followup_photo", args=[follow_up.pk]),
