@@ -9,11 +9,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from bapas.concurrency import EditConflictMixin
-from bapas.forms import ModelMultipleChoiceField
 from pokmaslipas.models import Agreement, Partner, Scope, split_codes
 from pokmaslipas.selectors import PartnerStatus
 from pokmaslipas.validators import validate_pdf
-from trainings.models import TrainingType
 
 
 class DateInput(forms.DateInput):
@@ -56,23 +54,18 @@ class PartnerForm(EditConflictMixin, forms.ModelForm):
             "phone",
             "email",
             "offers",
-            "training_types",
             "notes",
             "is_active",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "training_types": forms.CheckboxSelectMultiple,
         }
-        field_classes = {"training_types": ModelMultipleChoiceField}  # refuses out-of-range keys (no 500)
         help_texts = {"code": _("Short code, unique in this office (used by the workbook import).")}
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
         self.office = office
-        self.fields["training_types"].queryset = TrainingType.objects.filter(office=office).order_by("name")
-        self.fields["training_types"].help_text = ""
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(
@@ -89,7 +82,7 @@ class PartnerForm(EditConflictMixin, forms.ModelForm):
                     Column("email", css_class="col-md-4"),
                 ),
             ),
-            Row(Column("offers", css_class="col-md-6"), Column("training_types", css_class="col-md-6")),
+            "offers",
             "notes",
             "is_active",
             Submit("save", _("Save partner")),

@@ -48,15 +48,12 @@ class Partner(models.Model):
     offers = models.CharField(
         _("guidance offered"), max_length=200, blank=True, help_text=_("Comma-separated scope codes.")
     )
-    training_types = models.ManyToManyField(
-        "trainings.TrainingType", verbose_name=_("training types it can deliver"), blank=True, related_name="partners"
-    )
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = audited(m2m_fields=[training_types])
+    history = audited()
 
     class Meta:
         ordering = ["name", "id"]

@@ -10,12 +10,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pokmaslipas.models import EXPIRING_DAYS, Agreement, Partner
-from trainings import selectors as training_selectors
-from trainings.models import Attendance, Enrolment, TrainingSession
 
 ALERT_SOON_DAYS = 30
 STATUS_ORDER = {
@@ -40,10 +37,6 @@ class PartnerStatus:
         (NONE, _("No agreement yet")),
     ]
     labels = dict(choices)
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None
 
 
 def agreement_status_case(as_of: date) -> Case:
@@ -163,69 +156,6 @@ def partner_agreements(partner: Partner, today: date) -> list[Agreement]:
     return annotate_agreements(list(partner.agreements.all()), today)
 
 
-def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> dict:
-    """Per-session counts and rates, with the participant and outcome rules of trainings/selectors.py.
-
-    Three queries whatever the number of sessions: counted enrolments, participants with their
-    latest follow-up, and attended days. Attendance rate = days present or late / (counted
-    enrolments x training days). Implementation rate = implemented / followed up.
-    """
-    enrolments = enrolments.order_by()
-    counted = training_selectors.counted_enrolments(enrolments)
-    enrolled = dict(counted.values("session_id").annotate(n=Count("id")).values_list("session_id", "n"))
-    outcome_rows = training_selectors.participants(enrolments).values_list("session_id", "latest_status")
-    attended = dict(
-        Attendance.objects.filter(enrolment__in=counted.values("pk"), status__in=Attendance.ATTENDED)
-        .order_by()
-        .values("enrolment__session_id")
-        .annotate(n=Count("id"))
-        .values_list("enrolment__session_id", "n")
-    )
-    per_session = defaultdict(lambda: {"participants": 0, "followed_up": 0, "implemented": 0})
-    for session_id, status in outcome_rows:
-        row = per_session[session_id]
-        row["participants"] += 1
-        if status:
-            row["followed_up"] += 1
-            if training_selectors.is_implemented(status):
-                row["implemented"] += 1
-    totals = {"sessions": 0, "enrolled": 0, "participants": 0, "followed_up": 0, "implemented": 0}
-    totals_days = {"possible": 0, "attended": 0}
-    for session in sessions:
-        row = per_session[session.pk]
-        session.enrolled = enrolled.get(session.pk, 0)
-        session.participant_count = row["participants"]
-        session.followed_up = row["followed_up"]
-        session.implemented = row["implemented"]
-        possible = session.enrolled * session.days
-        session.attended_days = attended.get(session.pk, 0)
-        session.attendance_rate = rate(session.attended_days, possible)
-        session.implementation_rate = rate(row["implemented"], row["followed_up"])
-        if session.status == TrainingSession.Status.CANCELLED:
-            continue
-        totals["sessions"] += 1
-        totals["enrolled"] += session.enrolled
-        totals["participants"] += row["participants"]
-        totals["followed_up"] += row["followed_up"]
-        totals["implemented"] += row["implemented"]
-        totals_days["possible"] += possible
-        totals_days["attended"] += session.attended_days
-    totals["attendance_rate"] = rate(totals_days["attended"], totals_days["possible"])
-    totals["implementation_rate"] = rate(totals["implemented"], totals["followed_up"])
-    totals["coverage"] = rate(totals["followed_up"], totals["participants"])
-    return totals
-
-
-def partner_trainings(partner: Partner) -> tuple[list[TrainingSession], dict]:
-    sessions = list(
-        TrainingSession.objects.filter(partner=partner)
-        .select_related("training_type", "agreement")
-        .order_by("-start_date", "-id")
-    )
-    totals = session_figures(sessions, Enrolment.objects.filter(session__partner=partner))
-    return sessions, totals
-
-
 def valid_agreement_for(partner, start: date, end: date) -> Agreement | None:
     """The agreement of a partner valid on every day from start to end (the one ending last), or None."""
     candidates = Agreement.objects.filter(partner=partner, start_date__lte=start, end_date__gte=end).exclude(
@@ -234,25 +164,15 @@ def valid_agreement_for(partner, start: date, end: date) -> Agreement | None:
     return candidates.order_by("-end_date", "-id").first()
 
 
-def expiry_alerts(office, today: date | None = None) -> dict:
-    """What the Admin and the Kasi must act on; ``office`` is an Office, its id, or None for all.
-
-    - ``expiring_90``: agreements not terminated that end within 90 days from today (today
-      included), soonest first; ``expiring_30`` is the part of it ending within 30 days. An
-      agreement already renewed by a later-ending agreement is left out: nothing to do.
-      Each row has ``days_left``.
-    - ``partners_without_valid_agreement``: partners with PLANNED sessions that have not ended
-      yet and for which no agreement of the partner is valid on all the session's dates; each
-      partner has ``uncovered_sessions``.
-    Three queries.
+def expiring_agreements(office, today: date) -> list[Agreement]:
+    """Agreements not terminated that end within 90 days from today (today included), soonest first,
+    each with ``days_left``; ``office`` is an Office, its id, or None for all. An agreement already
+    renewed by a later-ending agreement is left out: nothing to do. One query.
     """
-    today = today or timezone.localdate()
-    office_id = getattr(office, "pk", office)
     agreements = Agreement.objects.all()
-    sessions = TrainingSession.objects.filter(status=TrainingSession.Status.PLANNED, end_date__gte=today)
+    office_id = getattr(office, "pk", office)
     if office_id is not None:
         agreements = agreements.filter(office_id=office_id)
-        sessions = sessions.filter(office_id=office_id)
     renewed = Agreement.objects.filter(
         renews=OuterRef("pk"), terminated_on__isnull=True, end_date__gt=OuterRef("end_date")
     )
@@ -268,26 +188,4 @@ def expiry_alerts(office, today: date | None = None) -> dict:
     )
     for agreement in expiring:
         agreement.days_left = (agreement.end_date - today).days
-
-    planned = list(sessions.select_related("partner").order_by("start_date", "id"))
-    partner_ids = {s.partner_id for s in planned}
-    by_partner = defaultdict(list)
-    if partner_ids:
-        for agreement in Agreement.objects.filter(partner_id__in=partner_ids).only(
-            "id", "partner_id", "start_date", "end_date", "terminated_on"
-        ):
-            by_partner[agreement.partner_id].append(agreement)
-    uncovered: dict[int, Partner] = {}
-    for session in planned:
-        if any(a.is_valid_between(session.start_date, session.end_date) for a in by_partner[session.partner_id]):
-            continue
-        partner = uncovered.setdefault(session.partner_id, session.partner)
-        if not hasattr(partner, "uncovered_sessions"):
-            partner.uncovered_sessions = []
-        partner.uncovered_sessions.append(session)
-    return {
-        "today": today,
-        "expiring_90": expiring,
-        "expiring_30": [a for a in expiring if a.days_left <= ALERT_SOON_DAYS],
-        "partners_without_valid_agreement": sorted(uncovered.values(), key=lambda p: (p.name, p.pk)),
-    }
+    return expiring

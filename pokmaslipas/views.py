@@ -75,16 +75,12 @@ def partner_detail(request, pk):
     partner = get_partner_for_user(request.user, pk)
     today = timezone.localdate()
     agreements = selectors.partner_agreements(partner, today)
-    sessions, totals = selectors.partner_trainings(partner)
     return render(
         request,
         "pokmaslipas/partner_detail.html",
         {
             "partner": partner,
             "agreements": agreements,
-            "sessions": sessions,
-            "totals": totals,
-            "training_types": list(partner.training_types.all()),
             "today": today,
             "can_write": can_write(request.user),
         },
@@ -175,7 +171,6 @@ def _agreement_detail_context(request, agreement: Agreement, terminate_form=None
         "agreement": current,
         "chain": selectors.agreement_chain(current, family),
         "status": current.status_today,
-        "sessions": list(agreement.training_sessions.select_related("training_type").order_by("-start_date")),
         "versions": _document_versions(agreement) if agreement.document or writer else [],
         "terminate_form": terminate_form,
         "can_write": writer,
@@ -314,10 +309,9 @@ def agreement_renew(request, pk):
 
 @require_http_methods(["GET"])
 def admin_home(request):
-    """Home page of the Admin (Tata Usaha): expiry alerts and quick links."""
+    """Home page of the Admin (Tata Usaha): expiry alerts (a block of trainings) and quick links."""
     office_id = require_write(request.user)
     today = timezone.localdate()
-    alerts = selectors.expiry_alerts(office_id, today)
     counts = dict(
         selectors.agreements_with_status(agreements_visible_to(request.user), today)
         .order_by()
@@ -329,7 +323,7 @@ def admin_home(request):
         request,
         "pokmaslipas/admin_home.html",
         {
-            "alerts": alerts,
+            "office_id": office_id,
             "partner_count": partners_visible_to(request.user).count(),
             "status_counts": [(status, label, counts.get(status, 0)) for status, label in Agreement.Status.choices],
         },

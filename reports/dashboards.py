@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 
 from bapas.models import Office
 from clients.compliance import rate as compliance_rate
-from pokmaslipas.selectors import expiry_alerts
 from reports.charts import Series, svg_chart
 from reports.datasets import _outcome_counts, _with_rates, implementation_formula
 from reports.office_figures import _compliance_12_months, reintegration_gap
 from reports.periods import months_back
 from reports.summaries import office_summaries
 from trainings.models import Enrolment, TrainingSession
-from trainings.selectors import counted_enrolments, participants
+from trainings.selectors import counted_enrolments, expiry_alerts, participants
 
 
 def focus_year(years: dict, today: date) -> int:

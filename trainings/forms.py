@@ -1,5 +1,7 @@
 """Forms validate input and lay it out; the rules live in trainings/services.py."""
 
+import hashlib
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -7,11 +9,11 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bapas.concurrency import EditConflictMixin
+from bapas.concurrency import CONFLICT_MESSAGE, EditConflictMixin
 from bapas.forms import ModelMultipleChoiceField
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
-from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
+from trainings.models import Attendance, Enrolment, FollowUp, PartnerTrainingType, TrainingSession, TrainingType
 from trainings.services import SESSION_FIELDS
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -51,6 +53,48 @@ class TrainingTypeForm(EditConflictMixin, forms.ModelForm):
         if qs.exists():
             raise forms.ValidationError(_("This training type already exists."))
         return name
+
+
+class PartnerTrainingTypesForm(forms.Form):
+    """The training types a partner can deliver, as ticked on the partner page by the Admin.
+
+    Two Admins ticking at the same time never lose a change silently: the form carries a fingerprint
+    of the partner's types as shown, and is refused (keeping the ticks) when they changed meanwhile.
+    """
+
+    training_types = ModelMultipleChoiceField(
+        label=_("Training types it can deliver"),
+        queryset=TrainingType.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    edit_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partner = partner
+        self.current = sorted(
+            PartnerTrainingType.objects.filter(partner=partner).values_list("training_type_id", flat=True)
+        )
+        self.fields["training_types"].queryset = TrainingType.objects.filter(office_id=partner.office_id).order_by(
+            "name"
+        )
+        self.fields["training_types"].initial = self.current
+        self.fields["edit_fingerprint"].initial = self._fingerprint()
+        self.helper = FormHelper()
+        self.helper.layout = Layout("training_types", "edit_fingerprint", Submit("save", _("Save training types")))
+
+    def _fingerprint(self) -> str:
+        return hashlib.sha256(",".join(map(str, self.current)).encode()).hexdigest()[:32]
+
+    def clean(self):
+        cleaned = super().clean()
+        shown = self.data.get(self.add_prefix("edit_fingerprint")) or ""
+        if shown and shown != self._fingerprint():
+            self.data = self.data.copy()
+            self.data[self.add_prefix("edit_fingerprint")] = self._fingerprint()
+            raise forms.ValidationError(CONFLICT_MESSAGE, code="conflict")
+        return cleaned
 
 
 class SessionForm(EditConflictMixin, forms.ModelForm):

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bapas.history import audited
 from bapas.models import Office
+from clients.models import Client, ReportingVisit
+from pokmaslipas.models import Agreement, Partner
 
 FOLLOW_UP_MONTHS = (1, 3, 6, 12)
 
@@ -26,6 +28,14 @@ class TrainingType(models.Model):
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="training_types")
     name = models.CharField(_("name"), max_length=150)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.OTHER)
+    # The partners who can deliver this type; a partner's list is ``partner.training_types``.
+    partners = models.ManyToManyField(
+        Partner,
+        verbose_name=_("partners who can deliver it"),
+        through="PartnerTrainingType",
+        blank=True,
+        related_name="training_types",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -41,6 +51,27 @@ class TrainingType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PartnerTrainingType(models.Model):
+    """A training type a partner can deliver; each link added or removed is kept in the audit history."""
+
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+")
+    training_type = models.ForeignKey(
+        TrainingType, verbose_name=_("training type"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    history = audited()
+
+    class Meta:
+        verbose_name = _("training type of a partner")
+        verbose_name_plural = _("training types of partners")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "training_type"], name="partner_training_type_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}: {self.training_type_id}"
 
 
 class TrainingSession(models.Model):
@@ -66,10 +97,10 @@ class TrainingSession(models.Model):
         TrainingType, verbose_name=_("training type"), on_delete=models.PROTECT, related_name="sessions"
     )
     partner = models.ForeignKey(
-        "pokmaslipas.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="training_sessions"
+        Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="training_sessions"
     )
     agreement = models.ForeignKey(
-        "pokmaslipas.Agreement",
+        Agreement,
         verbose_name=_("agreement (PKS)"),
         on_delete=models.PROTECT,
         null=True,
@@ -159,7 +190,7 @@ class Enrolment(models.Model):
     COUNTED = (Status.INVITED, Status.REGISTERED)
 
     session = models.ForeignKey(TrainingSession, on_delete=models.PROTECT, related_name="enrolments")
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="enrolments")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="enrolments")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REGISTERED)
     status_reason = models.TextField(_("reason"), blank=True)
     motivation = models.PositiveSmallIntegerField(
@@ -210,7 +241,7 @@ class Attendance(models.Model):
     status = models.CharField(_("status"), max_length=11, choices=Status.choices, default=Status.PRESENT)
     transport_paid = models.PositiveIntegerField(_("transport money paid (Rp)"), default=0)
     counts_as_report = models.ForeignKey(
-        "clients.ReportingVisit", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ReportingVisit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -7,11 +7,15 @@
 """
 
 import re
+from collections import defaultdict
 from datetime import date
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from pokmaslipas.models import Agreement, Partner
+from pokmaslipas.selectors import ALERT_SOON_DAYS, expiring_agreements
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 
 
@@ -196,3 +200,123 @@ def suggested_clients(session: TrainingSession, *, officer=None, limit: int = 50
         )
     )
     return rows[:limit]
+
+
+# --- partners and agreements: the trainings run under them ---------------------------------------
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> dict:
+    """Per-session counts and rates, with the participant and outcome rules above.
+
+    Three queries whatever the number of sessions: counted enrolments, participants with their
+    latest follow-up, and attended days. Attendance rate = days present or late / (counted
+    enrolments x training days). Implementation rate = implemented / followed up.
+    """
+    enrolments = enrolments.order_by()
+    counted = counted_enrolments(enrolments)
+    enrolled = dict(counted.values("session_id").annotate(n=Count("id")).values_list("session_id", "n"))
+    outcome_rows = participants(enrolments).values_list("session_id", "latest_status")
+    attended = dict(
+        Attendance.objects.filter(enrolment__in=counted.values("pk"), status__in=Attendance.ATTENDED)
+        .order_by()
+        .values("enrolment__session_id")
+        .annotate(n=Count("id"))
+        .values_list("enrolment__session_id", "n")
+    )
+    per_session = defaultdict(lambda: {"participants": 0, "followed_up": 0, "implemented": 0})
+    for session_id, status in outcome_rows:
+        row = per_session[session_id]
+        row["participants"] += 1
+        if status:
+            row["followed_up"] += 1
+            if is_implemented(status):
+                row["implemented"] += 1
+    totals = {"sessions": 0, "enrolled": 0, "participants": 0, "followed_up": 0, "implemented": 0}
+    totals_days = {"possible": 0, "attended": 0}
+    for session in sessions:
+        row = per_session[session.pk]
+        session.enrolled = enrolled.get(session.pk, 0)
+        session.participant_count = row["participants"]
+        session.followed_up = row["followed_up"]
+        session.implemented = row["implemented"]
+        possible = session.enrolled * session.days
+        session.attended_days = attended.get(session.pk, 0)
+        session.attendance_rate = rate(session.attended_days, possible)
+        session.implementation_rate = rate(row["implemented"], row["followed_up"])
+        if session.status == TrainingSession.Status.CANCELLED:
+            continue
+        totals["sessions"] += 1
+        totals["enrolled"] += session.enrolled
+        totals["participants"] += row["participants"]
+        totals["followed_up"] += row["followed_up"]
+        totals["implemented"] += row["implemented"]
+        totals_days["possible"] += possible
+        totals_days["attended"] += session.attended_days
+    totals["attendance_rate"] = rate(totals_days["attended"], totals_days["possible"])
+    totals["implementation_rate"] = rate(totals["implemented"], totals["followed_up"])
+    totals["coverage"] = rate(totals["followed_up"], totals["participants"])
+    return totals
+
+
+def partner_trainings(partner: Partner) -> tuple[list[TrainingSession], dict]:
+    """The sessions a partner delivered, newest first, with their figures and the totals."""
+    sessions = list(
+        TrainingSession.objects.filter(partner=partner)
+        .select_related("training_type", "agreement")
+        .order_by("-start_date", "-id")
+    )
+    totals = session_figures(sessions, Enrolment.objects.filter(session__partner=partner))
+    return sessions, totals
+
+
+def agreement_sessions(agreement: Agreement) -> list[TrainingSession]:
+    """The sessions run under an agreement, newest first. One query."""
+    return list(
+        TrainingSession.objects.filter(agreement=agreement).select_related("training_type").order_by("-start_date")
+    )
+
+
+def expiry_alerts(office, today: date | None = None) -> dict:
+    """What the Admin and the Kasi must act on; ``office`` is an Office, its id, or None for all.
+
+    - ``expiring_90``: agreements not terminated that end within 90 days from today (today
+      included), soonest first; ``expiring_30`` is the part of it ending within 30 days. An
+      agreement already renewed by a later-ending agreement is left out: nothing to do.
+      Each row has ``days_left`` (``pokmaslipas.selectors.expiring_agreements``).
+    - ``partners_without_valid_agreement``: partners with PLANNED sessions that have not ended
+      yet and for which no agreement of the partner is valid on all the session's dates; each
+      partner has ``uncovered_sessions``.
+    Three queries.
+    """
+    today = today or timezone.localdate()
+    office_id = getattr(office, "pk", office)
+    expiring = expiring_agreements(office_id, today)
+    sessions = TrainingSession.objects.filter(status=TrainingSession.Status.PLANNED, end_date__gte=today)
+    if office_id is not None:
+        sessions = sessions.filter(office_id=office_id)
+    planned = list(sessions.select_related("partner").order_by("start_date", "id"))
+    partner_ids = {s.partner_id for s in planned}
+    by_partner = defaultdict(list)
+    if partner_ids:
+        for agreement in Agreement.objects.filter(partner_id__in=partner_ids).only(
+            "id", "partner_id", "start_date", "end_date", "terminated_on"
+        ):
+            by_partner[agreement.partner_id].append(agreement)
+    uncovered: dict[int, Partner] = {}
+    for session in planned:
+        if any(a.is_valid_between(session.start_date, session.end_date) for a in by_partner[session.partner_id]):
+            continue
+        partner = uncovered.setdefault(session.partner_id, session.partner)
+        if not hasattr(partner, "uncovered_sessions"):
+            partner.uncovered_sessions = []
+        partner.uncovered_sessions.append(session)
+    return {
+        "today": today,
+        "expiring_90": expiring,
+        "expiring_30": [a for a in expiring if a.days_left <= ALERT_SOON_DAYS],
+        "partners_without_valid_agreement": sorted(uncovered.values(), key=lambda p: (p.name, p.pk)),
+    }

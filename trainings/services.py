@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client, ReportingVisit
 from trainings import selectors
 from trainings.access import can_correct_attendance
-from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
+from trainings.models import Attendance, Enrolment, FollowUp, PartnerTrainingType, TrainingSession
 
 SESSION_FIELDS = (
     "code",
@@ -488,3 +488,24 @@ def follow_up_record(
     follow_up.full_clean()
     _mark_user(follow_up, user).save()
     return follow_up
+
+
+# --- the training types a partner can deliver --------------------------------------------------
+
+
+@transaction.atomic
+def partner_training_types_set(*, partner, training_types, user) -> None:
+    """Make ``training_types`` the types the partner can deliver. Each link added or removed is its
+    own audited row (who, when, from where); links that stay are not touched."""
+    wanted = {training_type.pk for training_type in training_types}
+    for training_type in training_types:
+        if training_type.office_id != partner.office_id:
+            raise ValidationError(_("A training type of another office cannot be linked to this partner."))
+    links = {
+        link.training_type_id: link for link in PartnerTrainingType.objects.select_for_update().filter(partner=partner)
+    }
+    for training_type_id, link in links.items():
+        if training_type_id not in wanted:
+            _mark_user(link, user).delete()
+    for training_type_id in sorted(wanted - set(links)):
+        _mark_user(PartnerTrainingType(partner=partner, training_type_id=training_type_id), user).save()

@@ -36,4 +36,5 @@ urlpatterns = [
     path("sertifikat/<path:number>/", views.certificate_verify, name="certificate_verify"),
     path("jenis/", views.type_list, name="type_list"),
     path("jenis/baru/", views.type_create, name="type_create"),
+    path("mitra/<int:pk>/jenis/", views.partner_training_types, name="partner_training_types"),
 ]

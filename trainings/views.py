@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clients.models import Client
+from pokmaslipas.access import get_partner_for_user
 from trainings import access, selectors, services
 from trainings.forms import (
     AttendanceForm,
     CancelForm,
     EnrolForm,
     FollowUpForm,
+    PartnerTrainingTypesForm,
     SessionForm,
     TrainingTypeForm,
     WithdrawForm,
@@ -507,3 +509,23 @@ def type_create(request):
         messages.success(request, _("Training type %(name)s added.") % {"name": training_type.name})
         return redirect("trainings:type_list")
     return render(request, "trainings/type_form.html", {"form": form})
+
+
+# --- the training types a partner can deliver (shown and edited on the partner page) -------------
+
+
+@require_http_methods(["GET", "POST"])
+def partner_training_types(request, pk):
+    partner = get_partner_for_user(request.user, pk, write=True)
+    form = PartnerTrainingTypesForm(request.POST or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partner_training_types_set(
+                partner=partner, training_types=list(form.cleaned_data["training_types"]), user=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Training types of %(name)s saved.") % {"name": partner.name})
+            return redirect("pokmaslipas:partner_detail", pk=partner.pk)
+    return render(request, "trainings/partner_types_form.html", {"form": form, "partner": partner})

@@ -945,7 +945,7 @@ def load(context: dict) -> dict:
             )
             types[name] = training_type
             for code in partner_codes:
-                _partner(context, office, code, TNG_PARTNERS).training_types.add(training_type)
+                training_type.partners.add(_partner(context, office, code, TNG_PARTNERS))
         created[office_code] = types
 
     tng = offices["TNG"]
@@ -960,8 +960,8 @@ def load(context: dict) -> dict:
         (p for (office_code, _), p in context.get("partners", {}).items() if office_code == "BPN"),
         key=lambda p: p.code,
     ) or [_partner(context, bpn, code, BPN_PARTNERS) for code in BPN_PARTNERS]
-    for partner in bpn_partners[:2]:
-        partner.training_types.add(*created["BPN"].values())
+    for training_type in created["BPN"].values():
+        training_type.partners.add(*bpn_partners[:2])
     _bpn_history(bpn, created["BPN"], bpn_partners, users, today)
     _recent_and_planned(
         bpn, created["BPN"], lambda i: bpn_partners[i % len(bpn_partners)], users, today, ["pk1.bpn"], "kasubsi.bpn"

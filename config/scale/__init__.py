@@ -527,9 +527,16 @@ class Seeder:
     def written_models(self):
         from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange
         from pokmaslipas.models import Agreement, Partner
-        from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
+        from trainings.models import (
+            Attendance,
+            Enrolment,
+            FollowUp,
+            PartnerTrainingType,
+            TrainingSession,
+            TrainingType,
+        )  # fmt: skip
 
-        return [Office, User, Partner, Partner.training_types.through, Agreement, TrainingType, TrainingSession,
+        return [Office, User, Partner, PartnerTrainingType, Agreement, TrainingType, TrainingSession,
                 Client, PKAssignment, StatusChange, ReportingWarning, ReportingVisit, Enrolment, Attendance,
                 FollowUp]  # fmt: skip
 
@@ -617,7 +624,7 @@ class Seeder:
     # partners, agreements, training types ---------------------------------------------------------
     def _partners_and_types(self) -> None:
         from pokmaslipas.models import Agreement, Partner
-        from trainings.models import TrainingType
+        from trainings.models import PartnerTrainingType, TrainingType
 
         rng, today = self.rng, self.today
         type_rows, partner_rows, link_rows, agreement_rows = [], [], [], []
@@ -656,8 +663,7 @@ class Seeder:
             ["id", "office_id", "code", "name", "kind", "address", "contact_person", "phone", "offers", "is_active",
              "created_at", "updated_at"],
         ).write(partner_rows)  # fmt: skip
-        through = Partner.training_types.through
-        self.writer(through, ["partner_id", "trainingtype_id"]).write(link_rows)
+        self.writer(PartnerTrainingType, ["partner_id", "training_type_id"]).write(link_rows)
         # Agreements: a current one per partner; a third also have an earlier, expired one it renews.
         plans = []
         for plan in self.offices:

@@ -37,15 +37,16 @@ def agreement_data(partner, **overrides):
 
 
 def test_admin_registers_partner(login, admin_a, office_a):
+    """The partner form, then its training types on the partner page (a form of trainings)."""
     barista = TrainingTypeFactory(office=office_a, name="Barista")
-    response = login(admin_a).post(
+    client = login(admin_a)
+    response = client.post(
         reverse("pokmaslipas:partner_create"),
         {
             "code": "parari",
             "name": "PARARI",
             "kind": "MASYARAKAT",
             "offers": ["KEMANDIRIAN", "KEPRIBADIAN"],
-            "training_types": [barista.pk],
             "contact_person": "Bu Ani",
             "email": "parari@example.org",
             "is_active": "on",
@@ -55,8 +56,12 @@ def test_admin_registers_partner(login, admin_a, office_a):
     assert response.status_code == 302
     assert response["Location"] == reverse("pokmaslipas:partner_detail", args=[partner.pk])
     assert partner.offers == "KEPRIBADIAN,KEMANDIRIAN"
-    assert list(partner.training_types.all()) == [barista]
     assert partner.history.first().history_user == admin_a
+    response = client.post(
+        reverse("trainings:partner_training_types", args=[partner.pk]), {"training_types": [barista.pk]}
+    )
+    assert response["Location"] == reverse("pokmaslipas:partner_detail", args=[partner.pk])
+    assert list(partner.training_types.all()) == [barista]
 
 
 def test_duplicate_partner_code_is_refused(login, admin_a, partner, office_b):

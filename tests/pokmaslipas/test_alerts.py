@@ -3,9 +3,10 @@ import datetime as dt
 import pytest
 from django.template.loader import render_to_string
 
-from pokmaslipas.selectors import expiry_alerts, valid_agreement_for
+from pokmaslipas.selectors import valid_agreement_for
 from tests.factories import AgreementFactory, PartnerFactory, TrainingSessionFactory
 from trainings.models import TrainingSession
+from trainings.selectors import expiry_alerts
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2024, 5, 1)

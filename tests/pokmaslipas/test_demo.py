@@ -6,8 +6,9 @@ from django.utils import timezone
 from config.demo import offices as bapas_demo
 from config.demo import partners as demo
 from pokmaslipas.models import Agreement, Partner
-from pokmaslipas.selectors import PartnerStatus, expiry_alerts, partner_list, valid_agreement_for
+from pokmaslipas.selectors import PartnerStatus, partner_list, valid_agreement_for
 from pokmaslipas.validators import validate_pdf
+from trainings.selectors import expiry_alerts
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pokmaslipas.models import Agreement
-from pokmaslipas.selectors import expiry_alerts
 from tests.factories import AgreementFactory, PartnerFactory
+from trainings.selectors import expiry_alerts
 
 pytestmark = pytest.mark.django_db
 

@@ -38,7 +38,7 @@ from pokmaslipas.models import Agreement, Partner
 from tests.factories import ClientFactory, EnrolmentFactory
 from tests.security import fuzz_support as fz
 from tests.security.test_permission_matrix import PDF
-from trainings.models import Enrolment, FollowUp, TrainingSession, TrainingType
+from trainings.models import Enrolment, FollowUp, PartnerTrainingType, TrainingSession, TrainingType
 
 pytestmark = pytest.mark.django_db
 
@@ -314,6 +314,15 @@ CASES = [
         model=TrainingType,
         shown=("name",),
         record_page=lambda w, obj: reverse("trainings:type_list"),
+    ),
+    Case(
+        "partner_training_types",
+        "trainings:partner_training_types",
+        "admin_a",
+        key="partner",
+        overrides=lambda w: {"training_types": [str(w["objects"]["session"].training_type_id)]},
+        model=PartnerTrainingType,
+        record_page=lambda w, obj: reverse("pokmaslipas:partner_detail", args=[w["objects"]["partner"].pk]),
     ),
     Case(
         "session_create",

@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pokmaslipas.models import Partner
 from tests.factories import AgreementFactory, ClientFactory, PartnerFactory, TrainingSessionFactory, TrainingTypeFactory
 from trainings.models import Enrolment, TrainingSession
 
@@ -30,13 +29,13 @@ def test_enrol_with_an_out_of_range_client_key_is_a_form_error(login, kasubsi_a,
 
 def test_partner_with_an_out_of_range_training_type_is_a_form_error(login, admin_a, office_a):
     TrainingTypeFactory(office=office_a)
+    partner = PartnerFactory(office=office_a, code="MTR9")
     response = login(admin_a).post(
-        reverse("pokmaslipas:partner_create"),
-        {"code": "MTR9", "name": "Mitra", "kind": "MASYARAKAT", "training_types": [HUGE], "is_active": "on"},
+        reverse("trainings:partner_training_types", args=[partner.pk]), {"training_types": [HUGE]}
     )
     assert response.status_code == 200
     assert "training_types" in response.context["form"].errors
-    assert not Partner.objects.filter(code="MTR9").exists()
+    assert not partner.training_types.exists()
 
 
 def _session_data(office, start, end):

@@ -43,7 +43,7 @@ class PartnerSheets:
                     continue
             for column in present:
                 setattr(partner, self.MITRA_FIELDS[column], row.values[column])
-            if not self._field_errors(name, row.number, partner, to_column, ["office", "training_types"]):
+            if not self._field_errors(name, row.number, partner, to_column, ["office"]):
                 self.failed[name].add(code)
                 continue
             if changes is None:
