@@ -7,6 +7,8 @@ modules created. ``load_demo`` runs them in one transaction (see docs/INTERFACES
 from config.demo import clients, offices, partners, trainings
 
 STAFF = offices.STAFF
+# Every demo login's password unless load_demo is given another; the scale data's logins use it too.
+DEFAULT_PASSWORD = "demo-bapas-2026"
 
 
 def load(password: str) -> dict:

@@ -484,7 +484,7 @@ class Seeder:
         return RowWriter(model, columns, self.anchor)
 
     def run(self) -> SeedResult:
-        from config.management.commands.load_demo import DEFAULT_PASSWORD
+        from config.demo import DEFAULT_PASSWORD
 
         if scale_offices().exists():
             raise ScaleError("Scale offices (S001 ...) already exist; run again with --reset to replace them.")

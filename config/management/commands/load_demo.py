@@ -5,14 +5,12 @@ from bapas.models import Role, User
 from config import demo
 from reports.summaries import bump_all_offices
 
-DEFAULT_PASSWORD = "demo-bapas-2026"
-
 
 class Command(BaseCommand):
     help = "Load the demo offices, staff and synthetic records. Running it twice leaves the same data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password of every demo login.")
+        parser.add_argument("--password", default=demo.DEFAULT_PASSWORD, help="Password of every demo login.")
 
     def handle(self, *args, password, **options):
         with transaction.atomic():
