@@ -1,4 +1,4 @@
-"""Step 2 of 3 of the move of a partner's training types to trainings (see trainings 0002):
+"""Step 2 of 3 of the move of a partner's training types to trainings (see trainings 0003):
 the links were copied there, so the partner's old field and its history table go."""
 
 from django.db import migrations
@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pokmaslipas', '0002_initial'),
-        ('trainings', '0002_partner_training_types'),
+        ('trainings', '0003_partner_training_types'),
     ]
 
     operations = [

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("pokmaslipas", "0002_initial"), ("trainings", "0001_initial")]
-AFTER = [("pokmaslipas", "0003_partner_training_types"), ("trainings", "0003_trainingtype_partners")]
+BEFORE = [("pokmaslipas", "0002_initial"), ("trainings", "0002_work_status_and_motivation")]
+AFTER = [("pokmaslipas", "0003_partner_training_types"), ("trainings", "0004_trainingtype_partners")]
 
 
 def migrate(targets):

@@ -1,7 +1,7 @@
 """The training types a partner can deliver move from the partner (pokmaslipas) to trainings.
 
 Step 1 of 3: the link table of trainings (with its audit history) and a copy of every existing
-link. pokmaslipas 0003 then drops the partner's old field; trainings 0003 adds TrainingType.partners.
+link. pokmaslipas 0003 then drops the partner's old field; trainings 0004 adds TrainingType.partners.
 """
 
 import django.db.models.deletion
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pokmaslipas', '0002_initial'),
-        ('trainings', '0001_initial'),
+        ('trainings', '0002_work_status_and_motivation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pokmaslipas', '0003_partner_training_types'),
-        ('trainings', '0002_partner_training_types'),
+        ('trainings', '0003_partner_training_types'),
     ]
 
     operations = [
