@@ -57,6 +57,26 @@ def agreement_status_case(as_of: date) -> Case:
     )
 
 
+def renewals() -> QuerySet:
+    """The agreements that renew the outer agreement: not terminated and ending after it."""
+    return Agreement.objects.filter(
+        renews=OuterRef("pk"), terminated_on__isnull=True, end_date__gt=OuterRef("end_date")
+    )
+
+
+def expiring_agreements(qs: QuerySet, today: date) -> QuerySet:
+    """The one meaning of "expiring" for alerts and counts: agreements that need renewing.
+
+    Status EXPIRING today (today <= end date <= today + 90 days), no termination recorded, and not
+    renewed yet (``renewals``): an agreement already renewed by a later one needs no action. The
+    office alerts, the dashboards and the summaries count these; the agreements report shows each
+    agreement's own status and names its renewal (``renewed_by``).
+    """
+    return qs.filter(
+        terminated_on__isnull=True, end_date__gte=today, end_date__lte=today + timedelta(days=EXPIRING_DAYS)
+    ).exclude(Exists(renewals()))
+
+
 def agreements_with_status(qs: QuerySet, as_of: date) -> QuerySet:
     return qs.annotate(current_status=agreement_status_case(as_of))
 
@@ -163,12 +183,13 @@ def partner_agreements(partner: Partner, today: date) -> list[Agreement]:
     return annotate_agreements(list(partner.agreements.all()), today)
 
 
-def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> dict:
+def session_figures(sessions: list[TrainingSession], enrolments: QuerySet, today: date) -> dict:
     """Per-session counts and rates, with the participant and outcome rules of trainings/selectors.py.
 
     Three queries whatever the number of sessions: counted enrolments, participants with their
     latest follow-up, and attended days. Attendance rate = days present or late / (counted
-    enrolments x training days). Implementation rate = implemented / followed up.
+    enrolments x training days). Implementation rate = implemented / followed up. The totals count
+    held sessions only (``trainings.selectors.is_held``); ``planned`` counts those not held yet.
     """
     enrolments = enrolments.order_by()
     counted = training_selectors.counted_enrolments(enrolments)
@@ -189,7 +210,7 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> di
             row["followed_up"] += 1
             if training_selectors.is_implemented(status):
                 row["implemented"] += 1
-    totals = {"sessions": 0, "enrolled": 0, "participants": 0, "followed_up": 0, "implemented": 0}
+    totals = {"sessions": 0, "enrolled": 0, "participants": 0, "followed_up": 0, "implemented": 0, "planned": 0}
     totals_days = {"possible": 0, "attended": 0}
     for session in sessions:
         row = per_session[session.pk]
@@ -201,7 +222,8 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> di
         session.attended_days = attended.get(session.pk, 0)
         session.attendance_rate = rate(session.attended_days, possible)
         session.implementation_rate = rate(row["implemented"], row["followed_up"])
-        if session.status == TrainingSession.Status.CANCELLED:
+        if not training_selectors.is_held(session, today):
+            totals["planned"] += session.status != TrainingSession.Status.CANCELLED
             continue
         totals["sessions"] += 1
         totals["enrolled"] += session.enrolled
@@ -216,13 +238,15 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> di
     return totals
 
 
-def partner_trainings(partner: Partner) -> tuple[list[TrainingSession], dict]:
+def partner_trainings(partner: Partner, today: date | None = None) -> tuple[list[TrainingSession], dict]:
+    """The partner's sessions, latest first, and their totals as of ``today`` (default: the office's date)."""
+    today = today or timezone.localdate(timezone=partner.office.tzinfo)
     sessions = list(
         TrainingSession.objects.filter(partner=partner)
         .select_related("training_type", "agreement")
         .order_by("-start_date", "-id")
     )
-    totals = session_figures(sessions, Enrolment.objects.filter(session__partner=partner))
+    totals = session_figures(sessions, Enrolment.objects.filter(session__partner=partner), today)
     return sessions, totals
 
 
@@ -237,9 +261,9 @@ def valid_agreement_for(partner, start: date, end: date) -> Agreement | None:
 def expiry_alerts(office, today: date | None = None) -> dict:
     """What the Admin and the Kasi must act on; ``office`` is an Office, its id, or None for all.
 
-    - ``expiring_90``: agreements not terminated that end within 90 days from today (today
-      included), soonest first; ``expiring_30`` is the part of it ending within 30 days. An
-      agreement already renewed by a later-ending agreement is left out: nothing to do.
+    - ``expiring_90``: ``expiring_agreements`` (not terminated, ending within 90 days from today,
+      today included, not renewed yet), soonest first; ``expiring_30`` is the part of it ending
+      within 30 days.
       Each row has ``days_left``.
     - ``partners_without_valid_agreement``: partners with PLANNED sessions that have not ended
       yet and for which no agreement of the partner is valid on all the session's dates; each
@@ -253,19 +277,7 @@ def expiry_alerts(office, today: date | None = None) -> dict:
     if office_id is not None:
         agreements = agreements.filter(office_id=office_id)
         sessions = sessions.filter(office_id=office_id)
-    renewed = Agreement.objects.filter(
-        renews=OuterRef("pk"), terminated_on__isnull=True, end_date__gt=OuterRef("end_date")
-    )
-    expiring = list(
-        agreements.filter(
-            terminated_on__isnull=True,
-            end_date__gte=today,
-            end_date__lte=today + timedelta(days=EXPIRING_DAYS),
-        )
-        .exclude(Exists(renewed))
-        .select_related("partner")
-        .order_by("end_date", "number")
-    )
+    expiring = list(expiring_agreements(agreements, today).select_related("partner").order_by("end_date", "number"))
     for agreement in expiring:
         agreement.days_left = (agreement.end_date - today).days
 

@@ -22,7 +22,7 @@ from reports.datasets import (
 )
 from reports.periods import add_months, months_back
 from trainings.models import FOLLOW_UP_MONTHS, Attendance, Enrolment, FollowUp, TrainingSession
-from trainings.selectors import counted_enrolments, participants
+from trainings.selectors import counted_enrolments, held_q, participants
 
 GAP_DAYS = 60
 GAP_LIST_LIMIT = 25
@@ -84,7 +84,7 @@ def follow_ups_overdue(office=None, *, today: date) -> dict:
         FollowUp.objects.filter(enrolment=OuterRef("pk")).order_by("-date", "-id").values("date")[:1]
     )
     rows = (
-        participants(Enrolment.objects.filter(_office_filter(office, "session__office_id")))
+        participants(Enrolment.objects.filter(_office_filter(office, "session__office_id"), held_q(today, "session__")))
         .exclude(client__status__in=(Client.Status.DECEASED, Client.Status.TRANSFERRED))
         .filter(session__end_date__lt=today)
         .annotate(last_follow_up=last_follow_up)
@@ -145,17 +145,12 @@ def reintegration_gap(office=None, *, today: date, with_names: bool = True) -> d
 
 
 def expiring_agreements_by_office(*, today: date) -> dict:
-    """Agreements (not terminated) ending within 90 days, counted per office. One query."""
-    from pokmaslipas.models import EXPIRING_DAYS, Agreement
+    """Agreements that need renewing (``pokmaslipas.selectors.expiring_agreements``, the rule of the
+    office alerts), counted per office. One query."""
+    from pokmaslipas.models import Agreement
+    from pokmaslipas.selectors import expiring_agreements
 
-    rows = (
-        Agreement.objects.filter(
-            terminated_on__isnull=True, end_date__gte=today, end_date__lte=today + timedelta(days=EXPIRING_DAYS)
-        )
-        .order_by()
-        .values("office_id")
-        .annotate(n=Count("pk"))
-    )
+    rows = expiring_agreements(Agreement.objects.all(), today).order_by().values("office_id").annotate(n=Count("pk"))
     per_office = {row["office_id"]: row["n"] for row in rows}
     return {"total": sum(per_office.values()), "by_office": per_office}
 
@@ -244,7 +239,7 @@ def compute_office_summary(office: Office, *, today: date) -> dict:
     """
     clients = active_clients(office)
     implementation, sessions = implementation_with_sessions(
-        office=office, date_from=IMPLEMENTATION_SINCE, date_to=date(today.year, 12, 31)
+        office=office, date_from=IMPLEMENTATION_SINCE, date_to=date(today.year, 12, 31), today=today
     )
     years = yearly_trainings(sessions)["years"]
     return {

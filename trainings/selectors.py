@@ -4,14 +4,19 @@
 - A participant is a counted enrolment with at least one day HADIR or TERLAMBAT.
 - The latest follow-up (by date, then id) decides the outcome; implemented means USAHA_SAMPINGAN,
   BEKERJA_DI_BIDANG or USAHA_SENDIRI. Follow-ups of non-participants are ignored.
+- A session is held when it is not cancelled and its start date is on or before today (the date in
+  the session's office); a session of a period that is not cancelled and not held yet is planned.
 """
 
 import re
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from bapas.models import Office
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 
 
@@ -45,6 +50,48 @@ def is_implemented(status: str | None) -> bool:
 def sessions_in_period(qs: QuerySet | None, date_from: date, date_to: date) -> QuerySet:
     qs = TrainingSession.objects.all() if qs is None else qs
     return qs.filter(start_date__gte=date_from, start_date__lte=date_to)
+
+
+def started_q(today: date | None = None, prefix: str = "") -> Q:
+    """Start date on or before ``today``; without it, on or before the date in the session's office.
+
+    ``prefix`` reaches the session from another model (``"session__"`` for enrolments). The offices'
+    dates differ only in the hours after midnight in the east, then one condition per time zone.
+    """
+    if today is not None:
+        return Q(**{f"{prefix}start_date__lte": today})
+    by_zone = {zone: timezone.localdate(timezone=ZoneInfo(zone)) for zone in Office.Zone.values}
+    fallback = timezone.localdate()  # an office whose zone is not one of the choices (raw inserts)
+    if len({*by_zone.values(), fallback}) == 1:
+        return Q(**{f"{prefix}start_date__lte": fallback})
+    zone_field = f"{prefix}office__time_zone"
+    condition = Q(**{f"{prefix}start_date__lte": fallback}) & ~Q(**{f"{zone_field}__in": list(by_zone)})
+    for zone, day in by_zone.items():
+        condition |= Q(**{zone_field: zone, f"{prefix}start_date__lte": day})
+    return condition
+
+
+def held_q(today: date | None = None, prefix: str = "") -> Q:
+    """A held session: not cancelled, started on or before today (CONTRACTS.md section 3)."""
+    return ~Q(**{f"{prefix}status": TrainingSession.Status.CANCELLED}) & started_q(today, prefix)
+
+
+def held_sessions(qs: QuerySet | None = None, *, today: date | None = None) -> QuerySet:
+    qs = TrainingSession.objects.all() if qs is None else qs
+    return qs.filter(held_q(today))
+
+
+def planned_sessions(qs: QuerySet | None = None, *, today: date | None = None) -> QuerySet:
+    """Sessions not cancelled that have not started yet: counted apart from the held ones."""
+    qs = TrainingSession.objects.all() if qs is None else qs
+    return qs.exclude(status=TrainingSession.Status.CANCELLED).exclude(started_q(today))
+
+
+def is_held(session: TrainingSession, today: date | None = None) -> bool:
+    """``held_q`` for one loaded session (its office's date when ``today`` is not given)."""
+    if session.status == TrainingSession.Status.CANCELLED:
+        return False
+    return session.start_date <= (today or timezone.localdate(timezone=session.office.tzinfo))
 
 
 # --- extensions used by the trainings pages (same definitions as above) -------------------------
