@@ -6,8 +6,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from bapas.models import Office
-from pokmaslipas.models import Agreement
-from pokmaslipas.selectors import renewals
+from pokmaslipas.models import Agreement, renewals
 
 STATUSES = [s.value for s in Agreement.Status]
 
@@ -30,7 +29,7 @@ def agreements_dataset(*, office=None, date_from, date_to, today: date | None = 
     ``office`` is an Office, an office code or None (all offices). Rows are ordered by office,
     partner and start date. ``overlaps_period`` tells whether the agreement's validity overlaps
     [from, to]; ``renewed_by`` names the later agreement that renews it (an EXPIRING agreement that
-    is renewed needs no action: ``pokmaslipas.selectors.expiring_agreements`` leaves it out). One query.
+    is renewed needs no action: ``pokmaslipas.models.expiring_agreements`` leaves it out). One query.
     """
     date_from, date_to = _as_date(date_from), _as_date(date_to)
     if isinstance(office, str):

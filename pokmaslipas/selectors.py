@@ -9,11 +9,11 @@ import re
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pokmaslipas.models import EXPIRING_DAYS, Agreement, Partner
+from pokmaslipas.models import EXPIRING_DAYS, Agreement, Partner, expiring_agreements
 from trainings import selectors as training_selectors
 from trainings.models import Attendance, Enrolment, TrainingSession
 
@@ -55,26 +55,6 @@ def agreement_status_case(as_of: date) -> Case:
         default=Value(Agreement.Status.ACTIVE),
         output_field=CharField(),
     )
-
-
-def renewals() -> QuerySet:
-    """The agreements that renew the outer agreement: not terminated and ending after it."""
-    return Agreement.objects.filter(
-        renews=OuterRef("pk"), terminated_on__isnull=True, end_date__gt=OuterRef("end_date")
-    )
-
-
-def expiring_agreements(qs: QuerySet, today: date) -> QuerySet:
-    """The one meaning of "expiring" for alerts and counts: agreements that need renewing.
-
-    Status EXPIRING today (today <= end date <= today + 90 days), no termination recorded, and not
-    renewed yet (``renewals``): an agreement already renewed by a later one needs no action. The
-    office alerts, the dashboards and the summaries count these; the agreements report shows each
-    agreement's own status and names its renewal (``renewed_by``).
-    """
-    return qs.filter(
-        terminated_on__isnull=True, end_date__gte=today, end_date__lte=today + timedelta(days=EXPIRING_DAYS)
-    ).exclude(Exists(renewals()))
 
 
 def agreements_with_status(qs: QuerySet, as_of: date) -> QuerySet:

@@ -145,10 +145,9 @@ def reintegration_gap(office=None, *, today: date, with_names: bool = True) -> d
 
 
 def expiring_agreements_by_office(*, today: date) -> dict:
-    """Agreements that need renewing (``pokmaslipas.selectors.expiring_agreements``, the rule of the
+    """Agreements that need renewing (``pokmaslipas.models.expiring_agreements``, the rule of the
     office alerts), counted per office. One query."""
-    from pokmaslipas.models import Agreement
-    from pokmaslipas.selectors import expiring_agreements
+    from pokmaslipas.models import Agreement, expiring_agreements
 
     rows = expiring_agreements(Agreement.objects.all(), today).order_by().values("office_id").annotate(n=Count("pk"))
     per_office = {row["office_id"]: row["n"] for row in rows}
