@@ -35,6 +35,7 @@ from workbook.reader import read_workbook  # noqa: E402
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 2500))
 SESSIONS = 50
+ROWS = int(os.environ.get("BENCH_ROWS", 10_000))  # the suite's smoke run uses a few hundred
 
 
 def build_workbook() -> tuple[bytes, dict]:
@@ -122,7 +123,7 @@ def build_workbook() -> tuple[bytes, dict]:
         ["kode_pelatihan", "no_register", "tanggal", "status", "penghasilan"],
         ([s, c, "2024-06-01", "USAHA_SAMPINGAN", 1_000_000] for i, (s, c) in enumerate(participants) if i % 2 == 0),
     )
-    remaining = 10_000 - sum(counts.values())
+    remaining = ROWS - sum(counts.values())
     sheet(
         "WajibLapor",
         ["no_register", "tanggal", "cara", "catatan"],

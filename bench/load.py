@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import queue
 import random
 import resource
 import threading
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK")
+READY_TIMEOUT_S = 600  # signing every user in; a load process waits no longer for the start
 REPORT_NOTE = "Klien hadir, bimbingan diberikan (uji beban)."
 
 
@@ -201,7 +203,8 @@ def _load_process(specs, port, timeout, think, seed, login_path, password, ready
             ok = False
         browsers.append(browser if ok else None)
     ready.put(sum(1 for b in browsers if b))
-    go.wait()
+    if not go.wait(READY_TIMEOUT_S):  # the bench gave up before the start: end quietly
+        return
     rng = random.Random(seed)
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     users = [
@@ -238,12 +241,18 @@ def run_load(specs: list[dict], *, port, timeout, think, duration, seed, process
     ]
     for child in children:
         child.start()
-    signed_in = sum(ready.get(timeout=600) for _ in children)
+    try:
+        signed_in = sum(ready.get(timeout=READY_TIMEOUT_S) for _ in children)
+    except queue.Empty:
+        raise SystemExit(f"load test: the users did not sign in within {READY_TIMEOUT_S} s") from None
     before = cpu_snapshot(server_pgid, worker_pgid)
     started = time.time()
     deadline.value = started + duration
     go.set()
-    parts = [results.get(timeout=duration + timeout + 120) for _ in children]
+    try:
+        parts = [results.get(timeout=duration + timeout + 120) for _ in children]
+    except queue.Empty:
+        raise SystemExit("load test: a load process did not report back (a request hung)") from None
     elapsed = time.time() - started
     after = cpu_snapshot(server_pgid, worker_pgid)
     for child in children:

@@ -19,6 +19,11 @@ What it does:
    with its audit row. Exit status 0 only when all checks pass.
 PostgreSQL is running again at the end whatever happens (try/finally). ``--record`` writes the
 result into docs/RELIABILITY.md.
+
+The script prepares everything it needs on a fresh clone (the database, ``collectstatic`` for the
+production static storage, the admin) and checks the sign-in page answers before any writer
+starts. Every wait is bounded (``--timeout``): a failure ends the run promptly with a message
+saying what failed, and the writer threads never outlive the main thread.
 """
 
 from __future__ import annotations
@@ -77,13 +82,31 @@ def pg_ready(port: int) -> bool:
     return result.returncode == 0
 
 
+class BenchFailure(SystemExit):
+    """A step failed: the run stops with this message (exit status 2)."""
+
+    def __init__(self, message: str):
+        super().__init__(f"outage: {message}")
+
+
 def wait_for(predicate, timeout: float, what: str) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if predicate():
             return
         time.sleep(0.3)
-    raise SystemExit(f"timed out waiting for {what}")
+    raise BenchFailure(f"timed out after {timeout:g}s waiting for {what}")
+
+
+def run_step(command: list[str], what: str, timeout: float, **kwargs) -> None:
+    """Run one preparation command; on failure or timeout stop with its output."""
+    try:
+        subprocess.run(command, check=True, capture_output=True, text=True, timeout=timeout, **kwargs)
+    except subprocess.TimeoutExpired as exc:
+        raise BenchFailure(f"{what} did not finish within {timeout:g}s") from exc
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or exc.stdout or "").strip().splitlines()[-5:]
+        raise BenchFailure(f"{what} failed (exit {exc.returncode}): " + " | ".join(detail)) from exc
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
@@ -104,7 +127,7 @@ class PrivatePostgres:
     @staticmethod
     def _as_postgres(*args: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        subprocess.run([*prefix, *args], check=True, capture_output=True, text=True)
+        run_step([*prefix, *args], Path(args[0]).name, 120)
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=on"
@@ -133,7 +156,9 @@ class ClusterPostgres:
 
     def _ctl(self, action: str) -> None:
         mode = ["--mode", "fast"] if action == "stop" else []
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *mode, pg_version(), "main", action], check=True)
+        run_step(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", *mode, pg_version(), "main", action], "pg_ctlcluster", 120
+        )
 
     def start(self) -> None:
         if not self.running():
@@ -173,11 +198,15 @@ def app_env(port: int, db_port: int) -> dict:
     return env
 
 
-def prepare_database(db_port: int, env: dict) -> None:
-    base = {"PGHOST": "127.0.0.1", "PGPORT": str(db_port), "PGUSER": "postgres"}
-    subprocess.run([pg_bin("dropdb"), "--if-exists", DB_NAME], check=True, env={**os.environ, **base})
-    subprocess.run([pg_bin("createdb"), DB_NAME], check=True, env={**os.environ, **base})
-    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+def prepare_database(db_port: int, env: dict, timeout: float = 300) -> None:
+    """A fresh database, migrated, with the office and its admin; the static files the app serves."""
+    base = {**os.environ, "PGHOST": "127.0.0.1", "PGPORT": str(db_port), "PGUSER": "postgres"}
+    run_step([pg_bin("dropdb"), "--if-exists", DB_NAME], "dropdb", timeout, env=base)
+    run_step([pg_bin("createdb"), DB_NAME], "createdb", timeout, env=base)
+    run_step([PY, "manage.py", "migrate", "--noinput", "-v", "0"], "migrate", timeout, cwd=ROOT, env=env)
+    # DEBUG off serves static files from the manifest that collectstatic writes: without it every
+    # page is a server error.
+    run_step([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], "collectstatic", timeout, cwd=ROOT, env=env)
     script = (
         "from bapas.models import Office, Role, User\n"
         "office, _ = Office.objects.get_or_create(code='OUT', defaults={'name': 'Bapas Kelas I Uji', 'city': 'Uji'})\n"
@@ -185,7 +214,7 @@ def prepare_database(db_port: int, env: dict) -> None:
         f"user.set_password('{PASSWORD}')\n"
         "user.save()\n"
     )
-    subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env=env, check=True)
+    run_step([PY, "manage.py", "shell", "-c", script], "creating the admin", timeout, cwd=ROOT, env=env)
 
 
 class Gunicorn:
@@ -200,18 +229,25 @@ class Gunicorn:
             cwd=ROOT, env=env, start_new_session=True, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
 
-    def wait_ready(self) -> None:
+    def wait_ready(self, timeout: float = 60) -> None:
+        """/healthz answers, then the sign-in page renders (templates and static files work)."""
         from bench.client import Browser
 
         def ready():
             if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with code {self.process.returncode}")
+                raise BenchFailure(f"gunicorn exited with code {self.process.returncode} (log: {self.log_path})")
             try:
                 return Browser("127.0.0.1", self.port, timeout=5).get("/healthz").status == 200
             except OSError:
                 return False
 
-        wait_for(ready, 60, "gunicorn to answer /healthz")
+        wait_for(ready, timeout, "gunicorn to answer /healthz")
+        try:
+            page = Browser("127.0.0.1", self.port, timeout=timeout).get("/masuk/")
+        except OSError as exc:
+            raise BenchFailure(f"the sign-in page did not answer: {exc}") from exc
+        if page.status != 200:
+            raise BenchFailure(f"the sign-in page answered {page.status} (log: {self.log_path})")
 
     def stop(self) -> None:
         stop_process_group(self.process)
@@ -260,14 +296,22 @@ def classify(response, username: str, started: float) -> Outcome:
     return Outcome(started, "other", response.status, seconds, detail=f"{location} {response.body[:200]}")
 
 
-def writer(index: int, port: int, go: threading.Event, deadline: list, pause: float, stats: Stats, max_writes: int):
+def writer(
+    index: int, port: int, go: threading.Event, deadline: list, pause: float, stats: Stats, max_writes: int,
+    timeout: float = 30,
+):  # fmt: skip
+    """One signed-in admin writing until the deadline. Never waits unbounded: when ``go`` is not set
+    within ``timeout`` (the main thread gave up) it returns."""
     from bench.client import Browser, parse
 
-    browser = Browser("127.0.0.1", port, timeout=30)
-    signed_in = browser.sign_in("/masuk/", ADMIN, PASSWORD)
+    browser = Browser("127.0.0.1", port, timeout=timeout)
+    try:
+        signed_in = browser.sign_in("/masuk/", ADMIN, PASSWORD)
+    except OSError:
+        signed_in = False
     stats.signed_in(signed_in)
-    go.wait()
-    if not signed_in:
+    if not go.wait(timeout) or not signed_in or deadline[0] == 0:
+        browser.close()
         return
     number = 0
     while time.time() < deadline[0] and number < max_writes:
@@ -410,6 +454,7 @@ def main(argv=None) -> int:
     parser.add_argument("--after", type=float, default=15)
     parser.add_argument("--max-writes", type=int, default=2000, help="per writer: bounds the load")
     parser.add_argument("--record", action="store_true", help="write the result into docs/RELIABILITY.md")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds allowed for any one wait or step")
     args = parser.parse_args(argv)
 
     postgres = PrivatePostgres() if args.mode == "private" else ClusterPostgres()
@@ -419,21 +464,30 @@ def main(argv=None) -> int:
         port = free_port()
         env = app_env(port, postgres.port)
         log(f"PostgreSQL ({postgres.mode}) on port {postgres.port}; preparing database {DB_NAME}")
-        prepare_database(postgres.port, env)
+        prepare_database(postgres.port, env, timeout=max(args.timeout, 300))
         server = Gunicorn(port, env, log_path=Path(tempfile.gettempdir()) / "bapas-outage-gunicorn.log")
-        server.wait_ready()
+        server.wait_ready(args.timeout)
         log(f"gunicorn on 127.0.0.1:{port}; {args.writers} writers for {args.before}s before the outage")
 
         stats, go, deadline = Stats(), threading.Event(), [float("inf")]
         threads = [
-            threading.Thread(target=writer, args=(i, port, go, deadline, args.pause, stats, args.max_writes))
+            threading.Thread(
+                target=writer,
+                args=(i, port, go, deadline, args.pause, stats, args.max_writes, args.timeout),
+                daemon=True,  # a failed run never waits for them
+            )
             for i in range(args.writers)
         ]
         for thread in threads:
             thread.start()
-        wait_for(lambda: len(stats.sign_ins) == args.writers, 120, "the writers to sign in")
-        if not all(stats.sign_ins):
-            raise SystemExit("a writer could not sign in")
+        try:
+            wait_for(lambda: len(stats.sign_ins) == args.writers, args.timeout, "the writers to sign in")
+            if not all(stats.sign_ins):
+                raise BenchFailure(f"{stats.sign_ins.count(False)} of {args.writers} writers could not sign in")
+        except SystemExit:
+            deadline[0] = 0  # release the writers: they see the event and stop
+            go.set()
+            raise
         deadline[0] = time.time() + args.before + args.outage + args.after + 3
         go.set()
         time.sleep(args.before)
@@ -448,7 +502,9 @@ def main(argv=None) -> int:
         t_start = time.time()
         log(f"PostgreSQL is up; writers go on for {args.after}s")
         for thread in threads:
-            thread.join(timeout=args.after + args.outage + 60)
+            thread.join(timeout=max(0.0, deadline[0] - time.time()) + args.timeout)
+        if any(thread.is_alive() for thread in threads):
+            raise BenchFailure("a writer did not finish in time (a request hung)")
         db_users, audited = database_usernames(postgres.port)
         summary = summarise(stats, t_stop, t_down_confirmed, t_start, db_users, audited)
         failures = verdict(summary)

@@ -65,11 +65,16 @@ def build(sessions: int, per_session: int, certificates: int):
 
 
 def main():
-    db = Path("/tmp/reports-bench.sqlite3")
-    if db.exists():
-        db.unlink()
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("sqlite:///"):  # a throw-away file: start from nothing
+        Path(url.removeprefix("sqlite://")).unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
-    office, big = build(sessions=50, per_session=20, certificates=200)
+    # Sizes can be made tiny for the suite's smoke run (BENCH_SESSIONS=2 ...); the defaults are the documented run.
+    office, big = build(
+        sessions=int(os.environ.get("BENCH_SESSIONS", 50)),
+        per_session=int(os.environ.get("BENCH_PER_SESSION", 20)),
+        certificates=int(os.environ.get("BENCH_CERTIFICATES", 200)),
+    )
 
     from reports.datasets import participation_dataset
     from reports.exports import render

@@ -226,11 +226,9 @@ def compliance_dataset(
 
     from bapas.models import User
 
-    names = dict(User.objects.filter(pk__in=[k for k in by_officer if k]).values_list("pk", "username"))
-    officer_rows = [
-        {"officer": names.get(officer_id) if officer_id else None, **_row(d, r)}
-        for officer_id, (d, r) in by_officer.items()
-    ]
+    people = {user.pk: user for user in User.objects.filter(pk__in=[k for k in by_officer if k])}
+    names = {pk: user.username for pk, user in people.items()}
+    officer_rows = [_officer_row(people.get(officer_id), d, r) for officer_id, (d, r) in by_officer.items()]
     officer_rows.sort(key=lambda row: (row["officer"] is None, row["officer"] or ""))
     total_due = sum(d for d, _ in by_officer.values())
     total_reported = sum(r for _, r in by_officer.values())
@@ -258,14 +256,34 @@ def compliance_dataset(
     }
 
 
+def _officer_row(officer, due: int, reported: int) -> dict:
+    """A PK's figures: ``officer`` (username) for programs, name and NIP for the papers people read."""
+    if officer is None:
+        return {"officer": None, "officer_name": None, "officer_nip": None, **_row(due, reported)}
+    return {
+        "officer": officer.username,
+        "officer_name": officer.get_full_name() or officer.username,
+        "officer_nip": officer.nip or None,
+        **_row(due, reported),
+    }
+
+
 # --- one client ------------------------------------------------------------------------------
 
 
 @dataclass
 class ClientCompliance:
+    """One client's periods so far: every missed one, and the run of them since the last report.
+
+    The client page lists ``missed_periods``; the worklist counts ``missed_in_a_row`` (the periods
+    missed after the last reported one: what makes the client overdue now). Both come from
+    ``client_compliance``, so the worklist's number is always the tail of the page's list.
+    """
+
     due: int
     reported: int
     missed_periods: list[Period]
+    missed_in_a_row: int = 0
 
     @property
     def missed(self) -> int:
@@ -294,14 +312,14 @@ def client_compliance(client: Client, *, today: date | None = None, report_dates
     reported_starts = {period_containing(client.reporting_frequency, d).start for d in report_dates}
     periods = client_periods(client, today)
     missed = [p for p in periods if p.start not in reported_starts]
-    return ClientCompliance(due=len(periods), reported=len(periods) - len(missed), missed_periods=missed)
+    last_reported = max(reported_starts, default=None)
+    in_a_row = [p for p in missed if last_reported is None or p.start > last_reported]
+    return ClientCompliance(
+        due=len(periods), reported=len(periods) - len(missed), missed_periods=missed, missed_in_a_row=len(in_a_row)
+    )
 
 
 def consecutive_missed(client: Client, last_report_date: date | None, today: date) -> int:
-    """Periods missed since the last report: ended periods after the last reported one, up to yesterday."""
-    kind = client.reporting_frequency
-    periods = client_periods(client, today)
-    if last_report_date is not None:
-        last_start = period_containing(kind, last_report_date).start
-        periods = [p for p in periods if p.start > last_start]
-    return len(periods)
+    """Periods missed since the last report (``ClientCompliance.missed_in_a_row``) from the last report's date."""
+    report_dates = [] if last_report_date is None else [last_report_date]
+    return client_compliance(client, today=today, report_dates=report_dates).missed_in_a_row

@@ -322,7 +322,7 @@ def compliance(request):
     rows = [
         {
             **row,
-            "name": names.get(row["officer"], (row["officer"], None))[0],
+            "name": row["officer_name"],
             "pk": names.get(row["officer"], (0, None))[1],
         }
         for row in data["by_officer"]

@@ -2,8 +2,11 @@
 
 from datetime import date
 
+from django.db.models import Subquery
+from django.utils import timezone
+
 from bapas.models import Office
-from pokmaslipas.models import Agreement
+from pokmaslipas.models import Agreement, renewals
 
 STATUSES = [s.value for s in Agreement.Status]
 
@@ -12,25 +15,36 @@ def _as_date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def agreements_dataset(*, office=None, date_from, date_to) -> dict:
-    """Every agreement of the office (or of all offices) with its status as of ``date_to``.
+def status_day(date_to: date, office: Office, today: date | None = None) -> date:
+    """The day a report's statuses are taken on: the period's end, or today when the period is not over.
+
+    A report of this year must not call an agreement that is still running "expired" because it
+    ends before 31 December. ``today`` defaults to the date in the office's time zone."""
+    return min(date_to, today or timezone.localdate(timezone=office.tzinfo))
+
+
+def agreements_dataset(*, office=None, date_from, date_to, today: date | None = None) -> dict:
+    """Every agreement of the office (or of all offices) with its status as of ``status_day``.
 
     ``office`` is an Office, an office code or None (all offices). Rows are ordered by office,
     partner and start date. ``overlaps_period`` tells whether the agreement's validity overlaps
-    [from, to]. One query.
+    [from, to]; ``renewed_by`` names the later agreement that renews it (an EXPIRING agreement that
+    is renewed needs no action: ``pokmaslipas.models.expiring_agreements`` leaves it out). One query.
     """
     date_from, date_to = _as_date(date_from), _as_date(date_to)
     if isinstance(office, str):
         office = Office.objects.get(code=office.upper())
-    qs = Agreement.objects.select_related("partner", "office", "renews").order_by(
-        "office__code", "partner__name", "start_date", "number", "id"
+    qs = (
+        Agreement.objects.select_related("partner", "office", "renews")
+        .annotate(renewed_by=Subquery(renewals().order_by("-end_date", "-pk").values("number")[:1]))
+        .order_by("office__code", "partner__name", "start_date", "number", "id")
     )
     if office is not None:
         qs = qs.filter(office=office)
     rows = []
     totals = {"agreements": 0, **dict.fromkeys(STATUSES, 0)}
     for agreement in qs:
-        status = str(agreement.status_on(date_to))
+        status = str(agreement.status_on(status_day(date_to, agreement.office, today)))
         totals["agreements"] += 1
         totals[status] += 1
         rows.append(
@@ -48,6 +62,7 @@ def agreements_dataset(*, office=None, date_from, date_to) -> dict:
                 "signed_on": agreement.signed_on.isoformat() if agreement.signed_on else None,
                 "terminated_on": agreement.terminated_on.isoformat() if agreement.terminated_on else None,
                 "renews": agreement.renews.number if agreement.renews_id else None,
+                "renewed_by": agreement.renewed_by,
                 "overlaps_period": agreement.start_date <= date_to and agreement.end_date >= date_from,
             }
         )

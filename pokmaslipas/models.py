@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bapas.history import audited
@@ -159,3 +159,23 @@ class Agreement(models.Model):
         if self.terminated_on and self.terminated_on <= end:
             return False
         return self.start_date <= start and end <= self.end_date
+
+
+def renewals() -> QuerySet:
+    """The agreements that renew the outer agreement: not terminated and ending after it."""
+    return Agreement.objects.filter(
+        renews=OuterRef("pk"), terminated_on__isnull=True, end_date__gt=OuterRef("end_date")
+    )
+
+
+def expiring_agreements(qs: QuerySet, today: date) -> QuerySet:
+    """The one meaning of "expiring" for alerts and counts: agreements that need renewing.
+
+    Status EXPIRING today (today <= end date <= today + 90 days), no termination recorded, and not
+    renewed yet (``renewals``): an agreement already renewed by a later one needs no action. The
+    office alerts, the dashboards and the summaries count these; the agreements report shows each
+    agreement's own status and names its renewal (``renewed_by``).
+    """
+    return qs.filter(
+        terminated_on__isnull=True, end_date__gte=today, end_date__lte=today + timedelta(days=EXPIRING_DAYS)
+    ).exclude(Exists(renewals()))

@@ -9,9 +9,10 @@ import re
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from pokmaslipas import models
 from pokmaslipas.models import EXPIRING_DAYS, Agreement, Partner
 
 ALERT_SOON_DAYS = 30
@@ -165,26 +166,16 @@ def valid_agreement_for(partner, start: date, end: date) -> Agreement | None:
 
 
 def expiring_agreements(office, today: date) -> list[Agreement]:
-    """Agreements not terminated that end within 90 days from today (today included), soonest first,
-    each with ``days_left``; ``office`` is an Office, its id, or None for all. An agreement already
-    renewed by a later-ending agreement is left out: nothing to do. One query.
+    """The agreements that need renewing (``pokmaslipas.models.expiring_agreements``: not terminated,
+    ending within 90 days from today, today included, not renewed yet), soonest first, each with
+    ``days_left``; ``office`` is an Office, its id, or None for all. One query.
     """
     agreements = Agreement.objects.all()
     office_id = getattr(office, "pk", office)
     if office_id is not None:
         agreements = agreements.filter(office_id=office_id)
-    renewed = Agreement.objects.filter(
-        renews=OuterRef("pk"), terminated_on__isnull=True, end_date__gt=OuterRef("end_date")
-    )
     expiring = list(
-        agreements.filter(
-            terminated_on__isnull=True,
-            end_date__gte=today,
-            end_date__lte=today + timedelta(days=EXPIRING_DAYS),
-        )
-        .exclude(Exists(renewed))
-        .select_related("partner")
-        .order_by("end_date", "number")
+        models.expiring_agreements(agreements, today).select_related("partner").order_by("end_date", "number")
     )
     for agreement in expiring:
         agreement.days_left = (agreement.end_date - today).days

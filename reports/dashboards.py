@@ -30,17 +30,11 @@ def focus_year(years: dict, today: date) -> int:
 
 
 def expiring_agreements_by_office(*, today: date) -> dict:
-    """Agreements (not terminated) ending within 90 days, counted per office. One query."""
-    from pokmaslipas.models import EXPIRING_DAYS, Agreement
+    """Agreements that need renewing (``pokmaslipas.models.expiring_agreements``, the rule of the
+    office alerts), counted per office. One query."""
+    from pokmaslipas.models import Agreement, expiring_agreements
 
-    rows = (
-        Agreement.objects.filter(
-            terminated_on__isnull=True, end_date__gte=today, end_date__lte=today + timedelta(days=EXPIRING_DAYS)
-        )
-        .order_by()
-        .values("office_id")
-        .annotate(n=Count("pk"))
-    )
+    rows = expiring_agreements(Agreement.objects.all(), today).order_by().values("office_id").annotate(n=Count("pk"))
     per_office = {row["office_id"]: row["n"] for row in rows}
     return {"total": sum(per_office.values()), "by_office": per_office}
 

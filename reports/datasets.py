@@ -3,7 +3,8 @@
 Counting follows CONTRACTS.md section 3 through ``trainings.selectors`` (the one definition of a
 counted enrolment, a participant and the latest follow-up). Every function runs a fixed number of
 grouped queries whatever the number of rows; the breakdowns are folded from those groups in Python.
-Cancelled sessions are left out: nothing was held.
+Only held sessions are counted (``trainings.selectors.held_q``: not cancelled, started by today);
+sessions of the period not held yet are counted apart as ``totals.planned``.
 """
 
 import math
@@ -16,7 +17,14 @@ from django.utils.translation import gettext_lazy
 
 from clients.models import Client
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
-from trainings.selectors import counted_enrolments, is_implemented, participants, sessions_in_period
+from trainings.selectors import (
+    counted_enrolments,
+    held_sessions,
+    is_implemented,
+    participants,
+    planned_sessions,
+    sessions_in_period,
+)
 
 Z_95 = 1.959963984540054
 
@@ -57,8 +65,12 @@ def _pk(value):
     return getattr(value, "pk", value)
 
 
-def _scoped_sessions(*, office, date_from, date_to, partner=None, training_type=None, officer=None):
-    qs = sessions_in_period(None, date_from, date_to).exclude(status=TrainingSession.Status.CANCELLED)
+def _scoped_sessions(
+    *, office, date_from, date_to, partner=None, training_type=None, officer=None, today=None, planned=False
+):
+    """The held sessions of the period in scope (``planned``: those not held yet instead)."""
+    qs = sessions_in_period(None, date_from, date_to)
+    qs = planned_sessions(qs, today=today) if planned else held_sessions(qs, today=today)
     if office is not None:
         qs = qs.filter(office_id=_pk(office))
     if partner is not None:
@@ -126,20 +138,16 @@ def _fold_sessions(rows, key_func, **labels):
 
 
 def participation_dataset(
-    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None
+    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
 ) -> dict:
     """Rekap partisipasi: sessions held and who took part, per session and in every breakdown.
 
-    ``officer`` narrows the counts to one PK's caseload (the PK's own reports). Six queries.
+    ``officer`` narrows the counts to one PK's caseload (the PK's own reports). ``today`` decides
+    which sessions are held (default: each office's own date). Seven queries.
     """
-    sessions = _scoped_sessions(
-        office=office,
-        date_from=date_from,
-        date_to=date_to,
-        partner=partner,
-        training_type=training_type,
-        officer=officer,
-    )
+    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
+             "training_type": training_type, "officer": officer, "today": today}  # fmt: skip
+    sessions = _scoped_sessions(**scope)
     enrolments = _scoped_enrolments(sessions, officer)
     rows = _session_rows(sessions)
     by_id = {row["id"]: row for row in rows}
@@ -190,6 +198,7 @@ def participation_dataset(
         "attendance_rate": rate(attended_days, possible_days),
         "budget": sum(budgets),
         "transport_paid": sum(r["transport_paid"] for r in rows),
+        "planned": _scoped_sessions(**scope, planned=True).count(),
     }
 
     by_year = {year: _empty_counts(year=year) for year in range(date_from.year, date_to.year + 1)}
@@ -287,12 +296,12 @@ def implementation_formula() -> str:
 
 
 def implementation_dataset(
-    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None
+    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
 ) -> dict:
     """Tingkat implementasi: of the participants followed up, how many apply the skill, per factor.
 
-    Two queries: the sessions, and the participants grouped by session, domicile, interest match and
-    latest outcome.
+    Three queries: the sessions, the participants grouped by session, domicile, interest match and
+    latest outcome, and the number of planned sessions.
     """
     return implementation_with_sessions(
         office=office,
@@ -301,21 +310,19 @@ def implementation_dataset(
         partner=partner,
         training_type=training_type,
         officer=officer,
+        today=today,
     )[0]
 
 
 def implementation_with_sessions(
-    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None
+    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
 ) -> tuple[dict, list[dict]]:
-    """The implementation dataset and its per-session rows (with participants) for the dashboards."""
-    sessions = _scoped_sessions(
-        office=office,
-        date_from=date_from,
-        date_to=date_to,
-        partner=partner,
-        training_type=training_type,
-        officer=officer,
-    )
+    """The implementation dataset and its per-session rows (with participants) for the dashboards.
+
+    Held sessions only; ``totals.planned`` counts the sessions of the period not held yet."""
+    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
+             "training_type": training_type, "officer": officer, "today": today}  # fmt: skip
+    sessions = _scoped_sessions(**scope)
     rows = _session_rows(sessions)
     by_id = {row["id"]: row for row in rows}
     groups = (
@@ -377,7 +384,7 @@ def implementation_with_sessions(
         "to": date_to.isoformat(),
         "filters": _filters(partner=partner, training_type=training_type, officer=officer),
         "empty": not rows,
-        "totals": _with_rates(totals),
+        "totals": {**_with_rates(totals), "planned": _scoped_sessions(**scope, planned=True).count()},
         "formula": implementation_formula(),
         "outcomes": [
             {
@@ -454,7 +461,17 @@ def build_dataset(name: str, *, scope, date_from: date, date_to: date, partner=N
 
 # Keys that carry names of people or other personal data; a regional viewer never gets them.
 PERSONAL_LISTS = {"by_officer", "clients", "participants_list"}
-PERSONAL_KEYS = {"officer", "officer_name", "client", "client_name", "name", "nik", "register_number", "address"}
+PERSONAL_KEYS = {
+    "officer",
+    "officer_name",
+    "officer_nip",
+    "client",
+    "client_name",
+    "name",
+    "nik",
+    "register_number",
+    "address",
+}
 
 
 def without_personal_data(data):

@@ -15,7 +15,7 @@ from clients.models import Client
 from reports.datasets import implementation_with_sessions
 from reports.periods import add_months, months_back
 from trainings.models import FOLLOW_UP_MONTHS, Attendance, Enrolment, FollowUp
-from trainings.selectors import participants
+from trainings.selectors import held_q, participants
 
 GAP_DAYS = 60
 GAP_LIST_LIMIT = 25
@@ -70,7 +70,7 @@ def follow_ups_overdue(office=None, *, today: date) -> dict:
         FollowUp.objects.filter(enrolment=OuterRef("pk")).order_by("-date", "-id").values("date")[:1]
     )
     rows = (
-        participants(Enrolment.objects.filter(_office_filter(office, "session__office_id")))
+        participants(Enrolment.objects.filter(_office_filter(office, "session__office_id"), held_q(today, "session__")))
         .exclude(client__status__in=(Client.Status.DECEASED, Client.Status.TRANSFERRED))
         .filter(session__end_date__lt=today)
         .annotate(last_follow_up=last_follow_up)
@@ -147,7 +147,7 @@ def compute_office_summary(office: Office, *, today: date) -> dict:
     """
     clients = active_clients(office)
     implementation, sessions = implementation_with_sessions(
-        office=office, date_from=IMPLEMENTATION_SINCE, date_to=date(today.year, 12, 31)
+        office=office, date_from=IMPLEMENTATION_SINCE, date_to=date(today.year, 12, 31), today=today
     )
     years = yearly_trainings(sessions)["years"]
     return {

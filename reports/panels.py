@@ -7,14 +7,14 @@ from django.db.models import Count
 from reports.dashboards import compliance_trend, officer_compliance_from_summary, trend_from_data
 from reports.datasets import rate, wilson_interval
 from trainings.models import Enrolment, FollowUp
-from trainings.selectors import is_implemented, participants
+from trainings.selectors import held_q, is_implemented, participants
 
 
 def pk_panel(user, today: date) -> dict:
     """Context for templates/reports/_pk_panel.html (include it ``with pk_panel=...``).
 
     The PK's current caseload: compliance over 12 months (clients.compliance) and the latest outcome
-    of each participant (trainings.selectors). A fixed number of queries (two when the office's
+    of each participant of a held session (trainings.selectors). A fixed number of queries (two when the office's
     summary row is current).
     """
     from reports.summaries import current_office_summary
@@ -28,7 +28,9 @@ def pk_panel(user, today: date) -> dict:
         compliance = compliance_trend(user.office, today=today, officer=user)
     labels = dict(FollowUp.Status.choices)
     rows = (
-        participants(Enrolment.objects.filter(client__officer=user, client__office_id=user.office_id))
+        participants(
+            Enrolment.objects.filter(held_q(today, "session__"), client__officer=user, client__office_id=user.office_id)
+        )
         .order_by()
         .values("latest_status")
         .annotate(n=Count("pk"))

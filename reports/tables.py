@@ -70,9 +70,12 @@ def _participation_tables(data):
                 _c("attendance_rate", _("Attendance rate"), "rate"),
                 _c("budget", _("Budget (Rp)"), "money"),
                 _c("transport_paid", _("Transport money paid (Rp)"), "money"),
+                _c("planned", _("Planned"), "int"),
             ],
             [data["totals"]],
-            note=_("Participations count a client once per session; unique clients count people."),
+            note=_("Participations count a client once per session; unique clients count people.")
+            + " "
+            + _planned_note(),
         ),
         Table("by_year", _("By year"), [_c("year", _("Year"), "year"), *_counts_columns()], data["by_year"]),
         Table(
@@ -156,9 +159,15 @@ IMPLEMENTATION_BREAKDOWNS = [
 ]
 
 
+def _planned_note() -> str:
+    return _("Only trainings held are counted (not cancelled, started on or before today); trainings of the period that have not started yet are counted apart as planned.")  # fmt: skip
+
+
 def _implementation_tables(data):
+    totals_columns = [*_outcome_columns(), _c("planned", _("Planned"), "int")]
+    note = " ".join(filter(None, [data.get("formula", ""), _planned_note()]))
     tables = [
-        Table("totals", _("Totals"), _outcome_columns(), [data["totals"]], note=data.get("formula", "")),
+        Table("totals", _("Totals"), totals_columns, [data["totals"]], note=note),
         Table(
             "outcomes",
             _("Latest outcome of the participants"),
@@ -194,6 +203,7 @@ KNOWN_LABELS = {
     "count": gettext_lazy("Count"),
     "warnings": gettext_lazy("Warnings"),
     "label": gettext_lazy("Name"),
+    "renewed_by": gettext_lazy("Renewed by"),
 }
 SECTION_TITLES = {
     "by_officer": gettext_lazy("By PK"),
@@ -250,11 +260,30 @@ def _generic_tables(data):
     return tables
 
 
+def _compliance_tables(data):
+    """As the generic tables, with the PKs by name and NIP (papers name people, not accounts)."""
+    tables = _generic_tables({key: value for key, value in data.items() if key != "by_officer"})
+    if "by_officer" in data:
+        rows = [{**row, "officer_name": row.get("officer_name") or _("No PK assigned")} for row in data["by_officer"]]
+        columns = [
+            _c("officer_name", _("PK")),
+            _c("officer_nip", _("NIP")),
+            _c("due", _("Due"), "int"),
+            _c("reported", _("Reported"), "int"),
+            _c("missed", _("Missed"), "int"),
+            _c("rate", _("Rate"), "rate"),
+        ]
+        tables.insert(1 if tables and tables[0].key == "totals" else 0, Table("by_officer", _("By PK"), columns, rows))
+    return tables
+
+
 def report_tables(data: dict) -> list[Table]:
     if data.get("report") == "participation":
         return _participation_tables(data)
     if data.get("report") == "implementation":
         return _implementation_tables(data)
+    if data.get("report") == "compliance":
+        return _compliance_tables(data)
     return _generic_tables(data)
 
 

@@ -46,6 +46,8 @@ from trainings.worklist import follow_ups_due
 
 # Above these sizes a PDF or XLSX is rendered in the background (besides any period over a year).
 LARGE_ROWS = {"pdf": 150, "xlsx": 5000}
+# Signature columns per attendance sheet: seven 22 mm columns fit a landscape A4 page beside the names.
+SHEET_DAYS = 7
 REPORT_DESCRIPTIONS = {
     "participation": gettext_lazy(
         "Trainings held and who took part: per session, year, quarter, month, partner, type, programme and sex."
@@ -237,6 +239,11 @@ def client_card(request, pk):
     return render(request, "reports/client_card.html", context)
 
 
+def day_blocks(days: list, size: int = SHEET_DAYS) -> list[list]:
+    """The training's days in blocks of at most ``size``: one table (and printed page) per block."""
+    return [days[i : i + size] for i in range(0, len(days), size)]
+
+
 @require_GET
 def attendance_sheet(request, pk):
     session = get_session_for_sheet(request.user, pk)
@@ -249,7 +256,7 @@ def attendance_sheet(request, pk):
     context = {
         "session": session,
         "enrolments": enrolments,
-        "days": session.dates(),
+        "day_blocks": day_blocks(session.dates()),
         "letterhead": letterhead(session.office),
         "signer": signer_for(session.office, "kasi"),
         "office": session.office,

@@ -4,16 +4,20 @@
 - A participant is a counted enrolment with at least one day HADIR or TERLAMBAT.
 - The latest follow-up (by date, then id) decides the outcome; implemented means USAHA_SAMPINGAN,
   BEKERJA_DI_BIDANG or USAHA_SENDIRI. Follow-ups of non-participants are ignored.
+- A session is held when it is not cancelled and its start date is on or before today (the date in
+  the session's office); a session of a period that is not cancelled and not held yet is planned.
 """
 
 import re
 from collections import defaultdict
 from datetime import date
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bapas.models import Office
 from pokmaslipas.models import Agreement, Partner
 from pokmaslipas.selectors import ALERT_SOON_DAYS, expiring_agreements
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
@@ -44,6 +48,48 @@ def participants(qs: QuerySet | None = None) -> QuerySet:
 
 def is_implemented(status: str | None) -> bool:
     return status in FollowUp.IMPLEMENTED
+
+
+def started_q(today: date | None = None, prefix: str = "") -> Q:
+    """Start date on or before ``today``; without it, on or before the date in the session's office.
+
+    ``prefix`` reaches the session from another model (``"session__"`` for enrolments). The offices'
+    dates differ only in the hours after midnight in the east, then one condition per time zone.
+    """
+    if today is not None:
+        return Q(**{f"{prefix}start_date__lte": today})
+    by_zone = {zone: timezone.localdate(timezone=ZoneInfo(zone)) for zone in Office.Zone.values}
+    fallback = timezone.localdate()  # an office whose zone is not one of the choices (raw inserts)
+    if len({*by_zone.values(), fallback}) == 1:
+        return Q(**{f"{prefix}start_date__lte": fallback})
+    zone_field = f"{prefix}office__time_zone"
+    condition = Q(**{f"{prefix}start_date__lte": fallback}) & ~Q(**{f"{zone_field}__in": list(by_zone)})
+    for zone, day in by_zone.items():
+        condition |= Q(**{zone_field: zone, f"{prefix}start_date__lte": day})
+    return condition
+
+
+def held_q(today: date | None = None, prefix: str = "") -> Q:
+    """A held session: not cancelled, started on or before today (docs/INTERFACES.md section 3)."""
+    return ~Q(**{f"{prefix}status": TrainingSession.Status.CANCELLED}) & started_q(today, prefix)
+
+
+def held_sessions(qs: QuerySet | None = None, *, today: date | None = None) -> QuerySet:
+    qs = TrainingSession.objects.all() if qs is None else qs
+    return qs.filter(held_q(today))
+
+
+def planned_sessions(qs: QuerySet | None = None, *, today: date | None = None) -> QuerySet:
+    """Sessions not cancelled that have not started yet: counted apart from the held ones."""
+    qs = TrainingSession.objects.all() if qs is None else qs
+    return qs.exclude(status=TrainingSession.Status.CANCELLED).exclude(started_q(today))
+
+
+def is_held(session: TrainingSession, today: date | None = None) -> bool:
+    """``held_q`` for one loaded session (its office's date when ``today`` is not given)."""
+    if session.status == TrainingSession.Status.CANCELLED:
+        return False
+    return session.start_date <= (today or timezone.localdate(timezone=session.office.tzinfo))
 
 
 def sessions_in_period(qs: QuerySet | None, date_from: date, date_to: date) -> QuerySet:
@@ -209,12 +255,13 @@ def rate(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> dict:
+def session_figures(sessions: list[TrainingSession], enrolments: QuerySet, today: date) -> dict:
     """Per-session counts and rates, with the participant and outcome rules above.
 
     Three queries whatever the number of sessions: counted enrolments, participants with their
     latest follow-up, and attended days. Attendance rate = days present or late / (counted
-    enrolments x training days). Implementation rate = implemented / followed up.
+    enrolments x training days). Implementation rate = implemented / followed up. The totals count
+    held sessions only (``is_held``); ``planned`` counts those not held yet.
     """
     enrolments = enrolments.order_by()
     counted = counted_enrolments(enrolments)
@@ -235,7 +282,7 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> di
             row["followed_up"] += 1
             if is_implemented(status):
                 row["implemented"] += 1
-    totals = {"sessions": 0, "enrolled": 0, "participants": 0, "followed_up": 0, "implemented": 0}
+    totals = {"sessions": 0, "enrolled": 0, "participants": 0, "followed_up": 0, "implemented": 0, "planned": 0}
     totals_days = {"possible": 0, "attended": 0}
     for session in sessions:
         row = per_session[session.pk]
@@ -247,7 +294,8 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> di
         session.attended_days = attended.get(session.pk, 0)
         session.attendance_rate = rate(session.attended_days, possible)
         session.implementation_rate = rate(row["implemented"], row["followed_up"])
-        if session.status == TrainingSession.Status.CANCELLED:
+        if not is_held(session, today):
+            totals["planned"] += session.status != TrainingSession.Status.CANCELLED
             continue
         totals["sessions"] += 1
         totals["enrolled"] += session.enrolled
@@ -262,14 +310,16 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet) -> di
     return totals
 
 
-def partner_trainings(partner: Partner) -> tuple[list[TrainingSession], dict]:
-    """The sessions a partner delivered, newest first, with their figures and the totals."""
+def partner_trainings(partner: Partner, today: date | None = None) -> tuple[list[TrainingSession], dict]:
+    """The sessions a partner delivered, newest first, with their figures and the totals as of ``today``
+    (default: the office's date)."""
+    today = today or timezone.localdate(timezone=partner.office.tzinfo)
     sessions = list(
         TrainingSession.objects.filter(partner=partner)
         .select_related("training_type", "agreement")
         .order_by("-start_date", "-id")
     )
-    totals = session_figures(sessions, Enrolment.objects.filter(session__partner=partner))
+    totals = session_figures(sessions, Enrolment.objects.filter(session__partner=partner), today)
     return sessions, totals
 
 
