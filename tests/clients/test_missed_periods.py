@@ -43,14 +43,14 @@ def test_one_function_gives_the_list_and_the_run(gappy):
 def test_worklist_and_client_page_agree(gappy, login, alice):
     client, _today = gappy
     browser = login(alice)
-    work = browser.get(reverse("clients:worklist")).context["work"]
+    work = browser.get(reverse("worklist")).context["work"]
     row = next(r for r in work.overdue if r.client == client)
     page = browser.get(reverse("clients:detail", args=[client.pk]))
     compliance = page.context["compliance"]
     assert row.missed == compliance.missed_in_a_row == 2
     html = page.content.decode()
     assert 'data-missed-in-a-row="2"' in html and html.count("badge text-bg-danger") >= 4
-    assert "berturut-turut" in browser.get(reverse("clients:worklist")).content.decode()
+    assert "berturut-turut" in browser.get(reverse("worklist")).content.decode()
 
 
 def test_a_client_who_never_reported_missed_every_period_in_a_row(make_client, alice):

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pokmaslipas.datasets import agreements_dataset
-from pokmaslipas.selectors import expiry_alerts
 from reports.dashboards import regional_dashboard
 from tests.factories import AgreementFactory, PartnerFactory
+from trainings.selectors import expiry_alerts
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from reports.dashboards import compute_office_summary
 from reports.datasets import implementation_dataset, participation_dataset
+from reports.office_figures import compute_office_summary
 from reports.panels import pk_panel
 from tests.factories import AttendanceFactory, ClientFactory, EnrolmentFactory, TrainingSessionFactory
 from tests.reports.test_exports import pdf_text
