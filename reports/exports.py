@@ -95,13 +95,13 @@ def _participation_tables(data):
         Table(
             "by_quarter",
             _("By quarter"),
-            [_c("year", _("Year"), "year"), _c("quarter", _("Quarter"), "int"), *_counts_columns()],
+            [_c("year", _("Year"), "year"), _c("quarter", _("Quarter"), "quarter"), *_counts_columns()],
             data["by_quarter"],
         ),
         Table(
             "by_month",
             _("By month"),
-            [_c("year", _("Year"), "year"), _c("month", _("Month"), "int"), *_counts_columns()],
+            [_c("year", _("Year"), "year"), _c("month", _("Month"), "month"), *_counts_columns()],
             data["by_month"],
         ),
     ]
@@ -191,6 +191,44 @@ def _implementation_tables(data):
     return tables
 
 
+def _agreements_tables(data):
+    """The agreements report for people: Indonesian headers and statuses, no machine-only columns."""
+    from bapas.formatting import yes_no
+    from pokmaslipas.models import Agreement, Scope
+
+    statuses = dict(Agreement.Status.choices)
+    kinds = dict(Agreement.Kind.choices)
+    scopes = dict(Scope.choices)
+    totals = data.get("totals") or {}
+    status_columns = [_c(code, statuses[code], "int") for code in statuses if code in totals]
+    rows = [
+        {
+            **row,
+            "status_label": str(statuses.get(row.get("status"), row.get("status", ""))),
+            "kind_label": str(kinds.get(row.get("kind"), row.get("kind") or "")),
+            "scope_label": ", ".join(str(scopes.get(code, code)) for code in row.get("scope") or []),
+            "overlaps_label": yes_no(row.get("overlaps_period")),
+        }
+        for row in data.get("agreements", [])
+    ]
+    columns = [_c("number", _("Number")), _c("partner", _("Partner"))]
+    if data.get("office") is None:
+        columns.append(_c("office", _("Office")))
+    columns += [
+        _c("start", _("Start"), "date"),
+        _c("end", _("End"), "date"),
+        _c("status_label", _("Status")),
+        _c("scope_label", _("Scope")),
+        _c("signed_on", _("Signed on"), "date"),
+        _c("renews", _("Renews agreement")),
+        _c("overlaps_label", _("In force during the period")),
+    ]
+    return [
+        Table("totals", _("Totals"), [_c("agreements", _("Agreements"), "int"), *status_columns], [totals]),
+        Table("agreements", _("Agreements"), columns, rows),
+    ]
+
+
 KNOWN_LABELS = {
     "officer": gettext_lazy("PK"),
     "due": gettext_lazy("Due"),
@@ -225,6 +263,8 @@ META_KEYS = {"report", "office", "from", "to", "filters", "empty", "formula", "t
 def _kind_of(key, value):
     if key == "year":
         return "year"
+    if key == "month" and isinstance(value, str):
+        return "month"
     if "rate" in key or key == "coverage":
         return "rate"
     if key in ("start", "end") or key.endswith("_date") or key.endswith("_on"):
@@ -272,6 +312,8 @@ def report_tables(data: dict) -> list[Table]:
         return _participation_tables(data)
     if data.get("report") == "implementation":
         return _implementation_tables(data)
+    if data.get("report") == "agreements":
+        return _agreements_tables(data)
     return _generic_tables(data)
 
 
@@ -279,10 +321,11 @@ def report_title(data: dict) -> str:
     return str(REPORT_TITLES.get(data.get("report"), data.get("report", "")))
 
 
-def filename_for(data: dict, fmt: str) -> str:
+def filename_for(data: dict, fmt: str, table: str | None = None) -> str:
     slug = REPORT_SLUGS.get(data.get("report"), data.get("report", "laporan"))
     office = (data.get("office") or "semua").lower()
-    return f"{slug}-{office}-{data['from']}-{data['to']}.{fmt}"
+    part = f"-{table.replace('_', '-')}" if table else ""
+    return f"{slug}{part}-{office}-{data['from']}-{data['to']}.{fmt}"
 
 
 # --- JSON and CSV ------------------------------------------------------------------------------
@@ -305,23 +348,62 @@ def _csv_value(value):
         return "1" if value else "0"
     if isinstance(value, float):
         return f"{value:.4f}"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
     return value
 
 
-def render_csv(data: dict) -> bytes:
-    """One CSV file: a header line, then every table under its title, separated by an empty line."""
+# The table a report's CSV holds unless another is asked for (docs/INTERFACES.md, reports).
+MAIN_TABLES = {
+    "participation": "sessions",
+    "implementation": "by_training_type",
+    "compliance": "by_officer",
+    "agreements": "agreements",
+}
+
+
+def csv_tables(data: dict) -> list[str]:
+    """The tables a CSV can hold: every list of rows in the report's JSON, by its key."""
+    return [key for key, value in data.items() if isinstance(value, list) and all(isinstance(v, dict) for v in value)]
+
+
+def csv_table_key(data: dict, table: str | None = None) -> str:
+    """The key of the table to write: ``table`` when the report has it, else the report's main table.
+    Raises ValueError for a table the report does not have."""
+    if table:
+        if table not in csv_tables(data):
+            raise ValueError(table)
+        return table
+    main = MAIN_TABLES.get(data.get("report"))
+    if main in data:
+        return main
+    tables = csv_tables(data)
+    return tables[0] if tables else ""
+
+
+def _csv_columns(data: dict, key: str, rows: list[dict]) -> list[str]:
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k, v in row.items() if k not in columns and not isinstance(v, dict)]
+    if not columns:  # no rows: the columns the people's table of that name would have
+        people = next((t for t in report_tables(data) if t.key == key), None)
+        columns = [c.key for c in people.columns] if people else []
+    return columns
+
+
+def render_csv(data: dict, table: str | None = None) -> bytes:
+    """One tidy table a program can read: one header row of the JSON keys, one row per record, ISO dates,
+    decimals with a dot; UTF-8 with a byte order mark. The report's main table, or ``table``."""
+    key = csv_table_key(data, table)
+    rows = data.get(key) or [] if key else []
+    if not rows and key == "" and isinstance(data.get("totals"), dict):
+        rows = [data["totals"]]
+    columns = _csv_columns(data, key, rows)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["report", "office", "from", "to"])
-    writer.writerow([data.get("report"), data.get("office") or "", data.get("from"), data.get("to")])
-    if data.get("empty"):
-        writer.writerow([_("No data in this period.")])
-    for table in report_tables(data):
-        writer.writerow([])
-        writer.writerow([f"# {table.title}"])
-        writer.writerow([c.label for c in table.columns])
-        for row in table.rows:
-            writer.writerow([_csv_value(row.get(c.key)) for c in table.columns])
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_value(row.get(column)) for column in columns])
     return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -336,6 +418,25 @@ def _sheet_title(title: str, used: set) -> str:
         n += 1
     used.add(name.lower())
     return name
+
+
+def _xlsx_value(column: Column, value):
+    """A cell for people: real dates and numbers, "Ya"/"Tidak", months and quarters in words."""
+    from bapas.formatting import month_label, month_name, quarter_label, yes_no
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return yes_no(value)
+    if column.kind == "date" and isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    if column.kind == "month":
+        return month_label(value) if isinstance(value, str) else month_name(value)
+    if column.kind == "quarter":
+        return quarter_label(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return value
 
 
 def render_xlsx(data: dict, *, progress=None) -> bytes:
@@ -369,10 +470,7 @@ def render_xlsx(data: dict, *, progress=None) -> bytes:
         for row in table.rows:
             values = []
             for c in table.columns:
-                value = row.get(c.key)
-                if c.kind == "date" and isinstance(value, str) and value:
-                    value = date.fromisoformat(value)
-                values.append(value)
+                values.append(_xlsx_value(c, row.get(c.key)))
             ws.append(values)
         for col_index, c in enumerate(table.columns, start=1):
             letter = get_column_letter(col_index)
@@ -397,7 +495,7 @@ def render(data: dict, fmt: str, **kwargs) -> bytes:
     if fmt == "json":
         return render_json(data)
     if fmt == "csv":
-        return render_csv(data)
+        return render_csv(data, kwargs.get("table"))
     if fmt == "xlsx":
         return render_xlsx(data, progress=kwargs.get("progress"))
     if fmt == "pdf":
