@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bapas.navigation import safe_next
 from clients.models import Client
 from trainings import access, selectors, services
 from trainings.certificates import render_session_certificates
@@ -519,8 +520,7 @@ def followup_create(request, pk):
 
 
 def _safe_next(request):
-    target = request.GET.get("next") or request.POST.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else ""
+    return safe_next(request)
 
 
 @require_http_methods(["GET"])
