@@ -106,8 +106,13 @@ def client_list(request):
     user_office_id(request.user)  # 404 for anyone without an office (regional viewer)
     visible = clients_visible_to(request.user)
     params = request.GET.copy()
-    if not params:  # the list opens on the active clients; "All statuses" shows every client
+    # The list opens on the active clients. That status is a default, not a choice: a name typed into
+    # the search looks at every client (status_default marks the untouched default of the form).
+    status_default = not params or bool(params.get("status_default"))
+    if not params:
         params["status"] = Client.Status.ACTIVE
+    elif status_default and params.get("q") and params.get("status") == Client.Status.ACTIVE:
+        params["status"] = ""
     form = ClientFilterForm(params, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = search_clients(
@@ -134,6 +139,7 @@ def client_list(request):
             and any(filters.get(k) for k in ("q", "programme", "status", "officer", "ending", "archived")),
             "can_create": can_create_client(request.user),
             "today": _today(request.user),
+            "status_default": status_default,
         },
     )
 

@@ -127,3 +127,13 @@ def test_client_list_opens_on_active_clients(login, alice, carol, make_client):
     assert {x.name for x in c.get(reverse("clients:list")).context["page"].rows} == {carol.name}
     everyone = c.get(reverse("clients:list"), {"status": ""}).context["page"].rows
     assert {x.name for x in everyone} == {carol.name, "Gita Selesai"}
+
+
+def test_a_name_typed_into_the_default_form_searches_every_client(login, alice, carol, make_client):
+    make_client(alice, name="Andi Maulana", status="SELESAI")
+    c = login(alice)
+    assert 'name="status_default"' in c.get(reverse("clients:list")).content.decode()
+    found = c.get(reverse("clients:list"), {"q": "maul", "status": "AKTIF", "status_default": "1"})
+    assert [x.name for x in found.context["page"].rows] == ["Andi Maulana"]
+    chosen = c.get(reverse("clients:list"), {"q": "maul", "status": "AKTIF"})  # a status chosen on purpose
+    assert list(chosen.context["page"].rows) == []
