@@ -157,10 +157,14 @@ def svg_chart(
 
 
 def _month_label(row) -> str:
-    month = row.get("month")
-    year = row.get("year")
+    """A month on a chart's axis: "Okt 26" (short, for up to 12 or more labels side by side)."""
+    from django.utils.dates import MONTHS_3
+
+    month, year = row.get("month"), row.get("year")
+    if isinstance(month, str) and len(month) == 7 and month[4] == "-":
+        year, month = int(month[:4]), int(month[5:])
     if isinstance(month, int) and year:
-        return f"{month:02d}/{str(year)[2:]}"
+        return f"{str(MONTHS_3[month]).title()} {str(year)[2:]}"
     return str(month or row.get("period") or "")
 
 

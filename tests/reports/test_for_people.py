@@ -71,3 +71,14 @@ def test_rates_with_too_few_followed_up_are_hatched_and_never_on_top():
     svg = str(svg_bars(bars, title="Tingkat implementasi", percent=True))
     assert "Pembuatan Seblak" in svg and "Sebl…" not in svg  # whole labels, wrapped by words
     assert svg.count("url(#hatch-") == 2 and "n=3" in svg and "n=40" in svg
+
+
+def test_compliance_chart_months_in_words():
+    from django.utils import translation
+
+    from reports.charts import charts_for
+
+    data = {"report": "compliance", "by_month": [{"month": "2026-01", "rate": 0.5}, {"month": "2026-10", "rate": 1}]}
+    with translation.override("id"):
+        svg = str(charts_for(data)[0])
+    assert "Jan 26" in svg and "Okt 26" in svg and "2026-01" not in svg
