@@ -144,6 +144,9 @@ def download(request, name, fmt):
         return redirect(reverse("reports:report", args=[name]) + f"?{request.GET.urlencode()}")
     period = form.cleaned_data["period_obj"]
     signer = form.cleaned_data.get("signer") or "head"
+    table = request.GET.get("table") or None if fmt == "csv" else None
+    if table is not None and table not in csv_tables(data):
+        raise Http404
     log_access(request, "report_download", object_type="report", object_id=name,
                detail=f"{fmt} {data['office'] or 'ALL'} {data['from']}..{data['to']}")  # fmt: skip
     if _is_large(data, fmt, period):
@@ -167,10 +170,7 @@ def download(request, name, fmt):
         messages.info(request, _("This is a large file: it is being made in the background. You may leave this page."))
         return redirect("reports:generated_detail", pk=generated.pk)
     kwargs = {"office": scope.office, "signer": signer} if fmt == "pdf" else {}
-    table = request.GET.get("table") or None if fmt == "csv" else None
     if table is not None:
-        if table not in csv_tables(data):
-            raise Http404
         kwargs["table"] = table
     content = render_format(data, fmt, **kwargs)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
