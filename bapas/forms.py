@@ -67,6 +67,8 @@ class StaffFormMixin:
         self.fields["role"].choices = _role_choices()
         self.fields["first_name"].required = True
         self.fields["nip"].help_text = _("18 digits, without spaces.")
+        # Django's own Indonesian text ("150 karakter atau sedikit") reads wrongly: ours instead.
+        self.fields["username"].help_text = _("Required. At most 150 characters: letters, digits and @ . + - _ only.")
 
     def clean_nip(self):
         nip = (self.cleaned_data.get("nip") or "").replace(" ", "")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from bapas.formatting import period_code_label
 from bapas.models import Role, User
 from clients.models import Client, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
 from clients.services import EDITABLE_FIELDS
@@ -253,7 +254,7 @@ class WarningForm(forms.ModelForm):
 
     def __init__(self, *args, client, missed_periods, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["missed"].choices = [(p.label, p.label) for p in missed_periods]
+        self.fields["missed"].choices = [(p.label, period_code_label(p.label)) for p in missed_periods]
         if not self.is_bound:
             self.initial.setdefault("issued_on", timezone.localdate(timezone=client.office.tzinfo))
             issued = set(client.warnings.values_list("level", flat=True))

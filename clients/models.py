@@ -204,6 +204,15 @@ class Client(models.Model):
             self.nik = None
         super().save(*args, **kwargs)
 
+    @property
+    def origin_label(self) -> str:
+        """The origin once: "Lapas Kelas I Tangerang", or "Lapas Tangerang" when only the type prefixes it."""
+        kind = self.get_origin_institution_type_display() if self.origin_institution_type else ""
+        name = self.origin_institution.strip()
+        if kind and name.lower().startswith(str(kind).lower()):
+            return name
+        return " ".join(part for part in (str(kind), name) if part)
+
     def compute_is_child(self) -> bool:
         if self.programme == self.Programme.DIVERSI or self.origin_institution_type == self.Institution.LPKA:
             return True
@@ -230,6 +239,12 @@ class Client(models.Model):
     @property
     def interest_list(self) -> list[str]:
         return [item.strip() for item in self.interests.split(",") if item.strip()]
+
+    @property
+    def interest_labels(self) -> list[str]:
+        """The interests as words: a category code typed as an interest ("otomotif_teknik") reads
+        "otomotif teknik"."""
+        return [item.replace("_", " ") for item in self.interest_list]
 
 
 class PKAssignment(models.Model):

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bapas.formatting import date_label
 from bapas.models import Role
 from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
 
@@ -135,7 +136,7 @@ def client_change_status(*, client: Client, status: str, date: date, reason: str
         errors["date"] = _("The date of a status change cannot be in the future.")
     elif date < current.programme_start:
         errors["date"] = _("The date cannot be before the programme start (%(start)s).") % {
-            "start": current.programme_start.strftime("%d-%m-%Y")
+            "start": date_label(current.programme_start)
         }
     if status == Client.Status.TRANSFERRED and not transferred_to.strip():
         errors["transferred_to"] = _("Name the Bapas the client is transferred to.")
@@ -179,7 +180,7 @@ def client_reassign_officer(*, client: Client, officer, start_date: date | None 
         raise ValidationError(
             {
                 "start_date": _("The new PK cannot start before the current assignment (%(date)s).")
-                % {"date": last.start_date.strftime("%d-%m-%Y")}
+                % {"date": date_label(last.start_date)}
             }
         )
     _open_assignment(client=current, officer=officer, start_date=start_date, user=user)
@@ -252,8 +253,8 @@ def report_record(
         errors["reported_at"] = _("A report cannot be dated in the future.")
     elif not (client.programme_start <= local_day <= client.programme_end):
         errors["reported_at"] = _("The report date must lie within the programme (%(start)s to %(end)s).") % {
-            "start": client.programme_start.strftime("%d-%m-%Y"),
-            "end": client.programme_end.strftime("%d-%m-%Y"),
+            "start": date_label(client.programme_start),
+            "end": date_label(client.programme_end),
         }
     received_by = received_by or user
     if received_by is not None and received_by.office_id != client.office_id:

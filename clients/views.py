@@ -7,12 +7,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bapas.access import log_access, user_office_id
+from bapas.access import LEAD_ROLES, log_access, user_office_id
 from bapas.audit import history_rows
+from bapas.formatting import date_label
 from bapas.models import Role
+from bapas.navigation import safe_next
 from clients import services
 from clients.access import (
     can_create_client,
@@ -52,7 +55,15 @@ def _apply_errors(form, exc: ValidationError) -> None:
 def client_list(request):
     user_office_id(request.user)  # 404 for anyone without an office (regional viewer)
     visible = clients_visible_to(request.user)
-    form = ClientFilterForm(request.GET or None, user=request.user)
+    params = request.GET.copy()
+    # The list opens on the active clients. That status is a default, not a choice: a name typed into
+    # the search looks at every client (status_default marks the untouched default of the form).
+    status_default = not params or bool(params.get("status_default"))
+    if not params:
+        params["status"] = Client.Status.ACTIVE
+    elif status_default and params.get("q") and params.get("status") == Client.Status.ACTIVE:
+        params["status"] = ""
+    form = ClientFilterForm(params, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     qs = search_clients(
         visible.select_related("officer"),
@@ -65,7 +76,6 @@ def client_list(request):
         today=_today(request.user),
     )
     page = keyset_page(qs, after=request.GET.get("after"), before=request.GET.get("before"))
-    params = request.GET.copy()
     for key in ("after", "before"):
         params.pop(key, None)
     return render(
@@ -75,9 +85,11 @@ def client_list(request):
             "form": form,
             "page": page,
             "query": params.urlencode(),
-            "filtered": any(filters.get(k) for k in ("q", "programme", "status", "officer", "ending", "archived")),
+            "filtered": bool(request.GET)
+            and any(filters.get(k) for k in ("q", "programme", "status", "officer", "ending", "archived")),
             "can_create": can_create_client(request.user),
             "today": _today(request.user),
+            "status_default": status_default,
         },
     )
 
@@ -100,6 +112,8 @@ def client_detail(request, pk):
         "can_edit": can_write(user, "edit"),
         "can_supervise": can_write(user, "supervise"),
         "can_reassign": can_write(user, "reassign"),
+        # The kartu bimbingan (reports.access.get_client_for_card): the PK's own clients, the leads' office.
+        "can_print_card": user.role in LEAD_ROLES or (user.role == Role.PK and client.officer_id == user.pk),
     }
     if full:
         reports = list(client.reports.select_related("received_by"))
@@ -204,17 +218,13 @@ def report_create(request, pk):
             messages.success(
                 request,
                 _("Wajib lapor of %(name)s recorded for %(date)s.")
-                % {"name": client.name, "date": report.report_date.strftime("%d-%m-%Y")},
+                % {"name": client.name, "date": date_label(report.report_date)},
             )
-            nxt = request.POST.get("next", "")
-            if nxt == "worklist":
+            if request.POST.get("next") == "worklist":
                 return redirect("home")
-            return redirect(reverse("clients:detail", args=[client.pk]) + f"#report-{report.pk}")
-    return render(
-        request,
-        "clients/report_form.html",
-        {"form": form, "client": client, "next": request.GET.get("next", request.POST.get("next", ""))},
-    )
+            return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]) + f"#report-{report.pk}")
+    nxt = "worklist" if request.GET.get("next", request.POST.get("next")) == "worklist" else safe_next(request)
+    return render(request, "clients/report_form.html", {"form": form, "client": client, "next": nxt})
 
 
 # --- status, PK, warnings, archive -----------------------------------------------------------
@@ -232,8 +242,8 @@ def status_change(request, pk):
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Status changed."))
-            return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/status_form.html", {"form": form, "client": client})
+            return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]))
+    return render(request, "clients/status_form.html", {"form": form, "client": client, "next": safe_next(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -259,7 +269,7 @@ def warning_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.warning_issue(
+            warning = services.warning_issue(
                 client=client,
                 level=data["level"],
                 issued_on=data["issued_on"],
@@ -270,9 +280,22 @@ def warning_create(request, pk):
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("Warning recorded."))
-            return redirect("clients:detail", pk=client.pk)
-    return render(request, "clients/warning_form.html", {"form": form, "client": client, "missed": missed})
+            letter = reverse("reports:warning_letter", args=[warning.pk])
+            messages.success(
+                request,
+                format_html(
+                    '{} <a class="alert-link" href="{}" data-doc="warning-letter">{}</a>',
+                    _("Warning recorded."),
+                    letter,
+                    _("Print the warning letter (PDF)"),
+                ),
+            )
+            return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]))
+    return render(
+        request,
+        "clients/warning_form.html",
+        {"form": form, "client": client, "missed": missed, "next": safe_next(request)},
+    )
 
 
 @require_POST

@@ -69,6 +69,15 @@ def get_client_for_card(user, pk):
     return get_object_or_404(qs, pk=pk)
 
 
+def get_warning_for_letter(user, pk):
+    """The warning (SP1, SP2, SP3) of a surat peringatan: whoever may print the client's card."""
+    from clients.models import ReportingWarning
+
+    warning = get_object_or_404(ReportingWarning.objects.select_related("issued_by"), pk=pk)
+    warning.client = get_client_for_card(user, warning.client_id)
+    return warning
+
+
 def get_session_for_sheet(user, pk):
     """The session of a daftar hadir: every office role reads the sessions of its own office."""
     from trainings.models import TrainingSession

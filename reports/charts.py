@@ -53,6 +53,7 @@ def svg_chart(
     height: int = 260,
     percent: bool = False,
     y_max: float | None = None,
+    font_size: int = 11,
 ) -> SafeString:
     """A grouped bar chart (kind="bar") or a line chart (kind="line") as an <svg> element."""
     if kind not in ("bar", "line"):
@@ -71,11 +72,13 @@ def svg_chart(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" viewBox="0 0 {width} {height}" '
         f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-label="{escape(title)}" '
-        f'font-family="{FONT}" font-size="11">'
+        f'font-family="{FONT}" font-size="{font_size}">'
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
-        parts.append(f'<text x="{left}" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>')
+        parts.append(
+            f'<text x="{left}" y="16" font-size="{font_size + 2}" font-weight="bold" fill="#212529">{escape(title)}</text>'
+        )
     for i in range(5):
         value = top_value * i / 4
         ypos = y(value)
@@ -154,10 +157,14 @@ def svg_chart(
 
 
 def _month_label(row) -> str:
-    month = row.get("month")
-    year = row.get("year")
+    """A month on a chart's axis: "Okt 26" (short, for up to 12 or more labels side by side)."""
+    from django.utils.dates import MONTHS_3
+
+    month, year = row.get("month"), row.get("year")
+    if isinstance(month, str) and len(month) == 7 and month[4] == "-":
+        year, month = int(month[:4]), int(month[5:])
     if isinstance(month, int) and year:
-        return f"{month:02d}/{str(year)[2:]}"
+        return f"{str(MONTHS_3[month]).title()} {str(year)[2:]}"
     return str(month or row.get("period") or "")
 
 
@@ -180,23 +187,18 @@ def charts_for(data: dict) -> list[SafeString]:
                 title=_("Sessions and participations by year"),
             )
         )
-        types = data["by_training_type"][:12]
+        types = sorted(data["by_training_type"], key=lambda r: -r["participants"])[:12]
         if types:
             charts.append(
-                svg_chart(
-                    "bar",
-                    [r["training_type"][:14] for r in types],
-                    [Series(_("Participations"), [r["participants"] for r in types])],
+                svg_bars(
+                    [Bar(r["training_type"], r["participants"]) for r in types],
                     title=_("Participations by training type"),
                 )
             )
     elif report == "implementation" and not data.get("empty"):
-        types = data["by_training_type"][:12]
         charts.append(
-            svg_chart(
-                "bar",
-                [r["training_type"][:14] for r in types],
-                [Series(_("Implementation rate"), [r["rate"] for r in types], color=PALETTE[2])],
+            svg_bars(
+                rate_ranking(data["by_training_type"], "training_type"),
                 title=_("Implementation rate by training type"),
                 percent=True,
             )
@@ -214,3 +216,117 @@ def charts_for(data: dict) -> list[SafeString]:
                 )
             )
     return charts
+
+
+# --- ranked horizontal bars ---------------------------------------------------------------------
+
+# A rate from fewer followed-up participants is shown, hatched, but not ranked among the others.
+MIN_FOLLOWED_UP = 10
+CHAR_EM = 0.58  # mean advance of a character of DejaVu Sans, in em
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float | None
+    note: str = ""  # printed after the value, e.g. "n=12"
+    weak: bool = False  # too little data: hatched grey, "not enough data"
+
+
+def _wrap(text: str, chars: int, lines: int = 3) -> list[str]:
+    """Whole words over at most ``lines`` lines of about ``chars`` characters; never a cut word."""
+    out: list[str] = []
+    for word in text.split():
+        if out and len(out[-1]) + 1 + len(word) <= chars:
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    if len(out) > lines:
+        out = [*out[: lines - 1], " ".join(out[lines - 1 :])]
+    return out or [""]
+
+
+def svg_bars(bars: list[Bar], *, title: str = "", percent: bool = False, width: int = 480) -> SafeString:
+    """Horizontal bars, one row each, in the order given: the whole label on the left (wrapped by words),
+    the value and its note after the bar. Legible when the chart is scaled down to a phone's width."""
+    from django.utils.translation import gettext as _
+
+    font, line = 12, 14
+    label_w = int(width * 0.36)
+    value_w = 118
+    bar_x = label_w + 8
+    bar_span = width - bar_x - value_w
+    top = 28 if title else 6
+    chars = max(8, int(label_w / (font * CHAR_EM)))
+    rows = [(bar, _wrap(bar.label, chars)) for bar in bars]
+    heights = [max(26, len(lines) * line + 10) for _bar, lines in rows]
+    height = top + sum(heights) + 8
+    values = [b.value for b in bars if b.value is not None]
+    top_value = 1 if percent else _nice_max(max(values, default=0))
+    pattern = f"hatch-{sum(map(ord, title)) % 100000}-{len(bars)}"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-label="{escape(title)}" '
+        f'font-family="{FONT}" font-size="{font}">',
+        f'<defs><pattern id="{pattern}" patternUnits="userSpaceOnUse" width="6" height="6" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#e9ecef"/>'
+        f'<rect width="3" height="6" fill="#adb5bd"/></pattern></defs>',
+    ]
+    if title:
+        parts.append(f"<title>{escape(title)}</title>")
+        parts.append(f'<text x="0" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>')
+    y = top
+    for (bar, lines), row_h in zip(rows, heights, strict=True):
+        first = y + (row_h - len(lines) * line) / 2 + line - 3
+        for k, text in enumerate(lines):
+            parts.append(
+                f'<text x="{label_w}" y="{first + k * line:.1f}" text-anchor="end" fill="#212529">{escape(text)}</text>'
+            )
+        fill = f"url(#{pattern})" if bar.weak else "#198754" if percent else PALETTE[0]
+        size = 0.0 if bar.value is None else max(0.0, bar.value / top_value * bar_span)
+        stroke = ' stroke="#6c757d" stroke-width="0.5"' if bar.weak else ""
+        parts.append(
+            f'<rect x="{bar_x}" y="{y + 5:.1f}" width="{max(size, 1.5):.1f}" height="{row_h - 10:.1f}" fill="{fill}"'
+            f"{stroke}><title>{escape(bar.label)}</title></rect>"
+        )
+        shown = "–" if bar.value is None else _format(bar.value, percent)
+        note = " · ".join(part for part in (bar.note, _("not enough data") if bar.weak else "") if part)
+        color = "#6c757d" if bar.weak else "#212529"
+        parts.append(
+            f'<text x="{bar_x + size + 4:.1f}" y="{y + row_h / 2 - (1 if note else -4):.1f}" fill="{color}" '
+            f'font-weight="bold">{escape(shown)}</text>'
+        )
+        if note:
+            parts.append(
+                f'<text x="{bar_x + size + 4:.1f}" y="{y + row_h / 2 + 11:.1f}" font-size="10" fill="{color}">'
+                f"{escape(note)}</text>"
+            )
+        y += row_h
+    parts.append(f'<line x1="{bar_x}" y1="{top}" x2="{bar_x}" y2="{y}" stroke="#6c757d" stroke-width="1"/>')
+    if not bars:
+        parts.append(f'<text x="{width / 2}" y="{top + 14}" text-anchor="middle" fill="#6c757d">–</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def rate_ranking(rows: list[dict], key: str, limit: int = 12) -> list[Bar]:
+    """Implementation rates ranked: rates from at least MIN_FOLLOWED_UP followed-up participants first,
+    highest first; the others after them (hatched), so too little data never tops the ranking."""
+    from django.utils.translation import gettext as _
+
+    def order(row):
+        weak = (row.get("followed_up") or 0) < MIN_FOLLOWED_UP or row.get("rate") is None
+        return (weak, -(row.get("rate") or 0), str(row.get(key)))
+
+    bars = []
+    for row in sorted(rows, key=order)[:limit]:
+        followed = row.get("followed_up") or 0
+        bars.append(
+            Bar(
+                label=str(row.get(key)),
+                value=row.get("rate"),
+                note=_("n=%(n)s followed up") % {"n": followed},
+                weak=followed < MIN_FOLLOWED_UP or row.get("rate") is None,
+            )
+        )
+    return bars

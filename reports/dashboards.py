@@ -9,11 +9,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from bapas.models import Office
 from clients.compliance import rate as compliance_rate
-from reports.charts import Series, svg_chart
+from reports.charts import Series, rate_ranking, svg_bars, svg_chart
 from reports.datasets import _outcome_counts, _with_rates, implementation_formula
 from reports.office_figures import _compliance_12_months, reintegration_gap
 from reports.periods import months_back
@@ -68,10 +69,12 @@ def trend_from_data(data: dict, today: date) -> dict:
     last_complete = rows[-2] if len(rows) > 1 else rows[-1]
     chart = svg_chart(
         "line",
-        [f"{row['month'][5:]}/{row['month'][2:4]}" for row in rows],
+        [str(MONTHS_3[int(row["month"][5:7])]).title() for row in rows],
         [Series(_("Compliance rate"), [row.get("rate") for row in rows])],
         title=_("Wajib lapor compliance, last 12 months"),
         percent=True,
+        width=440,
+        font_size=12,
     )
     return {"data": data, "months": rows, "last_month": last_complete, "chart": chart}
 
@@ -96,14 +99,7 @@ def _year_chart(years: dict, focus: int):
 
 
 def _implementation_chart(rows, key, title):
-    rows = rows[:10]
-    return svg_chart(
-        "bar",
-        [str(r[key])[:14] for r in rows],
-        [Series(_("Implementation rate"), [r["rate"] for r in rows], color="#198754")],
-        title=title,
-        percent=True,
-    )
+    return svg_bars(rate_ranking(rows, key, limit=10), title=title, percent=True)
 
 
 def _years(summary: dict) -> dict:
@@ -300,13 +296,11 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
     }
     by_programme = sorted(programmes.values(), key=lambda item: -item["clients"])
     trainings = {"years": dict(all_years)}
-    chart = svg_chart(
-        "bar",
-        [row["office"].code for row in rows],
-        [Series(_("Implementation rate"), [row["implementation_rate"] for row in rows], color="#198754")],
-        title=_("Implementation rate by office"),
-        percent=True,
-    )
+    rates = [
+        {"office": row["office"].name, "rate": row["implementation_rate"], "followed_up": row["followed_up"]}
+        for row in rows
+    ]
+    chart = svg_bars(rate_ranking(rates, "office"), title=_("Implementation rate by office"), percent=True)
     participation_chart = svg_chart(
         "bar",
         [row["office"].code for row in rows],

@@ -11,7 +11,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from reports.pdf import render_report_pdf
-from reports.tables import report_tables, report_title
+from reports.tables import Column, report_tables, report_title
 
 REPORT_SLUGS = {
     "participation": "rekap-partisipasi",
@@ -28,10 +28,11 @@ CONTENT_TYPES = {
 FORMATS = tuple(CONTENT_TYPES)
 
 
-def filename_for(data: dict, fmt: str) -> str:
+def filename_for(data: dict, fmt: str, table: str | None = None) -> str:
     slug = REPORT_SLUGS.get(data.get("report"), data.get("report", "laporan"))
     office = (data.get("office") or "semua").lower()
-    return f"{slug}-{office}-{data['from']}-{data['to']}.{fmt}"
+    part = f"-{table.replace('_', '-')}" if table else ""
+    return f"{slug}{part}-{office}-{data['from']}-{data['to']}.{fmt}"
 
 
 # --- JSON and CSV ------------------------------------------------------------------------------
@@ -54,23 +55,62 @@ def _csv_value(value):
         return "1" if value else "0"
     if isinstance(value, float):
         return f"{value:.4f}"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
     return value
 
 
-def render_csv(data: dict) -> bytes:
-    """One CSV file: a header line, then every table under its title, separated by an empty line."""
+# The table a report's CSV holds unless another is asked for (docs/INTERFACES.md, reports).
+MAIN_TABLES = {
+    "participation": "sessions",
+    "implementation": "by_training_type",
+    "compliance": "by_officer",
+    "agreements": "agreements",
+}
+
+
+def csv_tables(data: dict) -> list[str]:
+    """The tables a CSV can hold: every list of rows in the report's JSON, by its key."""
+    return [key for key, value in data.items() if isinstance(value, list) and all(isinstance(v, dict) for v in value)]
+
+
+def csv_table_key(data: dict, table: str | None = None) -> str:
+    """The key of the table to write: ``table`` when the report has it, else the report's main table.
+    Raises ValueError for a table the report does not have."""
+    if table:
+        if table not in csv_tables(data):
+            raise ValueError(table)
+        return table
+    main = MAIN_TABLES.get(data.get("report"))
+    if main in data:
+        return main
+    tables = csv_tables(data)
+    return tables[0] if tables else ""
+
+
+def _csv_columns(data: dict, key: str, rows: list[dict]) -> list[str]:
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k, v in row.items() if k not in columns and not isinstance(v, dict)]
+    if not columns:  # no rows: the columns the people's table of that name would have
+        people = next((t for t in report_tables(data) if t.key == key), None)
+        columns = [c.key for c in people.columns] if people else []
+    return columns
+
+
+def render_csv(data: dict, table: str | None = None) -> bytes:
+    """One tidy table a program can read: one header row of the JSON keys, one row per record, ISO dates,
+    decimals with a dot; UTF-8 with a byte order mark. The report's main table, or ``table``."""
+    key = csv_table_key(data, table)
+    rows = data.get(key) or [] if key else []
+    if not rows and key == "" and isinstance(data.get("totals"), dict):
+        rows = [data["totals"]]
+    columns = _csv_columns(data, key, rows)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["report", "office", "from", "to"])
-    writer.writerow([data.get("report"), data.get("office") or "", data.get("from"), data.get("to")])
-    if data.get("empty"):
-        writer.writerow([_("No data in this period.")])
-    for table in report_tables(data):
-        writer.writerow([])
-        writer.writerow([f"# {table.title}"])
-        writer.writerow([c.label for c in table.columns])
-        for row in table.rows:
-            writer.writerow([_csv_value(row.get(c.key)) for c in table.columns])
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_value(row.get(column)) for column in columns])
     return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -85,6 +125,25 @@ def _sheet_title(title: str, used: set) -> str:
         n += 1
     used.add(name.lower())
     return name
+
+
+def _xlsx_value(column: Column, value):
+    """A cell for people: real dates and numbers, "Ya"/"Tidak", months and quarters in words."""
+    from bapas.formatting import month_label, month_name, quarter_label, yes_no
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return yes_no(value)
+    if column.kind == "date" and isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    if column.kind == "month":
+        return month_label(value) if isinstance(value, str) else month_name(value)
+    if column.kind == "quarter":
+        return quarter_label(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return value
 
 
 def render_xlsx(data: dict, *, progress=None) -> bytes:
@@ -118,10 +177,7 @@ def render_xlsx(data: dict, *, progress=None) -> bytes:
         for row in table.rows:
             values = []
             for c in table.columns:
-                value = row.get(c.key)
-                if c.kind == "date" and isinstance(value, str) and value:
-                    value = date.fromisoformat(value)
-                values.append(value)
+                values.append(_xlsx_value(c, row.get(c.key)))
             ws.append(values)
         for col_index, c in enumerate(table.columns, start=1):
             letter = get_column_letter(col_index)
@@ -146,7 +202,7 @@ def render(data: dict, fmt: str, **kwargs) -> bytes:
     if fmt == "json":
         return render_json(data)
     if fmt == "csv":
-        return render_csv(data)
+        return render_csv(data, kwargs.get("table"))
     if fmt == "xlsx":
         return render_xlsx(data, progress=kwargs.get("progress"))
     if fmt == "pdf":

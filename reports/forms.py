@@ -4,8 +4,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from bapas.formatting import quarter_label
 from bapas.models import Role
 from pokmaslipas.models import Partner
 from reports.access import offices_visible_to
@@ -28,6 +30,21 @@ MONTHS = [
 ]
 
 
+# The period kinds each field belongs to: static/js/reports.js shows only those of the chosen kind.
+PERIOD_FIELDS = {
+    "year": ("year", "quarter", "month"),
+    "quarter": ("quarter",),
+    "month": ("month",),
+    "date_from": ("range",),
+    "date_to": ("range",),
+}
+
+
+def _period_class(name: str) -> str:
+    kinds = PERIOD_FIELDS.get(name)
+    return " ".join(["js-period-field", *(f"period-{kind}" for kind in kinds)]) if kinds else ""
+
+
 class ReportFilterForm(forms.Form):
     PERIOD_KINDS = [("year", _("Year")), ("quarter", _("Quarter")), ("month", _("Month")), ("range", _("Dates"))]
 
@@ -35,7 +52,7 @@ class ReportFilterForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_KINDS, initial="year")
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     quarter = forms.TypedChoiceField(
-        label=_("Quarter"), choices=[(q, f"Q{q}") for q in range(1, 5)], coerce=int, required=False
+        label=_("Quarter"), choices=[(q, lazy(quarter_label, str)(q)) for q in range(1, 5)], coerce=int, required=False
     )
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -78,7 +95,7 @@ class ReportFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "report-filters"
         self.helper.layout = Layout(
-            Row(*[Column(name, css_class="col-6 col-md-3 col-lg-2") for name in self.fields]),
+            Row(*[Column(name, css_class=f"col-6 col-md-3 col-lg-2 {_period_class(name)}") for name in self.fields]),
             Submit("", _("Show"), css_class="btn btn-primary"),
         )
 

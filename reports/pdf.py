@@ -103,7 +103,7 @@ def report_context(
         "number": report_number(data),
         "printed_on": printed_on or timezone.localdate(),
         "office": office,
-        "landscape": data.get("report") in ("participation", "implementation"),
+        "landscape": data.get("report") in ("participation", "implementation", "agreements"),
         "date_from": date.fromisoformat(data["from"]),
         "date_to": date.fromisoformat(data["to"]),
     }

@@ -81,13 +81,13 @@ def _participation_tables(data):
         Table(
             "by_quarter",
             _("By quarter"),
-            [_c("year", _("Year"), "year"), _c("quarter", _("Quarter"), "int"), *_counts_columns()],
+            [_c("year", _("Year"), "year"), _c("quarter", _("Quarter"), "quarter"), *_counts_columns()],
             data["by_quarter"],
         ),
         Table(
             "by_month",
             _("By month"),
-            [_c("year", _("Year"), "year"), _c("month", _("Month"), "int"), *_counts_columns()],
+            [_c("year", _("Year"), "year"), _c("month", _("Month"), "month"), *_counts_columns()],
             data["by_month"],
         ),
     ]
@@ -183,6 +183,44 @@ def _implementation_tables(data):
     return tables
 
 
+def _agreements_tables(data):
+    """The agreements report for people: Indonesian headers and statuses, no machine-only columns."""
+    from bapas.formatting import yes_no
+    from pokmaslipas.models import Agreement, Scope
+
+    statuses = dict(Agreement.Status.choices)
+    kinds = dict(Agreement.Kind.choices)
+    scopes = dict(Scope.choices)
+    totals = data.get("totals") or {}
+    status_columns = [_c(code, statuses[code], "int") for code in statuses if code in totals]
+    rows = [
+        {
+            **row,
+            "status_label": str(statuses.get(row.get("status"), row.get("status", ""))),
+            "kind_label": str(kinds.get(row.get("kind"), row.get("kind") or "")),
+            "scope_label": ", ".join(str(scopes.get(code, code)) for code in row.get("scope") or []),
+            "overlaps_label": yes_no(row.get("overlaps_period")),
+        }
+        for row in data.get("agreements", [])
+    ]
+    columns = [_c("number", _("Number")), _c("partner", _("Partner"))]
+    if data.get("office") is None:
+        columns.append(_c("office", _("Office")))
+    columns += [
+        _c("start", _("Start"), "date"),
+        _c("end", _("End"), "date"),
+        _c("status_label", _("Status")),
+        _c("scope_label", _("Scope")),
+        _c("signed_on", _("Signed on"), "date"),
+        _c("renews", _("Renews agreement")),
+        _c("overlaps_label", _("In force during the period")),
+    ]
+    return [
+        Table("totals", _("Totals"), [_c("agreements", _("Agreements"), "int"), *status_columns], [totals]),
+        Table("agreements", _("Agreements"), columns, rows),
+    ]
+
+
 KNOWN_LABELS = {
     "officer": gettext_lazy("PK"),
     "due": gettext_lazy("Due"),
@@ -218,6 +256,8 @@ META_KEYS = {"report", "office", "from", "to", "filters", "empty", "formula", "t
 def _kind_of(key, value):
     if key == "year":
         return "year"
+    if key == "month" and isinstance(value, str):
+        return "month"
     if "rate" in key or key == "coverage":
         return "rate"
     if key in ("start", "end") or key.endswith("_date") or key.endswith("_on"):
@@ -284,6 +324,8 @@ def report_tables(data: dict) -> list[Table]:
         return _implementation_tables(data)
     if data.get("report") == "compliance":
         return _compliance_tables(data)
+    if data.get("report") == "agreements":
+        return _agreements_tables(data)
     return _generic_tables(data)
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dasbor/wilayah/", views.dashboard_regional, name="dashboard_regional"),
     path("kartu-bimbingan/<int:pk>/", views.client_card, name="client_card"),
     path("daftar-hadir/<int:pk>/", views.attendance_sheet, name="attendance_sheet"),
+    path("surat-peringatan/<int:pk>/", views.warning_letter, name="warning_letter"),
     path("berkas/", views.generated_list, name="generated_list"),
     path("berkas/<int:pk>/", views.generated_detail, name="generated_detail"),
     path("berkas/<int:pk>/status.json", views.generated_status, name="generated_status"),

@@ -27,11 +27,12 @@ from reports.access import (
     get_client_for_card,
     get_generated_file_for_user,
     get_session_for_sheet,
+    get_warning_for_letter,
     report_scope_for,
 )
 from reports.charts import charts_for
 from reports.datasets import DATASETS, REPORT_FILTERS, build_dataset
-from reports.exports import CONTENT_TYPES, FORMATS, filename_for
+from reports.exports import CONTENT_TYPES, FORMATS, csv_table_key, csv_tables, filename_for
 from reports.exports import render as render_format
 from reports.forms import ReportFilterForm
 from reports.models import GeneratedFile
@@ -146,8 +147,23 @@ def report(request, name):
             {"format": fmt, "url": reverse("reports:download", args=[name, fmt]) + (f"?{query}" if query else "")}
             for fmt in FORMATS
         ],
+        "csv_tables": _csv_links(name, data, query),
     }
     return render(request, "reports/report_detail.html", context, status=200 if data else 400)
+
+
+def _csv_links(name, data, query) -> list[dict]:
+    """One CSV per table of the report (its title on the page, its JSON key in the address)."""
+    if not data:
+        return []
+    titles = {table.key: table.title for table in report_tables(data)}
+    base = reverse("reports:download", args=[name, "csv"])
+    links = []
+    main = csv_table_key(data)
+    for key in sorted(csv_tables(data), key=lambda k: k != main):
+        params = f"{query}&table={key}" if query else f"table={key}"
+        links.append({"key": key, "title": titles.get(key, key), "url": f"{base}?{params}"})
+    return links
 
 
 def _is_large(data, fmt, period) -> bool:
@@ -168,6 +184,9 @@ def download(request, name, fmt):
         return redirect(reverse("reports:report", args=[name]) + f"?{request.GET.urlencode()}")
     period = form.cleaned_data["period_obj"]
     signer = form.cleaned_data.get("signer") or "head"
+    table = request.GET.get("table") or None if fmt == "csv" else None
+    if table is not None and table not in csv_tables(data):
+        raise Http404
     log_access(request, "report_download", object_type="report", object_id=name,
                detail=f"{fmt} {data['office'] or 'ALL'} {data['from']}..{data['to']}")  # fmt: skip
     if _is_large(data, fmt, period):
@@ -191,9 +210,11 @@ def download(request, name, fmt):
         messages.info(request, _("This is a large file: it is being made in the background. You may leave this page."))
         return redirect("reports:generated_detail", pk=generated.pk)
     kwargs = {"office": scope.office, "signer": signer} if fmt == "pdf" else {}
+    if table is not None:
+        kwargs["table"] = table
     content = render_format(data, fmt, **kwargs)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename_for(data, fmt)}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(data, fmt, table)}"'
     return response
 
 
@@ -272,6 +293,44 @@ def attendance_sheet(request, pk):
         response["Content-Disposition"] = f'inline; filename="daftar-hadir-{session.code}.pdf"'
         return response
     return render(request, "reports/attendance_sheet.html", context)
+
+
+# Consequences a warning letter states, by level (the path of a violation: SP1, SP2, SP3, then the TPP).
+WARNING_CONSEQUENCES = {
+    "SP1": gettext_lazy("If you miss another reporting period, a second warning (SP2) will be issued."),
+    "SP2": gettext_lazy("If you miss another reporting period, a third and last warning (SP3) will be issued."),
+    "SP3": gettext_lazy(
+        "This is the last warning. If you miss another reporting period, your case goes to the observation "
+        "team (TPP) and the Head of the Bapas may suspend your programme and propose its revocation."
+    ),
+}
+
+
+@require_GET
+def warning_letter(request, pk):
+    """The surat peringatan of a recorded warning as an official PDF (letterhead, number, signature)."""
+    from bapas.formatting import period_codes_label
+
+    warning = get_warning_for_letter(request.user, pk)
+    client = warning.client
+    context = {
+        "warning": warning,
+        "client": client,
+        "missed": period_codes_label(warning.missed_periods),
+        "consequence": WARNING_CONSEQUENCES.get(warning.level, ""),
+        "letterhead": letterhead(client.office),
+        "signer": signer_for(client.office, "head"),
+        "office": client.office,
+        "printed_on": warning.issued_on,
+        "number": f"{client.office.code}/{warning.level}/{warning.issued_on:%Y}/{warning.pk:05d}",
+        "title": _("Warning letter"),
+    }
+    log_access(request, "warning_letter", client, detail=warning.level)
+    pdf = render_template_pdf("reports/pdf/warning_letter.html", context, request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"surat-peringatan-{warning.level.lower()}-{client.register_number}".replace("/", "-").replace(".", "-")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
 
 
 # --- dashboards (home pages, see config.views.HOME_VIEWS) -------------------------------------

@@ -159,7 +159,9 @@ class TrainingSession(models.Model):
         indexes = [models.Index(fields=["office", "start_date"], name="session_office_start")]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.start_date:%Y-%m-%d})"
+        from bapas.formatting import date_label
+
+        return f"{self.title} ({date_label(self.start_date)})"
 
     @property
     def days(self) -> int:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bapas.navigation import safe_next
 from clients.models import Client
 from pokmaslipas.access import get_partner_for_user
 from trainings import access, selectors, services
@@ -465,8 +466,7 @@ def followup_create(request, pk):
 
 
 def _safe_next(request):
-    target = request.GET.get("next") or request.POST.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else ""
+    return safe_next(request)
 
 
 @require_http_methods(["GET"])

@@ -259,6 +259,18 @@ EXPORTS = {
 }
 
 
+# File names in the words of the office (the addresses keep the English kinds).
+FILE_NAMES = {
+    "clients": "klien",
+    "partners": "mitra",
+    "agreements": "pks",
+    "sessions": "pelatihan",
+    "participants": "peserta",
+    "followups": "tindak-lanjut",
+    "reports": "wajib-lapor",
+}
+
+
 def export_list(request, kind: str) -> tuple[str, bytes]:
     """(file name, XLSX bytes) of one list for the signed-in user; 404 for an unknown kind."""
     export = EXPORTS.get(kind)
@@ -269,7 +281,8 @@ def export_list(request, kind: str) -> tuple[str, bytes]:
     book = exporter.Workbook(write_only=True)
     exporter.write_sheet(book, export.sheet, export.columns, rows)
     stamp = timezone.localdate().isoformat()
-    return f"{export.kind}-{request.user.office.code}-{stamp}.xlsx", exporter.save(book)
+    name = FILE_NAMES.get(export.kind, export.kind)
+    return f"{name}-{request.user.office.code}-{stamp}.xlsx", exporter.save(book)
 
 
 def is_client_list(kind: str) -> bool:

@@ -7,6 +7,8 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import date as date_filter
 from django.utils.formats import number_format
 
+from bapas.formatting import month_label, month_name, quarter_label, yes_no
+
 register = template.Library()
 
 DASH = "–"
@@ -40,8 +42,12 @@ def cell(row, column):
         return date_filter(value, "DATE_FORMAT")
     if kind == "year":
         return str(value)
+    if kind == "month":
+        return month_label(value) if isinstance(value, str) else month_name(value)
+    if kind == "quarter":
+        return quarter_label(value)
     if isinstance(value, bool):
-        return "✓" if value else DASH
+        return yes_no(value)
     return value
 
 

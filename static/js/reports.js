@@ -33,3 +33,17 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// Report filters: show only the fields of the chosen period kind (year; quarter; month; two dates).
+(function () {
+  "use strict";
+  var kind = document.querySelector("form.report-filters select[name=period]");
+  if (!kind) { return; }
+  var show = function () {
+    document.querySelectorAll("form.report-filters .js-period-field").forEach(function (field) {
+      field.classList.toggle("d-none", !field.classList.contains("period-" + kind.value));
+    });
+  };
+  kind.addEventListener("change", show);
+  show();
+})();

@@ -49,3 +49,18 @@ def test_load_demo_is_idempotent():
 def test_load_demo_custom_password():
     call_command("load_demo", "--password", "Lain-sandi-2026", verbosity=0)
     assert User.objects.get(username="kasi.tng").check_password("Lain-sandi-2026")
+
+
+def test_load_demo_prints_the_address_it_will_be_served_on(monkeypatch):
+    import io
+
+    from config import demo
+
+    monkeypatch.setattr(demo, "load", lambda password: None)  # the data itself is tested above
+    out = io.StringIO()
+    call_command("load_demo", "--address", "127.0.0.1:8201", stdout=out)
+    assert "Sign in at http://127.0.0.1:8201/ with:" in out.getvalue()
+    monkeypatch.setenv("BAPAS_DEMO_ADDRESS", "0.0.0.0:9000")
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Sign in at http://0.0.0.0:9000/ with:" in out.getvalue()

@@ -335,3 +335,9 @@ def test_edit_page_query_count_does_not_grow_with_history(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("bapas:staff_edit", args=[alice.pk]))
     assert len(response.context["history"]) == min(changes + 1, 20)
+
+
+def test_username_help_is_proper_indonesian(login, admin_a):
+    html = login(admin_a).get(reverse("bapas:staff_create")).content.decode()
+    assert "Paling banyak 150 karakter" in html
+    assert "atau sedikit" not in html

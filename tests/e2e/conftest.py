@@ -219,6 +219,16 @@ class App:
             self.page.locator("#mainnav.show").wait_for()
             self.assert_no_horizontal_overflow()
 
+    def nav_link(self, name):
+        """The navigation link to the page ``name``, its menu opened when it is grouped in a dropdown."""
+        self.open_menu()
+        link = self.page.locator(f"#mainnav a[data-nav='{name}']")
+        if not link.is_visible():
+            menu = link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/a[@data-bs-toggle='dropdown']")
+            self.click(menu)
+            link.wait_for(state="visible")
+        return link
+
     def assert_no_horizontal_overflow(self):
         overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 1:

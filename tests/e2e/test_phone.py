@@ -21,8 +21,7 @@ def assert_reachable(locator):
 
 
 def open_nav(app, name):
-    app.open_menu()
-    link = app.page.locator(f"#mainnav a[data-nav='{name}']")
+    link = app.nav_link(name)
     assert_reachable(link)
     link.click()
 

@@ -43,3 +43,9 @@ def test_screenshots(app):
     app.login("kasi.tng")
     expect(page.locator("#participation-pdf")).to_be_visible()
     shoot(page, "dashboard")
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a PK's phone at a home visit
+    app.login("pk1.tng")
+    expect(page.locator("#overdue")).to_be_visible()
+    page.locator("#due-today").scroll_into_view_if_needed()
+    shoot(page, "worklist-phone")

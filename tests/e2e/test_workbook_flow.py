@@ -37,7 +37,7 @@ def upload(page, name, content):
 
 def test_admin_imports_a_workbook_after_fixing_the_error_the_preview_shows(app):
     page = app.login("admin")
-    page.locator("#mainnav a[data-nav='workbook:import_upload']").click()
+    app.nav_link("workbook:import_upload").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Impor workbook")
 
     upload(page, "mitra-salah.xlsx", workbook("RELIGIUS"))

@@ -64,8 +64,14 @@ def test_every_report_in_every_format_to_a_file(world, tmp_path, name, fmt):
     if fmt == "json":
         assert json.loads(content)["report"] == name
     elif fmt == "csv":
-        rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-        assert rows[1][:2] == [name, "TNG"]
+        assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte order mark
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+        main = {"participation": "sessions", "implementation": "by_training_type", "compliance": "by_officer",
+                "agreements": "agreements"}[name]  # fmt: skip
+        as_json = json.loads(run(name, "--office", "tng", "--year", "2023", "--format", "json"))
+        assert len(rows) == len(as_json[main])
+        if rows:
+            assert list(rows[0]) == [k for k, v in as_json[main][0].items() if not isinstance(v, dict)]
     elif fmt == "xlsx":
         assert load_workbook(io.BytesIO(content)).worksheets[0]["B2"].value == "TNG"
     else:
@@ -75,11 +81,26 @@ def test_every_report_in_every_format_to_a_file(world, tmp_path, name, fmt):
 def test_csv_matches_json(world):
     data = json.loads(run("participation", "--office", "TNG", "--year", "2023", "--format", "json"))
     text = run("participation", "--office", "TNG", "--year", "2023", "--format", "csv").decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    totals = rows[rows.index(["# Jumlah"]) + 2]
-    assert [int(v) for v in totals[:4]] == [
-        data["totals"][k] for k in ("sessions", "enrolled", "participants", "unique_clients")
+    sessions = list(csv.DictReader(io.StringIO(text)))
+    assert [row["code"] for row in sessions] == [s["code"] for s in data["sessions"]]
+    assert [int(row["participants"]) for row in sessions] == [s["participants"] for s in data["sessions"]]
+    assert sum(int(row["participants"]) for row in sessions) == data["totals"]["participants"]
+    by_year = run("participation", "--office", "TNG", "--year", "2023", "--format", "csv", "--table", "by_year")
+    rows = list(csv.DictReader(io.StringIO(by_year.decode("utf-8-sig"))))
+    assert [(int(r["year"]), int(r["participants"])) for r in rows] == [
+        (y["year"], y["participants"]) for y in data["by_year"]
     ]
+
+
+def test_csv_table_must_be_a_table_of_the_report(world):
+    with pytest.raises(CommandError, match=r"Unknown table 'nope'.*by_year"):
+        call_command(
+            "report", "participation", "--year", "2023", "--format", "csv", "--table", "nope", stdout=io.StringIO()
+        )
+    with pytest.raises(CommandError, match="--table goes with --format csv"):
+        call_command(
+            "report", "participation", "--year", "2023", "--format", "json", "--table", "by_year", stdout=io.StringIO()
+        )
 
 
 @pytest.mark.parametrize(

@@ -22,15 +22,10 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def csv_sections(content: bytes) -> dict:
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    sections, current = {}, None
-    for row in rows:
-        if row and row[0].startswith("# "):
-            current = sections.setdefault(row[0][2:], [])
-        elif current is not None and row:
-            current.append(row)
-    return sections
+def csv_rows(content: bytes) -> list[dict]:
+    """The CSV read back as a program would: one header row, then records."""
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_four_formats_agree_on_participation(world, office_a, kasi_a):
@@ -39,13 +34,13 @@ def test_four_formats_agree_on_participation(world, office_a, kasi_a):
     as_json = json.loads(render(data, "json"))
     assert as_json["totals"] == data["totals"]
 
-    sections = csv_sections(render(data, "csv"))
-    totals = sections[tables["totals"].title]
-    header, values = totals[0], totals[1]
-    assert dict(zip(header, values, strict=True))[tables["totals"].columns[2].label] == "4"
-    assert values[:4] == ["2", "5", "4", "3"] and values[4] == "0.7778" and values[6] == "475000"
-    session_rows = sections[tables["sessions"].title][1:]
-    assert [r[0] for r in session_rows] == ["PLT-S1", "PLT-S2"]
+    # CSV: one tidy table for programs, the sessions by default, any other list of the JSON on request.
+    sessions = csv_rows(render(data, "csv"))
+    assert [r["code"] for r in sessions] == ["PLT-S1", "PLT-S2"]
+    assert list(sessions[0]) == list(data["sessions"][0])  # the header is the JSON keys
+    assert sum(int(r["participants"]) for r in sessions) == 4
+    by_year = csv_rows(render(data, "csv", table="by_year"))
+    assert [int(r["participants"]) for r in by_year] == [y["participants"] for y in data["by_year"]]
 
     wb = load_workbook(io.BytesIO(render(data, "xlsx")))
     sheet = next(ws for ws in wb.worksheets if ws["A1"].value == tables["totals"].columns[0].label)
@@ -105,7 +100,8 @@ def test_empty_report_says_so_in_every_format(office_a):
 
     data = participation_dataset(office=office_a, date_from=dt.date(2010, 1, 1), date_to=dt.date(2010, 12, 31))
     assert json.loads(render(data, "json"))["empty"] is True
-    assert "Tidak ada data" in render(data, "csv").decode("utf-8-sig")
+    empty_csv = render(data, "csv").decode("utf-8-sig").splitlines()
+    assert len(empty_csv) == 1 and "code" in empty_csv[0].split(",")  # only the header: no rows
     wb = load_workbook(io.BytesIO(render(data, "xlsx")))
     assert any("Tidak ada data" in str(c.value) for c in wb.worksheets[0]["A"])
     assert "Tidak ada data" in pdf_text(render(data, "pdf", office=office_a))

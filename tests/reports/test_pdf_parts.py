@@ -164,7 +164,7 @@ def _agreement(n: int) -> dict:
     """An agreement row of the agreements dataset (13 columns: too wide for a portrait page)."""
     return {
         "number": f"W.S001.PK.01.05-{n:05d}/2025",
-        "partner": f"Mitra Contoh {n}",
+        "partner": f"Mitra Contoh M{n:03d}",
         "partner_code": f"M{n:03d}",
         "office": "S001",
         "start": "2025-01-02",
@@ -195,7 +195,7 @@ def test_long_compliance_and_agreements_reports_in_parts(db, settings, parts):
     )
     for data, key, codes in (
         (compliance, "officer", [f"pk{n:03d}.x" for n in range(90)]),
-        (agreements, "partner_code", [f"M{n:03d}" for n in range(70)]),
+        (agreements, "partner", [f"M{n:03d}" for n in range(70)]),
     ):
         content = render(data, "pdf")
         assert len(parts[-1].part_pages) >= 2

@@ -1,3 +1,4 @@
+import csv
 import datetime as dt
 import io
 import json
@@ -137,7 +138,8 @@ def test_downloads_in_four_formats_agree(world, login, kasi_a):
     assert (
         csv_response["Content-Disposition"] == 'attachment; filename="rekap-partisipasi-tng-2022-01-01-2023-12-31.csv"'
     )
-    assert "2,5,4,3,0.7778" in csv_response.content.decode("utf-8-sig")
+    csv_rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert [r["code"] for r in csv_rows] == [s["code"] for s in as_json["sessions"]]
     xlsx = fetch(client, download_url("participation", "xlsx"), RANGE)
     wb = load_workbook(io.BytesIO(xlsx.content))
     assert [c.value for c in wb.worksheets[1][2]][:4] == [2, 5, 4, 3]
@@ -147,6 +149,9 @@ def test_downloads_in_four_formats_agree(world, login, kasi_a):
     assert str(as_json["totals"]["unique_clients"]) in text and "77,8%" in text
     assert AccessLog.objects.filter(user=kasi_a, action="report_download", object_id="participation").count() == 4
     assert AccessLog.objects.filter(user=kasi_a, action="generated_download").count() == 2
+    totals_csv = client.get(download_url("participation", "csv"), {**RANGE, "table": "by_year"})
+    assert totals_csv["Content-Disposition"].endswith('-by-year-tng-2022-01-01-2023-12-31.csv"')
+    assert client.get(download_url("participation", "csv"), {**RANGE, "table": "nope"}).status_code == 404
 
 
 def test_unknown_format_is_404(login, kasi_a):

@@ -140,6 +140,8 @@ EXPECTED = {
     "reports:dashboard_regional": {"GET": page(F, F, F, F, F, regional=OK)},
     "reports:client_card": {"GET": obj(OK, N, N, OK, OK, N)},
     "reports:attendance_sheet": {"GET": obj(OK, OK, OK, OK, OK, OK)},
+    # the surat peringatan of a warning: whoever may print the client's card
+    "reports:warning_letter": {"GET": obj(OK, N, N, OK, OK, N)},
     # generated files belong to the user who asked for them (here the owner PK): 404 for everybody else
     "reports:generated_list": {"GET": everyone(OK)},
     "reports:generated_detail": {"GET": obj(OK, N, N, N, N, N)},
@@ -205,6 +207,7 @@ PK_OBJECT = {
     "trainings": "session",
     "reports:client_card": "client",
     "reports:attendance_sheet": "session",
+    "reports:warning_letter": "warning",
     "reports:generated": "generated",
     "certificates_pdf": "session",
     "workbook": "job",

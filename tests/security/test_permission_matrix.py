@@ -126,7 +126,7 @@ def _office_objects(office, pk_user, admin, tag):
         address=f"Jl. Rahasia {tag} No. 7",
     )
     ReportingVisitFactory(client=client)
-    ReportingWarning.objects.create(
+    warning = ReportingWarning.objects.create(
         client=client,
         level=ReportingWarning.Level.SP1,
         issued_on=dt.date(2026, 1, 10),
@@ -158,7 +158,7 @@ def _office_objects(office, pk_user, admin, tag):
     job = ImportJob.objects.create(office=office, created_by=admin, filename="impor.xlsx", size=10)
     return {
         "client": client, "partner": partner, "agreement": agreement, "session": session,
-        "enrolment": enrolment, "follow_up": follow_up, "generated": generated, "job": job,
+        "enrolment": enrolment, "follow_up": follow_up, "generated": generated, "job": job, "warning": warning,
     }  # fmt: skip
 
 

@@ -19,7 +19,7 @@ from tests.factories import (
     TrainingSessionFactory,
     aware,
 )
-from workbook import schema
+from workbook import lists, schema
 
 
 def rows(response) -> list[dict]:
@@ -67,6 +67,9 @@ def test_every_list_starts_with_the_columns_of_its_import_sheet(login, kasi_a, d
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     columns = schema.SHEETS_BY_NAME[sheet].headers
     assert header(response)[: len(columns)] == columns
+    filename = response["Content-Disposition"].split('filename="')[1]
+    assert filename.startswith(f"{lists.FILE_NAMES[kind]}-{kasi_a.office.code}-")  # Indonesian: klien-TNG-...
+    assert kind not in filename
 
 
 def test_clients_export_honours_the_list_filters(login, kasi_a, data):

@@ -13,7 +13,7 @@ from django.utils import translation
 from bapas.models import Office
 from reports.access import ReportScope
 from reports.datasets import DATASETS, build_dataset
-from reports.exports import FORMATS, render
+from reports.exports import FORMATS, csv_tables, render
 from reports.periods import validate_period, year_period
 
 
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD")
         parser.add_argument("--format", required=True, help=f"one of: {', '.join(FORMATS)}")
         parser.add_argument("--output", help="file to write (default: standard output)")
+        parser.add_argument("--table", help="CSV only: the table to write (any list of the JSON), e.g. by_year")
         parser.add_argument("--signer", choices=("head", "kasi"), default="head", help="who signs the PDF")
 
     def handle(self, *args, **options):
@@ -70,6 +71,14 @@ class Command(BaseCommand):
         with translation.override("id"):
             data = build_dataset(name, scope=ReportScope(office=office), date_from=date_from, date_to=date_to)
             kwargs = {"office": office, "signer": options["signer"]} if fmt == "pdf" else {}
+            if options["table"]:
+                if fmt != "csv":
+                    raise CommandError("--table goes with --format csv.")
+                if options["table"] not in csv_tables(data):
+                    raise CommandError(
+                        f"Unknown table '{options['table']}'. Choose one of: {', '.join(csv_tables(data))}."
+                    )
+                kwargs["table"] = options["table"]
             content = render(data, fmt, **kwargs)
         if options["output"]:
             try:
