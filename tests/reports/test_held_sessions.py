@@ -40,7 +40,7 @@ def season(office_a, alice):
         end_date=today - dt.timedelta(days=7),
     )  # fmt: skip
     planned = TrainingSessionFactory(
-        office=office_a, code="PLT-NEXT", title="Pelatihan 3", start_date=today + dt.timedelta(days=21),
+        office=office_a, code="PLT-NEXT", title="Pelatihan Kelak Saja", start_date=today + dt.timedelta(days=21),
         end_date=today + dt.timedelta(days=22),
     )  # fmt: skip
     present = EnrolmentFactory(session=held, client=ClientFactory(office=office_a, officer=alice))
@@ -100,7 +100,7 @@ def test_page_pdf_and_xlsx_show_planned(season, login, kasi_a):
     params = {"period": "range", "date_from": period["date_from"].isoformat(), "date_to": period["date_to"].isoformat()}
     client = login(kasi_a)
     page = client.get(reverse("reports:report", args=["participation"]), params).content.decode()
-    assert "Direncanakan" in page and "Pelatihan 3" not in page
+    assert "Direncanakan" in page and "Pelatihan Kelak Saja" not in page
     workbook = load_workbook(
         io.BytesIO(fetch(client, reverse("reports:download", args=["participation", "xlsx"]), params).content)
     )
@@ -109,7 +109,7 @@ def test_page_pdf_and_xlsx_show_planned(season, login, kasi_a):
     values = [cell.value for cell in totals[2]]
     assert dict(zip(header, values, strict=True))["Direncanakan"] == 1
     text = pdf_text(fetch(client, reverse("reports:download", args=["participation", "pdf"]), params).content)
-    assert "Direncanakan" in text and "Pelatihan 3" not in text
+    assert "Direncanakan" in text and "Pelatihan Kelak Saja" not in text
 
 
 def test_command_json_has_totals_planned(season, capsysbinary):
