@@ -55,7 +55,10 @@ def test_a_rating_of_a_started_training_is_locked(workbook_office, admin_a):
     assert again.ok and counts(again)["Peserta"] == (0, 0, 2)
     changed = run_import(make_xlsx(_book(motivation_a=2)), workbook_office, user=admin_a)
     assert not changed.ok
-    assert any("Peserta!2 motivasi" in str(issue) and "locked" in str(issue) for issue in changed.issues)
+    assert any(
+        "Peserta!2 motivasi" in str(issue) and ("locked" in str(issue) or "terkunci" in str(issue))
+        for issue in changed.issues
+    )
     assert Enrolment.objects.get(client__register_number="REG-1").motivation == 4
 
 
