@@ -5,8 +5,6 @@ built from these pieces: 404 outside the user's office or caseload, 403 where th
 but not write. Nothing else decides access.
 """
 
-from functools import wraps
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
@@ -27,20 +25,6 @@ def require_role(user, *roles):
     """403 unless the user has one of the roles."""
     if user.role not in roles:
         raise PermissionDenied
-
-
-def role_required(*roles):
-    """View decorator: 403 unless the signed-in user has one of the roles."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            require_role(request.user, *roles)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def log_access(request, action: str, obj=None, *, object_type: str = "", object_id="", detail: str = ""):

@@ -35,10 +35,6 @@ class Worklist:
     overdue: list = field(default_factory=list)
     ending_soon: list = field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.due_today or self.due_this_week or self.overdue or self.ending_soon)
-
 
 def with_last_report(qs):
     """Annotate each client with the date of its latest report and the next due date that report proposed."""

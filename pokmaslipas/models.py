@@ -71,10 +71,6 @@ class Partner(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def offer_list(self) -> list[str]:
-        return split_codes(self.offers)
-
 
 class Agreement(models.Model):
     """A PKS or MoU. Renewals and addenda are new agreements linked to the one they renew."""

@@ -19,7 +19,6 @@ from trainings.selectors import held_q, participants
 
 GAP_DAYS = 60
 GAP_LIST_LIMIT = 25
-FOLLOW_UP_GRACE_MONTHS = FOLLOW_UP_MONTHS[0]
 IMPLEMENTATION_SINCE = date(2000, 1, 1)
 
 

@@ -25,7 +25,6 @@ from reports.charts import charts_for
 from reports.tables import Table, report_tables, report_title
 
 REPORT_CODES = {"participation": "RP", "implementation": "TI", "compliance": "WL", "agreements": "PKS"}
-SIGNERS = ("head", "kasi")
 CHUNK_ROWS = 400
 
 

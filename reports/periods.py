@@ -77,9 +77,5 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
 def yesterday(day: date) -> date:
     return day - timedelta(days=1)

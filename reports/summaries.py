@@ -242,12 +242,6 @@ def refresh_office_summaries(office_ids: list[int]) -> None:
             office_summary(office, office_today(office))
 
 
-@task(queue_name="reports")
-def refresh_office_summary(office_id: int) -> None:
-    """One office (tasks queued before batches existed)."""
-    refresh_office_summaries.call([office_id])
-
-
 # --- signal handlers (connected in reports.apps) --------------------------------------------------
 
 

@@ -8,7 +8,7 @@ the PK's worklist (clients, trainings and the PK's panel) and the certificates P
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -430,9 +430,6 @@ def generated_retry(request, pk):
     else:
         messages.success(request, _("The file is being made again."))
     return redirect("reports:generated_detail", pk=generated.pk)
-
-
-__all__ = ["PermissionDenied"]
 
 
 # --- the certificates PDF of a training ----------------------------------------------------------

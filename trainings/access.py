@@ -70,15 +70,6 @@ def training_types_visible_to(user):
     return TrainingType.objects.filter(office_id=_office_id(user))
 
 
-def get_training_type_for_user(user, pk, write=False):
-    training_type = training_types_visible_to(user).filter(pk=pk).first()
-    if training_type is None:
-        raise Http404
-    if write and not can_write_sessions(user):
-        raise PermissionDenied
-    return training_type
-
-
 # --- sessions ---------------------------------------------------------------------------------
 def sessions_visible_to(user):
     return TrainingSession.objects.filter(office_id=_office_id(user))

@@ -20,10 +20,6 @@ def require_workbook_access(user) -> int:
     return office_id
 
 
-def can_use_workbooks(user) -> bool:
-    return user.is_authenticated and bool(user.office_id) and user.role in WORKBOOK_ROLES
-
-
 def import_jobs_visible_to(user):
     return ImportJob.objects.filter(office_id=require_workbook_access(user))
 
