@@ -162,7 +162,7 @@ class LoadUser(threading.Thread):
             response = self.browser.get(rng.choice(clients)["detail"])
             self.record(action, response, response.status == 200)
         elif action == "record report":
-            path = rng.choice(clients)["report"]
+            path = rng.choice(clients)["visit"]
             form_page = self.browser.get(path)
             self.record("record report (form)", form_page, form_page.status == 200)
             forms = [f for f in parse(form_page.body).forms if f.method == "post" and f.textareas]

@@ -563,7 +563,7 @@ def load_test(args, login_path: str, server, worker) -> dict:
             "worklist": "/",
             "client_list": url("clients:list") or "/",
             "clients": [
-                {"detail": url("clients:detail", pk), "report": url("clients:report_create", pk)}
+                {"detail": url("clients:detail", pk), "visit": url("clients:visit_create", pk)}
                 for pk in client_ids[:200]
             ],
             "session": url("trainings:session_detail", session.pk) if session else None,

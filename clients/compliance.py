@@ -151,7 +151,7 @@ def _due_counts(clients, periods_by_kind: dict[str, list[Period]]) -> dict[tuple
     return due
 
 
-def _reported_counts(reports, periods_by_kind: dict[str, list[Period]]) -> dict[tuple, int]:
+def _reported_counts(visits, periods_by_kind: dict[str, list[Period]]) -> dict[tuple, int]:
     """{(officer_id, period): clients with at least one report in it}: one grouped query per frequency."""
     reported: dict[tuple, int] = {}
     for kind, periods in periods_by_kind.items():
@@ -159,7 +159,7 @@ def _reported_counts(reports, periods_by_kind: dict[str, list[Period]]) -> dict[
             continue
         known = {p.start: p for p in periods}
         rows = (
-            reports.filter(
+            visits.filter(
                 client__reporting_frequency=kind,
                 report_date__gte=periods[0].start,
                 report_date__lte=periods[-1].end,
@@ -199,20 +199,20 @@ def compliance_dataset(
     if today is None:
         today = timezone.localdate(timezone=office.tzinfo) if office is not None else timezone.localdate()
     clients = Client.objects.all()
-    reports = ReportingVisit.objects.all()
+    visits = ReportingVisit.objects.all()
     warnings = ReportingWarning.objects.filter(issued_on__gte=date_from, issued_on__lte=date_to)
     if office is not None:
         clients = clients.filter(office=office)
-        reports = reports.filter(office=office)
+        visits = visits.filter(office=office)
         warnings = warnings.filter(client__office=office)
     if officer is not None:
         clients = clients.filter(officer=officer)
-        reports = reports.filter(client__officer=officer)
+        visits = visits.filter(client__officer=officer)
         warnings = warnings.filter(client__officer=officer)
 
     periods_by_kind = {kind: eligible_periods(kind, date_from, date_to, today) for kind in (MONTHLY, WEEKLY)}
     due = _due_counts(clients, periods_by_kind)
-    reported = _reported_counts(reports, periods_by_kind)
+    reported = _reported_counts(visits, periods_by_kind)
 
     by_officer: dict = defaultdict(lambda: [0, 0])
     by_month: dict = defaultdict(lambda: [0, 0])
@@ -308,7 +308,7 @@ def client_compliance(client: Client, *, today: date | None = None, report_dates
     """Compliance of one client so far (from its programme start up to yesterday)."""
     today = today or timezone.localdate(timezone=client.office.tzinfo)
     if report_dates is None:
-        report_dates = client.reports.values_list("report_date", flat=True)
+        report_dates = client.visits.values_list("report_date", flat=True)
     reported_starts = {period_containing(client.reporting_frequency, d).start for d in report_dates}
     periods = client_periods(client, today)
     missed = [p for p in periods if p.start not in reported_starts]
@@ -319,7 +319,7 @@ def client_compliance(client: Client, *, today: date | None = None, report_dates
     )
 
 
-def consecutive_missed(client: Client, last_report_date: date | None, today: date) -> int:
+def consecutive_missed(client: Client, last_visit_date: date | None, today: date) -> int:
     """Periods missed since the last report (``ClientCompliance.missed_in_a_row``) from the last report's date."""
-    report_dates = [] if last_report_date is None else [last_report_date]
+    report_dates = [] if last_visit_date is None else [last_visit_date]
     return client_compliance(client, today=today, report_dates=report_dates).missed_in_a_row

@@ -128,7 +128,7 @@ class ClientForm(forms.ModelForm):
         return data
 
 
-class ReportForm(forms.ModelForm):
+class VisitForm(forms.ModelForm):
     """Record a wajib lapor: everything but the note is pre-filled, so Save is one click away."""
 
     token = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -308,7 +308,7 @@ class ReportingVisit(models.Model):
         FAIR = "CUKUP", _("Fair")
         NEEDS_ATTENTION = "PERLU_PERHATIAN", _("Needs attention")
 
-    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="reports")
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="visits")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+", editable=False)
     reported_at = models.DateTimeField(_("date and time"))
     report_date = models.DateField(_("date"), editable=False, help_text=_("Local date in the office's time zone."))
@@ -319,7 +319,7 @@ class ReportingVisit(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="received_reports",
+        related_name="received_visits",
     )
     topics = models.CharField(_("guidance topics"), max_length=300, blank=True)
     notes = models.TextField(_("guidance notes"), blank=True)

@@ -23,7 +23,7 @@ class WorklistRow:
     client: Client
     due_date: date | None = None
     missed: int = 0
-    last_report_date: date | None = None
+    last_visit_date: date | None = None
     days: int = 0
 
 
@@ -36,11 +36,11 @@ class Worklist:
     ending_soon: list = field(default_factory=list)
 
 
-def with_last_report(qs):
-    """Annotate each client with the date of its latest report and the next due date that report proposed."""
+def with_last_visit(qs):
+    """Annotate each client with the date of its latest wajib lapor and the next due date that visit proposed."""
     latest = ReportingVisit.objects.filter(client=OuterRef("pk")).order_by("-reported_at", "-id")
     return qs.annotate(
-        last_report_date=Subquery(latest.values("report_date")[:1]),
+        last_visit_date=Subquery(latest.values("report_date")[:1]),
         last_next_due=Subquery(latest.values("next_due_date")[:1]),
     )
 
@@ -52,7 +52,7 @@ def due_date_for(client: Client, today: date) -> date | None:
     period's last day (or the programme end, if earlier) is the deadline.
     """
     current = period_containing(client.reporting_frequency, today)
-    last = client.last_report_date
+    last = client.last_visit_date
     if last is not None and last >= current.start:
         return None
     deadline = min(current.end, client.programme_end)
@@ -66,7 +66,7 @@ def worklist_for(clients_qs, today: date) -> Worklist:
     """Sections of the PK's home page from its active caseload: one query."""
     work = Worklist(today=today)
     week_end = today + timedelta(days=6)  # "this week": the next seven days
-    clients = with_last_report(
+    clients = with_last_visit(
         clients_qs.filter(status=Client.Status.ACTIVE, is_archived=False, programme_start__lte=today)
     ).order_by("name", "id")
     for client in clients:
@@ -79,8 +79,8 @@ def worklist_for(clients_qs, today: date) -> Worklist:
         due = due_date_for(client, today)
         if due is None:
             continue
-        missed = consecutive_missed(client, client.last_report_date, today)
-        row = WorklistRow(client, due_date=due, missed=missed, last_report_date=client.last_report_date)
+        missed = consecutive_missed(client, client.last_visit_date, today)
+        row = WorklistRow(client, due_date=due, missed=missed, last_visit_date=client.last_visit_date)
         if missed:
             work.overdue.append(row)
         elif due <= today:
@@ -174,16 +174,14 @@ def keyset_page(qs, *, after: str | None = None, before: str | None = None, size
 
 @dataclass
 class TimelineEntry:
-    kind: str  # report, warning, status, assignment
+    kind: str  # visit, warning, status, assignment
     day: date
     obj: object
     sort_key: tuple = ()
 
 
-def timeline(reports, warnings, status_changes, assignments) -> list[TimelineEntry]:
-    entries = [
-        TimelineEntry("report", r.report_date, r, (r.report_date, 3, r.reported_at.timestamp())) for r in reports
-    ]
+def timeline(visits, warnings, status_changes, assignments) -> list[TimelineEntry]:
+    entries = [TimelineEntry("visit", v.report_date, v, (v.report_date, 3, v.reported_at.timestamp())) for v in visits]
     entries += [TimelineEntry("warning", w.issued_on, w, (w.issued_on, 2, w.pk)) for w in warnings]
     entries += [TimelineEntry("status", s.date, s, (s.date, 1, s.pk)) for s in status_changes]
     entries += [TimelineEntry("assignment", a.start_date, a, (a.start_date, 0, a.pk)) for a in assignments]

@@ -51,8 +51,8 @@ EDITABLE_FIELDS = [
 ]
 
 
-class DuplicateReport(ValidationError):
-    """A report of this client at this minute exists already; ``existing`` is that report."""
+class DuplicateVisit(ValidationError):
+    """A wajib lapor of this client at this minute exists already; ``existing`` is that visit."""
 
     def __init__(self, message, existing):
         super().__init__(message, code="duplicate")
@@ -216,7 +216,6 @@ def propose_next_due(client: Client, report_date: date) -> date | None:
     return proposed if proposed <= client.programme_end else None
 
 
-@transaction.atomic
 def last_known_work_status(client: Client) -> str:
     """The client's latest known work status: from the latest wajib lapor that knew it, else the programme start."""
     latest = (
@@ -229,7 +228,8 @@ def last_known_work_status(client: Client) -> str:
     return latest or client.work_status_start
 
 
-def report_record(
+@transaction.atomic
+def visit_record(
     *,
     client: Client,
     reported_at,
@@ -244,7 +244,7 @@ def report_record(
     income_band: str = "",
     next_due_date: date | None = None,
 ) -> ReportingVisit:
-    """Record one wajib lapor. Raises DuplicateReport when the client already reported at that minute."""
+    """Record one wajib lapor. Raises DuplicateVisit when the client already reported at that minute."""
     zone = client.office.tzinfo
     reported_at = reported_at.replace(second=0, microsecond=0)
     local_day = timezone.localtime(reported_at, zone).date()
@@ -265,10 +265,10 @@ def report_record(
         raise ValidationError(errors)
     existing = ReportingVisit.objects.filter(client=client, reported_at=reported_at).first()
     if existing is not None:
-        raise DuplicateReport(_("This client already has a report at that minute."), existing)
+        raise DuplicateVisit(_("This client already has a report at that minute."), existing)
     if next_due_date is None:
         next_due_date = propose_next_due(client, local_day)
-    report = ReportingVisit(
+    visit = ReportingVisit(
         client=client,
         reported_at=reported_at,
         mode=mode,
@@ -282,16 +282,16 @@ def report_record(
         next_due_date=next_due_date,
         created_by=user,
     )
-    report.full_clean(exclude=["office", "report_date"], validate_constraints=False)
-    _stamp(report, user)
+    visit.full_clean(exclude=["office", "report_date"], validate_constraints=False)
+    _stamp(visit, user)
     try:
         with transaction.atomic():
-            report.save()
+            visit.save()
     except IntegrityError:
-        # A concurrent submission won the race: show that report instead of failing.
+        # A concurrent submission won the race: show that visit instead of failing.
         existing = ReportingVisit.objects.get(client=client, reported_at=reported_at)
-        raise DuplicateReport(_("This client already has a report at that minute."), existing) from None
-    return report
+        raise DuplicateVisit(_("This client already has a report at that minute."), existing) from None
+    return visit
 
 
 LEVEL_ORDER = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]

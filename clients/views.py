@@ -29,11 +29,11 @@ from clients.access import (
     require_create_client,
 )
 from clients.compliance import client_compliance, compliance_dataset
-from clients.forms import ClientFilterForm, ClientForm, ReassignForm, ReportForm, StatusChangeForm, WarningForm
+from clients.forms import ClientFilterForm, ClientForm, ReassignForm, StatusChangeForm, VisitForm, WarningForm
 from clients.models import Client
 from clients.selectors import keyset_page, search_clients, timeline
 
-REPORT_TOKENS_KEY = "clients_report_tokens"
+VISIT_TOKENS_KEY = "clients_visit_tokens"
 
 
 def _today(user) -> date:
@@ -116,15 +116,15 @@ def client_detail(request, pk):
         "can_print_card": user.role in LEAD_ROLES or (user.role == Role.PK and client.officer_id == user.pk),
     }
     if full:
-        reports = list(client.reports.select_related("received_by"))
+        visits = list(client.visits.select_related("received_by"))
         warnings = list(client.warnings.select_related("issued_by"))
         statuses = list(client.status_changes.select_related("recorded_by"))
         assignments = list(client.pk_assignments.select_related("officer", "assigned_by"))
         context.update(
-            compliance=client_compliance(client, today=today, report_dates=[r.report_date for r in reports]),
-            timeline=timeline(reports, warnings, statuses, assignments),
+            compliance=client_compliance(client, today=today, report_dates=[v.report_date for v in visits]),
+            timeline=timeline(visits, warnings, statuses, assignments),
             assignments=assignments,
-            report_count=len(reports),
+            visit_count=len(visits),
         )
     if can_see_history(user):
         context["history_rows"] = history_rows(client)
@@ -176,10 +176,10 @@ def client_edit(request, pk):
 # --- wajib lapor -----------------------------------------------------------------------------
 
 
-def _remember_token(request, token: str, report_pk: int) -> None:
-    tokens = request.session.get(REPORT_TOKENS_KEY, {})
-    tokens[token] = report_pk
-    request.session[REPORT_TOKENS_KEY] = dict(list(tokens.items())[-20:])
+def _remember_token(request, token: str, visit_pk: int) -> None:
+    tokens = request.session.get(VISIT_TOKENS_KEY, {})
+    tokens[token] = visit_pk
+    request.session[VISIT_TOKENS_KEY] = dict(list(tokens.items())[-20:])
 
 
 def _is_resubmission(existing, cleaned: dict, user) -> bool:
@@ -192,39 +192,39 @@ def _is_resubmission(existing, cleaned: dict, user) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-def report_create(request, pk):
+def visit_create(request, pk):
     client = get_client_for_user(request.user, pk, write="supervise")
     if request.method == "POST":
         token = request.POST.get("token", "")
-        previous = request.session.get(REPORT_TOKENS_KEY, {}).get(token) if token else None
-        if previous and client.reports.filter(pk=previous).exists():
+        previous = request.session.get(VISIT_TOKENS_KEY, {}).get(token) if token else None
+        if previous and client.visits.filter(pk=previous).exists():
             messages.info(request, _("This report was already saved; it is shown below."))
-            return redirect(reverse("clients:detail", args=[client.pk]) + f"#report-{previous}")
-    form = ReportForm(request.POST or None, client=client, user=request.user)
+            return redirect(reverse("clients:detail", args=[client.pk]) + f"#visit-{previous}")
+    form = VisitForm(request.POST or None, client=client, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "token"}
         try:
-            report = services.report_record(client=client, user=request.user, **data)
-        except services.DuplicateReport as exc:
+            visit = services.visit_record(client=client, user=request.user, **data)
+        except services.DuplicateVisit as exc:
             if _is_resubmission(exc.existing, data, request.user):
                 messages.info(request, _("This report was already saved; it is shown below."))
-                return redirect(reverse("clients:detail", args=[client.pk]) + f"#report-{exc.existing.pk}")
+                return redirect(reverse("clients:detail", args=[client.pk]) + f"#visit-{exc.existing.pk}")
             form.add_error("reported_at", exc.messages)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             if form.cleaned_data.get("token"):
-                _remember_token(request, form.cleaned_data["token"], report.pk)
+                _remember_token(request, form.cleaned_data["token"], visit.pk)
             messages.success(
                 request,
                 _("Wajib lapor of %(name)s recorded for %(date)s.")
-                % {"name": client.name, "date": date_label(report.report_date)},
+                % {"name": client.name, "date": date_label(visit.report_date)},
             )
             if request.POST.get("next") == "worklist":
                 return redirect("home")
-            return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]) + f"#report-{report.pk}")
+            return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]) + f"#visit-{visit.pk}")
     nxt = "worklist" if request.GET.get("next", request.POST.get("next")) == "worklist" else safe_next(request)
-    return render(request, "clients/report_form.html", {"form": form, "client": client, "next": nxt})
+    return render(request, "clients/visit_form.html", {"form": form, "client": client, "next": nxt})
 
 
 # --- status, PK, warnings, archive -----------------------------------------------------------

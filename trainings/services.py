@@ -281,7 +281,7 @@ def check_attendance_date(session: TrainingSession, day: dt.date, today: dt.date
         raise ValidationError(_("Attendance cannot be taken for a day that has not come yet."))
 
 
-def _activity_report(attendance: Attendance, session: TrainingSession, user) -> ReportingVisit:
+def _activity_visit(attendance: Attendance, session: TrainingSession, user) -> ReportingVisit:
     """The wajib lapor this day of training counts as (mode: during an activity)."""
     client = attendance.enrolment.client
     local = dt.datetime.combine(attendance.date, dt.time(9, 0), tzinfo=session.office.tzinfo)
@@ -361,16 +361,16 @@ def attendance_record(
         attendance.status = status
         attendance.transport_paid = paid
         attendance.recorded_by = user
-        old_report_id = attendance.counts_as_report_id
-        if counts_as_report and attended and not old_report_id:
-            attendance.counts_as_report = _activity_report(attendance, session, user)
-        elif not attended and old_report_id:
+        old_visit_id = attendance.counts_as_report_id
+        if counts_as_report and attended and not old_visit_id:
+            attendance.counts_as_report = _activity_visit(attendance, session, user)
+        elif not attended and old_visit_id:
             attendance.counts_as_report = None
         attendance.full_clean(validate_constraints=False)
         _mark_user(attendance, user).save()
-        if old_report_id and attendance.counts_as_report_id is None:
+        if old_visit_id and attendance.counts_as_report_id is None:
             # The client was not there after all: the wajib lapor it stood for goes too.
-            ReportingVisit.objects.filter(pk=old_report_id, mode=ReportingVisit.Mode.ACTIVITY).delete()
+            ReportingVisit.objects.filter(pk=old_visit_id, mode=ReportingVisit.Mode.ACTIVITY).delete()
     if session.status == TrainingSession.Status.PLANNED:
         session.status = TrainingSession.Status.HELD
         _mark_user(session, user).save(update_fields=["status", "updated_at"])

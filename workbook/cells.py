@@ -18,7 +18,7 @@ from workbook import schema
 DATE_MIN = dt.date(1900, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
 HOURS_MAX = Decimal("24")
-REPORT_DEFAULT_TIME = dt.time(9, 0)
+VISIT_DEFAULT_TIME = dt.time(9, 0)
 
 _DATE_FORMS = (
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),

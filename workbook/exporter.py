@@ -105,13 +105,13 @@ def follow_up_values(follow_up: FollowUp, session_code: str, register_number: st
     }
 
 
-def report_values(report: ReportingVisit, register_number: str, tz) -> dict:
+def visit_values(visit: ReportingVisit, register_number: str, tz) -> dict:
     return {
         "no_register": register_number,
-        "tanggal": timezone.localtime(report.reported_at, tz).replace(second=0, microsecond=0),
-        "cara": report.mode,
-        "catatan": report.notes,
-        "status_kerja": report.work_status,
+        "tanggal": timezone.localtime(visit.reported_at, tz).replace(second=0, microsecond=0),
+        "cara": visit.mode,
+        "catatan": visit.notes,
+        "status_kerja": visit.work_status,
     }
 
 
@@ -179,9 +179,9 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
         ),
         key=lambda r: (r["kode_pelatihan"], r["no_register"], r["tanggal"]),
     )
-    reports = ReportingVisit.objects.filter(office=office).only("client_id", "reported_at", "mode", "notes")
+    visits = ReportingVisit.objects.filter(office=office).only("client_id", "reported_at", "mode", "notes")
     rows["WajibLapor"] = sorted(
-        (report_values(r, register_by_id[r.client_id], tz) for r in reports.iterator(chunk_size=5000)),
+        (visit_values(v, register_by_id[v.client_id], tz) for v in visits.iterator(chunk_size=5000)),
         key=lambda r: (r["no_register"], r["tanggal"]),
     )
     return rows

@@ -201,10 +201,10 @@ def follow_up_rows(request):
 
 
 # --- wajib lapor ----------------------------------------------------------------------------------
-REPORT_ROLES = (Role.PK, Role.KASI, Role.KABAPAS)
+VISIT_ROLES = (Role.PK, Role.KASI, Role.KABAPAS)
 
 
-def filter_reports(qs, params):
+def filter_visits(qs, params):
     """Wajib lapor: ``from`` and ``to`` (dates), ``mode``, ``client`` (id), ``q`` (name or register)."""
     date_from, date_to = parse_date(params.get("from", "") or ""), parse_date(params.get("to", "") or "")
     mode, client, query = params.get("mode", ""), params.get("client", ""), params.get("q", "").strip()
@@ -221,17 +221,17 @@ def filter_reports(qs, params):
     return qs
 
 
-def report_rows(request):
+def visit_rows(request):
     user = request.user
-    if user.role not in REPORT_ROLES:  # wajib lapor notes: own PK, Kasi, Kepala Bapas only
+    if user.role not in VISIT_ROLES:  # wajib lapor notes: own PK, Kasi, Kepala Bapas only
         raise PermissionDenied
     clients = client_access.clients_visible_to(user)
-    qs = filter_reports(ReportingVisit.objects.filter(client__in=clients.values("pk")), request.GET)
+    qs = filter_visits(ReportingVisit.objects.filter(client__in=clients.values("pk")), request.GET)
     qs = qs.select_related("client").order_by("client__register_number", "reported_at")
     tz = user.office.tzinfo
-    for report in qs[:MAX_ROWS]:
-        row = exporter.report_values(report, report.client.register_number, tz)
-        row["nama"] = client_access.display_name(user, report.client)
+    for visit in qs[:MAX_ROWS]:
+        row = exporter.visit_values(visit, visit.client.register_number, tz)
+        row["nama"] = client_access.display_name(user, visit.client)
         yield row
 
 
@@ -254,7 +254,7 @@ EXPORTS = {
             participant_rows,
         ),
         ListExport("followups", _("Follow-ups"), "TindakLanjut", _columns("TindakLanjut", "nama"), follow_up_rows),
-        ListExport("reports", _("Wajib lapor"), "WajibLapor", _columns("WajibLapor", "nama"), report_rows),
+        ListExport("visits", _("Wajib lapor"), "WajibLapor", _columns("WajibLapor", "nama"), visit_rows),
     )
 }
 
@@ -286,4 +286,4 @@ def export_list(request, kind: str) -> tuple[str, bytes]:
 
 
 def is_client_list(kind: str) -> bool:
-    return kind in ("clients", "participants", "followups", "reports")
+    return kind in ("clients", "participants", "followups", "visits")

@@ -114,7 +114,7 @@ PLAN = [
 ]
 
 
-def _report_moment(rng, day, zone):
+def _visit_moment(rng, day, zone):
     return datetime.combine(day, time(rng.randint(8, 14), rng.choice([0, 10, 15, 20, 30, 40, 45, 50])), tzinfo=zone)
 
 
@@ -260,7 +260,7 @@ def load(context: dict) -> None:
                 is_last = i == len(dates) - 1
                 ReportingVisit.objects.get_or_create(
                     client=client,
-                    reported_at=_report_moment(rng, day, zone),
+                    reported_at=_visit_moment(rng, day, zone),
                     defaults={
                         "mode": rng.choice(["DATANG"] * 6 + ["KUNJUNGAN_RUMAH", "VIDEO_CALL", "KEGIATAN"]),
                         "received_by": officer,

@@ -506,7 +506,7 @@ class Seeder:
             self._clients()
             self._step("clients")
             with deferred_indexes(ReportingVisit, Attendance):
-                self._reports()
+                self._visits()
                 self._step("wajib lapor")
                 self._trainings()
                 self._step("trainings, enrolments, attendance, follow-ups")
@@ -825,7 +825,7 @@ class Seeder:
         )  # fmt: skip
 
     # wajib lapor -----------------------------------------------------------------------------------
-    def _reports(self) -> None:
+    def _visits(self) -> None:
         from clients.models import ReportingVisit
 
         rng = self.rng
@@ -865,7 +865,7 @@ class Seeder:
                 writer.write(batch)
                 batch = []
         writer.write(batch)
-        self.result.counts["reports"] = writer.count
+        self.result.counts["visits"] = writer.count
 
     # trainings -------------------------------------------------------------------------------------
     def _trainings(self) -> None:

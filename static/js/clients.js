@@ -2,7 +2,7 @@
 document.addEventListener("DOMContentLoaded", function () {
   // Report form: when the PK changes the report date, propose the next due date from the frequency
   // (one month or one week later), unless the PK already typed a date of their own.
-  var form = document.querySelector("form.report-form");
+  var form = document.querySelector("form.visit-form");
   if (!form) { return; }
   var when = form.querySelector("[name=reported_at]");
   var next = form.querySelector("[name=next_due_date]");

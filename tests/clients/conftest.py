@@ -18,8 +18,8 @@ def make_client():
 
 
 @pytest.fixture
-def make_report():
-    """``make_report(client, date(...), hour=9)``: a wajib lapor at that local date and hour."""
+def make_visit():
+    """``make_visit(client, date(...), hour=9)``: a wajib lapor at that local date and hour."""
 
     def _make(client, day: dt.date, hour=9, minute=0, **fields):
         return ReportingVisit.objects.create(

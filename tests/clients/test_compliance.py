@@ -38,10 +38,10 @@ def test_eligible_periods_end_within_range_and_before_today():
     assert labels == ["2024-01", "2024-02", "2024-03"]
 
 
-def test_programme_starting_on_the_31st(make_client, make_report, alice, office_a):
+def test_programme_starting_on_the_31st(make_client, make_visit, alice, office_a):
     client = make_client(alice, programme_start=D(2024, 1, 31), programme_end=D(2024, 4, 15))
-    make_report(client, D(2024, 2, 10))
-    make_report(client, D(2024, 4, 1))
+    make_visit(client, D(2024, 2, 10))
+    make_visit(client, D(2024, 4, 1))
     data = compliance_dataset(office=office_a, date_from=D(2024, 1, 1), date_to=D(2024, 12, 31), today=D(2024, 6, 1))
     # January overlaps by one day and counts; May does not overlap the programme.
     assert data["totals"] == {"due": 4, "reported": 2, "missed": 2, "rate": 0.5}
@@ -51,11 +51,11 @@ def test_programme_starting_on_the_31st(make_client, make_report, alice, office_
     assert (one.due, one.reported, [p.label for p in one.missed_periods]) == (4, 2, ["2024-01", "2024-03"])
 
 
-def test_week_crossing_the_new_year(make_client, make_report, alice, office_a):
+def test_week_crossing_the_new_year(make_client, make_visit, alice, office_a):
     client = make_client(
         alice, reporting_frequency=WEEKLY, programme_start=D(2024, 12, 28), programme_end=D(2025, 1, 12)
     )
-    make_report(client, D(2024, 12, 31))  # Tuesday of ISO week 2025-W01
+    make_visit(client, D(2024, 12, 31))  # Tuesday of ISO week 2025-W01
     data = compliance_dataset(office=office_a, date_from=D(2025, 1, 1), date_to=D(2025, 1, 31), today=D(2025, 2, 1))
     # 2024-W52 ends on 29 December, outside the range; W01 and W02 end in January.
     assert data["totals"] == {"due": 2, "reported": 1, "missed": 1, "rate": 0.5}
@@ -67,14 +67,14 @@ def test_week_crossing_the_new_year(make_client, make_report, alice, office_a):
     assert whole["totals"] == {"due": 3, "reported": 1, "missed": 2, "rate": pytest.approx(1 / 3, abs=1e-4)}
 
 
-def test_dataset_shape_per_officer_and_office_scope(make_client, make_report, alice, paula, bob, office_a):
+def test_dataset_shape_per_officer_and_office_scope(make_client, make_visit, alice, paula, bob, office_a):
     c1 = make_client(alice, programme_start=D(2024, 1, 1), programme_end=D(2024, 12, 31))
     c2 = make_client(paula, programme_start=D(2024, 1, 1), programme_end=D(2024, 12, 31), status="DICABUT")
     make_client(bob, programme_start=D(2024, 1, 1), programme_end=D(2024, 12, 31))  # other office
     for month in (1, 2, 3):
-        make_report(c1, D(2024, month, 5))
-    make_report(c2, D(2024, 1, 5))
-    make_report(c2, D(2024, 1, 20))  # two reports in one period count once
+        make_visit(c1, D(2024, month, 5))
+    make_visit(c2, D(2024, 1, 5))
+    make_visit(c2, D(2024, 1, 20))  # two visits in one period count once
     ReportingWarning.objects.create(client=c2, level="SP1", issued_on=D(2024, 3, 1), reason="x")
     data = compliance_dataset(office=office_a, date_from=D(2024, 1, 1), date_to=D(2024, 3, 31), today=D(2024, 5, 1))
     assert data["report"] == "compliance"
@@ -102,9 +102,9 @@ def test_empty_dataset_has_null_rate(office_a):
     assert data["by_officer"] == [] and data["by_month"] == []
 
 
-def test_client_counts_under_current_pk(make_client, make_report, alice, paula, office_a):
+def test_client_counts_under_current_pk(make_client, make_visit, alice, paula, office_a):
     client = make_client(paula, programme_start=D(2024, 1, 1), programme_end=D(2024, 12, 31))
-    make_report(client, D(2024, 1, 3))
+    make_visit(client, D(2024, 1, 3))
     client.officer = alice
     client.save()
     data = compliance_dataset(office=office_a, date_from=D(2024, 1, 1), date_to=D(2024, 1, 31), today=D(2024, 5, 1))
@@ -117,7 +117,7 @@ def _queries(callable_):
     return len(ctx.captured_queries)
 
 
-def test_dataset_query_count_does_not_grow_with_clients(make_client, make_report, alice, paula, office_a):
+def test_dataset_query_count_does_not_grow_with_clients(make_client, make_visit, alice, paula, office_a):
     def run():
         compliance_dataset(office=office_a, date_from=D(2024, 1, 1), date_to=D(2024, 12, 31), today=D(2025, 1, 1))
 
@@ -129,7 +129,7 @@ def test_dataset_query_count_does_not_grow_with_clients(make_client, make_report
                 programme_end=D(2024, 12, 31),
                 reporting_frequency=WEEKLY if i % 3 == 0 else MONTHLY,
             )
-            make_report(c, D(2024, 1 + i % 12, 10))
+            make_visit(c, D(2024, 1 + i % 12, 10))
 
     add(2)
     small = _queries(run)
@@ -138,7 +138,7 @@ def test_dataset_query_count_does_not_grow_with_clients(make_client, make_report
     assert small <= 6  # due (per frequency), reported (per frequency), usernames, warnings
 
 
-def test_consecutive_missed_counts_from_last_report(make_client, alice):
+def test_consecutive_missed_counts_from_last_visit(make_client, alice):
     client = make_client(alice, programme_start=D(2024, 1, 10), programme_end=D(2024, 12, 31))
     assert consecutive_missed(client, None, D(2024, 4, 15)) == 3  # Jan, Feb, Mar
     assert consecutive_missed(client, D(2024, 2, 20), D(2024, 4, 15)) == 1  # March only

@@ -144,7 +144,7 @@ def test_messages_write_dates_in_words(login, alice, carol):
 
     now = timezone.localtime(timezone.now(), carol.office.tzinfo) - dt.timedelta(minutes=2)
     data = {"reported_at": now.strftime("%Y-%m-%dT%H:%M"), "mode": "DATANG", "notes": "Baik", "token": "t-9"}
-    response = login(alice).post(reverse("clients:report_create", args=[carol.pk]), data, follow=True)
+    response = login(alice).post(reverse("clients:visit_create", args=[carol.pk]), data, follow=True)
     html = response.content.decode()
     assert formats.date_format(now.date(), "j F Y") in html  # "30 November 2026", not "30-11-2026"
     assert now.strftime("%d-%m-%Y") not in html

@@ -22,14 +22,14 @@ def month_start(today: dt.date, back: int) -> dt.date:
 
 
 @pytest.fixture
-def gappy(make_client, make_report, alice):
+def gappy(make_client, make_visit, alice):
     """Monthly since 6 months ago: reported in months -6 and -3, missed -5, -4, -2 and -1."""
     today = timezone.localdate(timezone=alice.office.tzinfo)
     client = make_client(
         alice, name="Rudi Setiawan", programme_start=month_start(today, 6), programme_end=today + dt.timedelta(days=200)
     )
-    make_report(client, month_start(today, 6) + dt.timedelta(days=3))
-    make_report(client, month_start(today, 3) + dt.timedelta(days=3))
+    make_visit(client, month_start(today, 6) + dt.timedelta(days=3))
+    make_visit(client, month_start(today, 3) + dt.timedelta(days=3))
     return client, today
 
 

@@ -135,12 +135,12 @@ def test_reassign_rejects_other_office_pk(carol, bob, kasi_a):
     assert carol.officer.username == "alice"
 
 
-def test_report_record_and_next_due_proposal(carol, alice):
+def test_visit_record_and_next_due_proposal(carol, alice):
     at = timezone.now() - dt.timedelta(hours=1)
-    report = services.report_record(client=carol, reported_at=at, user=alice, notes="ok")
-    assert report.received_by == alice and report.created_by == alice
-    local = timezone.localtime(report.reported_at, carol.office.tzinfo).date()
-    assert report.next_due_date == services.propose_next_due(carol, local)
+    visit = services.visit_record(client=carol, reported_at=at, user=alice, notes="ok")
+    assert visit.received_by == alice and visit.created_by == alice
+    local = timezone.localtime(visit.reported_at, carol.office.tzinfo).date()
+    assert visit.next_due_date == services.propose_next_due(carol, local)
     assert services.propose_next_due(carol, D(2025, 1, 31)) in (D(2025, 2, 28), None)
 
 
@@ -155,40 +155,40 @@ def test_propose_next_due_month_end_and_weekly(make_client, alice):
     assert services.propose_next_due(weekly, D(2025, 1, 15)) is None  # beyond the programme
 
 
-def test_report_in_future_rejected(carol, alice):
+def test_visit_in_future_rejected(carol, alice):
     with pytest.raises(ValidationError) as exc:
-        services.report_record(client=carol, reported_at=timezone.now() + dt.timedelta(hours=2), user=alice)
+        services.visit_record(client=carol, reported_at=timezone.now() + dt.timedelta(hours=2), user=alice)
     assert "tidak boleh bertanggal di masa depan" in messages_of(exc)
     assert not ReportingVisit.objects.exists()
 
 
-def test_report_outside_programme_rejected(make_client, alice):
+def test_visit_outside_programme_rejected(make_client, alice):
     client = make_client(alice, programme_start=D(2024, 1, 10), programme_end=D(2024, 6, 30))
     with pytest.raises(ValidationError) as exc:
-        services.report_record(client=client, reported_at=aware(2024, 1, 9, 10), user=alice)
+        services.visit_record(client=client, reported_at=aware(2024, 1, 9, 10), user=alice)
     assert "harus berada dalam masa program" in messages_of(exc)
 
 
-def test_report_uses_office_local_date(make_client, bob):
+def test_visit_uses_office_local_date(make_client, bob):
     client = make_client(bob, programme_start=D(2024, 1, 1), programme_end=D(2024, 6, 30))
     # 23:30 in Jakarta is 00:30 the next day in Balikpapan (WITA): the office's date counts.
-    report = services.report_record(client=client, reported_at=aware(2024, 1, 31, 23, 30), user=bob)
-    assert report.report_date == D(2024, 2, 1)
+    visit = services.visit_record(client=client, reported_at=aware(2024, 1, 31, 23, 30), user=bob)
+    assert visit.report_date == D(2024, 2, 1)
 
 
-def test_two_reports_same_minute_rejected_and_shows_existing(carol, alice):
+def test_two_visits_same_minute_rejected_and_shows_existing(carol, alice):
     at = timezone.now() - dt.timedelta(minutes=5)
-    first = services.report_record(client=carol, reported_at=at, user=alice)
-    with pytest.raises(services.DuplicateReport) as exc:
-        services.report_record(client=carol, reported_at=at.replace(second=30), user=alice)
+    first = services.visit_record(client=carol, reported_at=at, user=alice)
+    with pytest.raises(services.DuplicateVisit) as exc:
+        services.visit_record(client=carol, reported_at=at.replace(second=30), user=alice)
     assert exc.value.existing == first
     assert "sudah memiliki laporan pada menit tersebut" in messages_of(exc)
     assert ReportingVisit.objects.count() == 1
 
 
-def test_report_received_by_other_office_rejected(carol, alice, bob):
+def test_visit_received_by_other_office_rejected(carol, alice, bob):
     with pytest.raises(ValidationError) as exc:
-        services.report_record(client=carol, reported_at=timezone.now(), user=alice, received_by=bob)
+        services.visit_record(client=carol, reported_at=timezone.now(), user=alice, received_by=bob)
     assert "harus dari kantor ini" in messages_of(exc)
 
 

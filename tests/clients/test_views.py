@@ -14,7 +14,7 @@ from tests.factories import ClientFactory, today
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_VIEWS = ["detail", "edit", "report_create", "status_change", "reassign", "warning_create"]
+DETAIL_VIEWS = ["detail", "edit", "visit_create", "status_change", "reassign", "warning_create"]
 
 
 def url(name, client=None):
@@ -62,10 +62,10 @@ def test_regional_viewer_sees_no_client(login, carol, rita):
         ("kabapas_a", "edit", 403),
         ("admin_a", "edit", 200),
         ("alice", "edit", 200),
-        ("kasi_a", "report_create", 403),
-        ("admin_a", "report_create", 403),
-        ("kasubsi_a", "report_create", 403),
-        ("alice", "report_create", 200),
+        ("kasi_a", "visit_create", 403),
+        ("admin_a", "visit_create", 403),
+        ("kasubsi_a", "visit_create", 403),
+        ("alice", "visit_create", 200),
         ("kasi_a", "warning_create", 403),
         ("alice", "warning_create", 200),
         ("kabapas_a", "status_change", 403),
@@ -100,7 +100,7 @@ def test_wrong_method_405(login, kasi_a, name):
     assert login(kasi_a).post(url(name)).status_code == 405
 
 
-@pytest.mark.parametrize("name", ["detail", "edit", "report_create", "archive"])
+@pytest.mark.parametrize("name", ["detail", "edit", "visit_create", "archive"])
 def test_wrong_method_405_for_a_client(login, alice, carol, name):
     method = "get" if name == "archive" else "put"
     assert getattr(login(alice), method)(url(name, carol)).status_code == 405
@@ -115,7 +115,7 @@ def test_pk_home_is_the_worklist(login, alice):
     assert "clients/worklist.html" in [t.name for t in response.templates]
 
 
-def test_worklist_sections(login, alice, make_client, make_report):
+def test_worklist_sections(login, alice, make_client, make_visit):
     t = timezone.localdate()
     start = t - dt.timedelta(days=200)
     month_start = t.replace(day=1)
@@ -125,12 +125,12 @@ def test_worklist_sections(login, alice, make_client, make_report):
         return make_client(alice, name=name, programme_start=start, programme_end=t + dt.timedelta(days=200), **kw)
 
     due_today = monthly("Ani Due")
-    make_report(due_today, prev_month, next_due_date=t)
+    make_visit(due_today, prev_month, next_due_date=t)
     overdue = monthly("Budi Overdue")  # never reported since its start: several months missed
     done = monthly("Cici Done")
-    make_report(done, prev_month)
+    make_visit(done, prev_month)
     if t > month_start:
-        make_report(done, month_start)
+        make_visit(done, month_start)
     ending = make_client(alice, name="Dodo Ending", programme_start=start, programme_end=t + dt.timedelta(days=10))
     make_client(
         alice,
@@ -148,7 +148,7 @@ def test_worklist_sections(login, alice, make_client, make_report):
     assert done not in [r.client for r in work.due_today + work.overdue + work.due_this_week]
     assert [r.client for r in work.ending_soon] == [ending]
     html = body.content.decode()
-    assert url("report_create", due_today) + "?next=/" in html  # back to the worklist (a safe path)
+    assert url("visit_create", due_today) + "?next=/" in html  # back to the worklist (a safe path)
     assert "periode terlewat" in html
 
 
@@ -158,7 +158,7 @@ def test_worklist_follow_ups_section_is_guarded(login, alice):
     assert "follow_ups" in response.context
 
 
-def test_worklist_query_count_does_not_grow(login, alice, make_client, make_report):
+def test_worklist_query_count_does_not_grow(login, alice, make_client, make_visit):
     """The worklist and the PK's panel (reports.panels): the same queries for 3 clients and for 28.
 
     Session, user and office (middleware) + worklist clients + follow-ups due = 5; the panel adds
@@ -192,7 +192,7 @@ def test_worklist_query_count_does_not_grow(login, alice, make_client, make_repo
     session = TrainingSessionFactory(office=alice.office, start_date=today() - dt.timedelta(days=100))
     for i in range(25):
         big_client = make_client(alice, name=f"Klien besar {i}", reporting_frequency="MINGGUAN" if i % 2 else "BULANAN")
-        make_report(big_client, today() - dt.timedelta(days=40 + i))
+        make_visit(big_client, today() - dt.timedelta(days=40 + i))
         enrolment = EnrolmentFactory(session=session, client=big_client)
         AttendanceFactory(enrolment=enrolment)
         if i % 3:
@@ -280,8 +280,8 @@ def test_list_query_count_two_sizes(login, kasi_a, alice, paula, office_a, djang
 # --- client page -----------------------------------------------------------------------------
 
 
-def test_detail_shows_timeline_compliance_and_logs_access(login, alice, carol, make_report):
-    make_report(carol, today() - dt.timedelta(days=40), notes="Catatan rahasia bimbingan")
+def test_detail_shows_timeline_compliance_and_logs_access(login, alice, carol, make_visit):
+    make_visit(carol, today() - dt.timedelta(days=40), notes="Catatan rahasia bimbingan")
     ReportingWarning.objects.create(client=carol, level="SP1", issued_on=today(), reason="Tidak lapor")
     response = login(alice).get(url("detail", carol))
     html = response.content.decode()
@@ -293,8 +293,8 @@ def test_detail_shows_timeline_compliance_and_logs_access(login, alice, carol, m
 @pytest.mark.parametrize(
     ("user_fixture", "sees"), [("kasi_a", True), ("kabapas_a", True), ("admin_a", False), ("kasubsi_a", False)]
 )
-def test_notes_visibility(request, login, carol, make_report, user_fixture, sees):
-    make_report(carol, today() - dt.timedelta(days=3), notes="Catatan rahasia bimbingan")
+def test_notes_visibility(request, login, carol, make_visit, user_fixture, sees):
+    make_visit(carol, today() - dt.timedelta(days=3), notes="Catatan rahasia bimbingan")
     html = login(request.getfixturevalue(user_fixture)).get(url("detail", carol)).content.decode()
     assert ("Catatan rahasia bimbingan" in html) is sees
 
@@ -304,16 +304,16 @@ def test_kasubsi_sees_basic_data_only(login, kasubsi_a, carol):
     assert carol.name in html and carol.nik not in html
 
 
-def test_detail_query_count_two_sizes(login, alice, carol, make_report, django_assert_max_num_queries):
+def test_detail_query_count_two_sizes(login, alice, carol, make_visit, django_assert_max_num_queries):
     c = login(alice)
-    make_report(carol, today() - dt.timedelta(days=3))
+    make_visit(carol, today() - dt.timedelta(days=3))
     with django_assert_max_num_queries(15):
         c.get(url("detail", carol))
     for i in range(20):
-        make_report(carol, today() - dt.timedelta(days=5 + i))
+        make_visit(carol, today() - dt.timedelta(days=5 + i))
     with django_assert_max_num_queries(15):
         response = c.get(url("detail", carol))
-    assert response.context["report_count"] == 21
+    assert response.context["visit_count"] == 21
 
 
 # --- forms -----------------------------------------------------------------------------------
@@ -397,69 +397,69 @@ def test_edit_saves(login, admin_a, carol):
     assert carol.name == "Carol Baru"
 
 
-def report_data(client, **overrides):
+def visit_data(client, **overrides):
     now = timezone.localtime(timezone.now(), client.office.tzinfo) - dt.timedelta(minutes=2)
     data = {"reported_at": now.strftime("%Y-%m-%dT%H:%M"), "mode": "DATANG", "notes": "Baik", "token": "tok-1"}
     data.update(overrides)
     return data
 
 
-def test_report_form_needs_only_a_note(login, alice, carol):
+def test_visit_form_needs_only_a_note(login, alice, carol):
     c = login(alice)
-    form = c.get(url("report_create", carol)).context["form"]
+    form = c.get(url("visit_create", carol)).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
     data["reported_at"] = timezone.localtime(data["reported_at"]).strftime("%Y-%m-%dT%H:%M")
     data["next_due_date"] = data["next_due_date"].isoformat()
     data["notes"] = "Datang tepat waktu"
     data["mode"] = "DATANG"
-    response = c.post(url("report_create", carol), data)
+    response = c.post(url("visit_create", carol), data)
     assert response.status_code == 302
-    report = ReportingVisit.objects.get()
-    assert (report.notes, report.received_by, report.created_by) == ("Datang tepat waktu", alice, alice)
+    visit = ReportingVisit.objects.get()
+    assert (visit.notes, visit.received_by, visit.created_by) == ("Datang tepat waktu", alice, alice)
 
 
-def test_double_submission_creates_one_report(login, alice, carol):
+def test_double_submission_creates_one_visit(login, alice, carol):
     c = login(alice)
-    data = report_data(carol)
-    first = c.post(url("report_create", carol), data)
-    second = c.post(url("report_create", carol), data)
+    data = visit_data(carol)
+    first = c.post(url("visit_create", carol), data)
+    second = c.post(url("visit_create", carol), data)
     assert ReportingVisit.objects.count() == 1
-    report = ReportingVisit.objects.get()
+    visit = ReportingVisit.objects.get()
     assert first.status_code == second.status_code == 302
-    assert second["Location"].endswith(f"#report-{report.pk}")
+    assert second["Location"].endswith(f"#visit-{visit.pk}")
 
 
 def test_double_submission_without_session_token_shows_existing(login, alice, carol):
     c = login(alice)
-    data = report_data(carol, token="")
-    c.post(url("report_create", carol), data)
-    second = c.post(url("report_create", carol), data)
+    data = visit_data(carol, token="")
+    c.post(url("visit_create", carol), data)
+    second = c.post(url("visit_create", carol), data)
     assert ReportingVisit.objects.count() == 1
     assert second.status_code == 302
 
 
-def test_second_report_same_minute_different_content_is_an_error(login, alice, carol):
+def test_second_visit_same_minute_different_content_is_an_error(login, alice, carol):
     c = login(alice)
-    c.post(url("report_create", carol), report_data(carol, token="a"))
-    response = c.post(url("report_create", carol), report_data(carol, token="b", notes="Lain", mode="VIDEO_CALL"))
+    c.post(url("visit_create", carol), visit_data(carol, token="a"))
+    response = c.post(url("visit_create", carol), visit_data(carol, token="b", notes="Lain", mode="VIDEO_CALL"))
     assert response.status_code == 200
     assert "sudah memiliki laporan pada menit tersebut" in response.content.decode()
     assert ReportingVisit.objects.count() == 1
 
 
-def test_report_in_future_shows_error_and_keeps_note(login, alice, carol):
+def test_visit_in_future_shows_error_and_keeps_note(login, alice, carol):
     future = timezone.localtime(timezone.now(), carol.office.tzinfo) + dt.timedelta(days=1)
     response = login(alice).post(
-        url("report_create", carol),
-        report_data(carol, reported_at=future.strftime("%Y-%m-%dT%H:%M"), notes="Catatan saya"),
+        url("visit_create", carol),
+        visit_data(carol, reported_at=future.strftime("%Y-%m-%dT%H:%M"), notes="Catatan saya"),
     )
     html = response.content.decode()
     assert "tidak boleh bertanggal di masa depan" in html and "Catatan saya" in html
     assert not ReportingVisit.objects.exists()
 
 
-def test_report_from_worklist_returns_home(login, alice, carol):
-    response = login(alice).post(url("report_create", carol), {**report_data(carol), "next": "worklist"})
+def test_visit_from_worklist_returns_home(login, alice, carol):
+    response = login(alice).post(url("visit_create", carol), {**visit_data(carol), "next": "worklist"})
     assert response["Location"] == reverse("home")
 
 
@@ -514,7 +514,7 @@ def test_archive_view(login, alice, carol):
 # --- compliance page -------------------------------------------------------------------------
 
 
-def test_compliance_page_moves_with_a_report(login, kasi_a, alice, make_client, make_report):
+def test_compliance_page_moves_with_a_visit(login, kasi_a, alice, make_client, make_visit):
     first = today().replace(day=1)
     prev_first = (first - dt.timedelta(days=1)).replace(day=1)
     client = make_client(
@@ -524,7 +524,7 @@ def test_compliance_page_moves_with_a_report(login, kasi_a, alice, make_client, 
     month = prev_first.strftime("%Y-%m")
     before = c.get(url("compliance"), {"month": month}).context["data"]
     assert before["totals"] == {"due": 1, "reported": 0, "missed": 1, "rate": 0.0}
-    make_report(client, prev_first + dt.timedelta(days=3))
+    make_visit(client, prev_first + dt.timedelta(days=3))
     response = c.get(url("compliance"), {"month": month})
     assert response.context["data"]["totals"] == {"due": 1, "reported": 1, "missed": 0, "rate": 1.0}
     assert response.context["rows"][0]["officer"] == "alice"

@@ -12,23 +12,23 @@ from clients.models import ReportingVisit, WorkStatus
 def test_the_form_prefills_the_programme_start_status_first(login, alice, carol):
     carol.work_status_start = WorkStatus.INFORMAL
     carol.save()
-    form = login(alice).get(reverse("clients:report_create", args=[carol.pk])).context["form"]
+    form = login(alice).get(reverse("clients:visit_create", args=[carol.pk])).context["form"]
     assert form.initial["work_status"] == WorkStatus.INFORMAL
 
 
-def test_the_form_prefills_the_last_known_status(login, alice, carol, make_report):
+def test_the_form_prefills_the_last_known_status(login, alice, carol, make_visit):
     day = timezone.localdate() - dt.timedelta(days=40)
-    make_report(carol, day - dt.timedelta(days=30), work_status=WorkStatus.NOT_WORKING)
-    make_report(carol, day, work_status=WorkStatus.OWN_BUSINESS)
-    make_report(carol, day + dt.timedelta(days=1), work_status=WorkStatus.UNKNOWN)  # not known: skipped
+    make_visit(carol, day - dt.timedelta(days=30), work_status=WorkStatus.NOT_WORKING)
+    make_visit(carol, day, work_status=WorkStatus.OWN_BUSINESS)
+    make_visit(carol, day + dt.timedelta(days=1), work_status=WorkStatus.UNKNOWN)  # not known: skipped
     assert services.last_known_work_status(carol) == WorkStatus.OWN_BUSINESS
-    form = login(alice).get(reverse("clients:report_create", args=[carol.pk])).context["form"]
+    form = login(alice).get(reverse("clients:visit_create", args=[carol.pk])).context["form"]
     assert form.initial["work_status"] == WorkStatus.OWN_BUSINESS
 
 
-def test_recording_a_report_keeps_the_status_and_income_band(login, alice, carol):
+def test_recording_a_visit_keeps_the_status_and_income_band(login, alice, carol):
     web = login(alice)
-    page = web.get(reverse("clients:report_create", args=[carol.pk]))
+    page = web.get(reverse("clients:visit_create", args=[carol.pk]))
     form = page.context["form"]
     now = timezone.localtime(timezone.now(), carol.office.tzinfo) - dt.timedelta(minutes=5)
     data = {
@@ -41,7 +41,7 @@ def test_recording_a_report_keeps_the_status_and_income_band(login, alice, carol
         "income_band": "1-3JT",
         "next_due_date": (now.date() + dt.timedelta(days=30)).isoformat(),
     }
-    response = web.post(reverse("clients:report_create", args=[carol.pk]), data)
+    response = web.post(reverse("clients:visit_create", args=[carol.pk]), data)
     assert response.status_code == 302
     visit = ReportingVisit.objects.get(client=carol)
     assert (visit.work_status, visit.income_band) == (WorkStatus.INFORMAL, "1-3JT")
@@ -50,10 +50,10 @@ def test_recording_a_report_keeps_the_status_and_income_band(login, alice, carol
 
 def test_an_unknown_work_status_is_refused(login, alice, carol):
     web = login(alice)
-    form = web.get(reverse("clients:report_create", args=[carol.pk])).context["form"]
+    form = web.get(reverse("clients:visit_create", args=[carol.pk])).context["form"]
     now = timezone.localtime(timezone.now(), carol.office.tzinfo) - dt.timedelta(minutes=5)
     response = web.post(
-        reverse("clients:report_create", args=[carol.pk]),
+        reverse("clients:visit_create", args=[carol.pk]),
         {"token": form.initial["token"], "reported_at": now.strftime("%Y-%m-%dT%H:%M"), "mode": "DATANG",
          "received_by": alice.pk, "work_status": "PILOT"},
     )  # fmt: skip

@@ -79,7 +79,7 @@ def test_errors_are_shown_next_to_their_fields_and_nothing_typed_is_lost(app):
     client_id, _name = first_overdue(page)
     page.goto(app.url(f"/klien/{client_id}/wajib-lapor/"))
     # Every visible field has a label.
-    for field in page.locator("form.report-form").locator(FIELDS).all():
+    for field in page.locator("form.visit-form").locator(FIELDS).all():
         field_id = field.get_attribute("id")
         assert field_id and page.locator(f"label[for='{field_id}']").count() == 1, f"no label for {field_id}"
 

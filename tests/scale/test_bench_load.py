@@ -14,7 +14,7 @@ FORM = (
     '<form method="post" action=""><input type="hidden" name="csrfmiddlewaretoken" value="t">'
     '<input name="username"><input type="password" name="password" value=""></form>'
 )
-REPORT_FORM = '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="t"><textarea name="notes"></textarea></form>'
+VISIT_FORM = '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="t"><textarea name="notes"></textarea></form>'
 ATTENDANCE_FORM = '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="t"><input type="checkbox" name="present" checked></form>'
 
 
@@ -40,8 +40,8 @@ class StandIn(BaseHTTPRequestHandler):
             self.reply(200, FORM)
         elif "sessionid=" not in (self.headers.get("Cookie") or ""):
             self.reply(302, headers={"Location": LOGIN})
-        elif self.path.startswith("/report/"):
-            self.reply(200, REPORT_FORM)
+        elif self.path.startswith("/visit/"):
+            self.reply(200, VISIT_FORM)
         elif self.path.startswith("/attendance/"):
             self.reply(200, ATTENDANCE_FORM)
         else:
@@ -71,7 +71,7 @@ def stand_in():
 def spec(role, username, n=3):
     return {
         "role": role, "username": username, "dashboard": "/", "worklist": "/", "client_list": "/klien/",
-        "clients": [{"detail": f"/klien/{i}/", "report": f"/report/{i}/"} for i in range(n)],
+        "clients": [{"detail": f"/klien/{i}/", "visit": f"/visit/{i}/"} for i in range(n)],
         "session": "/sesi/1/", "attendance": "/attendance/1/",
     }  # fmt: skip
 
@@ -92,8 +92,8 @@ def test_users_in_several_processes_run_the_mix_and_come_back_merged(stand_in):
     }  # fmt: skip
     assert result["server_p95"] == 1.5
     # The report form was filled in and posted; the attendance form posted what it showed.
-    reports = [body for path, body in StandIn.posts if path.startswith("/report/")]
-    assert reports and all("notes=Klien+hadir" in body for body in reports)
+    visits = [body for path, body in StandIn.posts if path.startswith("/visit/")]
+    assert visits and all("notes=Klien+hadir" in body for body in visits)
     cpu = result["cpu"]
     assert set(cpu["core_seconds"]) == {"gunicorn", "task worker", "postgres", "load generator", "everything else"}
     assert cpu["core_seconds"]["load generator"] > 0

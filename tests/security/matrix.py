@@ -90,7 +90,7 @@ EXPECTED = {
     "clients:create": {"GET": page(OK, F, F, F, OK, regional=F), "POST": page(OK, F, F, F, OK, regional=F)},
     "clients:detail": {"GET": obj(OK, N, OK, OK, OK, OK)},
     "clients:edit": {"GET": obj(OK, N, F, F, F, OK), "POST": obj(OK, N, F, F, F, OK)},
-    "clients:report_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
+    "clients:visit_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "clients:warning_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "clients:status_change": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "clients:reassign": {"GET": obj(F, N, F, OK, F, OK), "POST": obj(F, N, F, OK, F, OK)},
@@ -175,7 +175,7 @@ VARIANTS = {
     ],
     "workbook:export_list": [
         ({"kind": "followups"}, {"GET": page(OK, OK, OK, OK, N)}),  # Admin: no follow-ups at all
-        ({"kind": "reports"}, {"GET": page(OK, F, OK, OK, F)}),  # wajib lapor: not Kasubsi, not Admin
+        ({"kind": "visits"}, {"GET": page(OK, F, OK, OK, F)}),  # wajib lapor: not Kasubsi, not Admin
         ({"kind": "partners"}, None),
     ],
 }

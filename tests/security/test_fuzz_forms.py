@@ -204,8 +204,8 @@ CASES = [
         record_page=client_page,
     ),
     Case(
-        "report_create",
-        "clients:report_create",
+        "visit_create",
+        "clients:visit_create",
         "pk_owner_a",
         key="client",
         overrides=lambda w: {

@@ -58,7 +58,7 @@ def data(office_a, office_b, alice, paula):
         ("sessions", "Pelatihan"),
         ("participants", "Peserta"),
         ("followups", "TindakLanjut"),
-        ("reports", "WajibLapor"),
+        ("visits", "WajibLapor"),
     ],
 )
 def test_every_list_starts_with_the_columns_of_its_import_sheet(login, kasi_a, data, kind, sheet):
@@ -127,19 +127,19 @@ def test_session_participant_and_follow_up_exports(login, kasubsi_a, kasi_a, off
     assert rows(login(kasi_a).get(url("followups", status="BELUM_MENERAPKAN"))) == []
 
 
-def test_reports_export(login, kasi_a, alice, admin_a, kasubsi_a, data):
+def test_visits_export(login, kasi_a, alice, admin_a, kasubsi_a, data):
     andi = data.clients.get(register_number="A-1")
     ReportingVisitFactory(client=andi, reported_at=aware(2024, 1, 5, 10, 0), notes="Sehat")
     ReportingVisitFactory(client=andi, reported_at=aware(2024, 3, 5, 10, 0), mode="VIDEO_CALL")
     ReportingVisitFactory(client=data.clients.get(register_number="A-2"), reported_at=aware(2024, 2, 5, 10, 0))
-    assert len(rows(login(kasi_a).get(url("reports")))) == 3
-    assert len(rows(login(alice).get(url("reports")))) == 2  # own caseload only
-    filtered = rows(login(kasi_a).get(url("reports", **{"from": "2024-02-01", "mode": "VIDEO_CALL"})))
+    assert len(rows(login(kasi_a).get(url("visits")))) == 3
+    assert len(rows(login(alice).get(url("visits")))) == 2  # own caseload only
+    filtered = rows(login(kasi_a).get(url("visits", **{"from": "2024-02-01", "mode": "VIDEO_CALL"})))
     assert [(r["no_register"], r["cara"]) for r in filtered] == [("A-1", "VIDEO_CALL")]
     assert filtered[0]["tanggal"] == dt.datetime(2024, 3, 5, 10, 0)
     # Wajib lapor notes: not for the Admin nor the Kasubsi.
-    assert login(admin_a).get(url("reports")).status_code == 403
-    assert login(kasubsi_a).get(url("reports")).status_code == 403
+    assert login(admin_a).get(url("visits")).status_code == 403
+    assert login(kasubsi_a).get(url("visits")).status_code == 403
 
 
 def test_list_export_permissions(login, client, rita, admin_b, data):
@@ -166,6 +166,6 @@ def test_list_export_queries_do_not_grow(login, kasi_a, office_a, alice, django_
         ReportingVisitFactory(client=client, reported_at=aware(2024, 1, 5, 10, 0))
         EnrolmentFactory(session__office=office_a, client=client)
     browser = login(kasi_a)
-    for kind in ("clients", "reports", "participants", "sessions"):
+    for kind in ("clients", "visits", "participants", "sessions"):
         with django_assert_max_num_queries(12):
             assert browser.get(url(kind)).status_code == 200

@@ -1,4 +1,4 @@
-"""Sheets Klien and WajibLapor: clients, their PK and status history, and their reports."""
+"""Sheets Klien and WajibLapor: clients, their PK and status history, and their wajib lapor visits."""
 
 import datetime as dt
 from collections import defaultdict
@@ -195,15 +195,15 @@ class ClientSheets:
         name = sheet.spec.name
         to_column = {v: k for k, v in self.WAJIB_LAPOR_FIELDS.items()}
         rows = self._parse(sheet)
-        # Only the reports of the clients in the sheet: an office may hold millions.
+        # Only the wajib lapor of the clients in the sheet: an office may hold millions.
         client_ids = {
             self.clients[r.values["no_register"]].pk for r in rows if r.values.get("no_register") in self.clients
         }
         by_minute, by_day = {}, defaultdict(list)
-        reports = in_chunks(ReportingVisit.objects.order_by("reported_at", "id"), "client_id", sorted(client_ids))
-        for report in sorted(reports, key=lambda r: (r.reported_at, r.pk)):
-            by_minute[(report.client_id, report.reported_at)] = report
-            by_day[(report.client_id, report.report_date)].append(report)
+        visits = in_chunks(ReportingVisit.objects.order_by("reported_at", "id"), "client_id", sorted(client_ids))
+        for visit in sorted(visits, key=lambda v: (v.reported_at, v.pk)):
+            by_minute[(visit.client_id, visit.reported_at)] = visit
+            by_day[(visit.client_id, visit.report_date)].append(visit)
         created, updated, fields = [], [], set()
         seen_exact, seen_day_only, seen_days = {}, {}, {}
         for row in rows:
@@ -232,16 +232,16 @@ class ClientSheets:
             if not row.ok:
                 continue
             if isinstance(when, dt.datetime):
-                report = by_minute.get((client.pk, when)) if client.pk else None
+                visit = by_minute.get((client.pk, when)) if client.pk else None
                 reported_at = when
             else:
                 same_day = by_day.get((client.pk, when)) if client.pk else None
-                report = same_day[0] if same_day else None
-                reported_at = dt.datetime.combine(when, cells.REPORT_DEFAULT_TIME, tzinfo=self.tz)
+                visit = same_day[0] if same_day else None
+                reported_at = dt.datetime.combine(when, cells.VISIT_DEFAULT_TIME, tzinfo=self.tz)
             present = [c for c in sheet.columns if c in self.WAJIB_LAPOR_FIELDS]
-            if report is None:
+            if visit is None:
                 reported_at = reported_at.replace(second=0, microsecond=0)
-                report = ReportingVisit(
+                visit = ReportingVisit(
                     client=client,
                     office=self.office,
                     reported_at=reported_at,
@@ -250,21 +250,21 @@ class ClientSheets:
                 )
                 changes = None
             else:
-                changes = self._diff(row.values, exporter.report_values(report, register, self.tz), present)
+                changes = self._diff(row.values, exporter.visit_values(visit, register, self.tz), present)
                 if not changes:
                     result.unchanged += 1
                     continue
             for column in present:
-                setattr(report, self.WAJIB_LAPOR_FIELDS[column], row.values[column])
+                setattr(visit, self.WAJIB_LAPOR_FIELDS[column], row.values[column])
             if not self._field_errors(
-                name, row.number, report, to_column, ["client", "office", "received_by", "created_by"]
+                name, row.number, visit, to_column, ["client", "office", "received_by", "created_by"]
             ):
                 continue
             if changes is None:
-                created.append(report)
+                created.append(visit)
                 result.created += 1
             elif changes:
-                updated.append(report)
+                updated.append(visit)
                 fields.update(self.WAJIB_LAPOR_FIELDS[c] for c, _o, _n in changes)
                 result.updated += 1
                 result.add_change(row.number, (register, when), changes)
