@@ -47,6 +47,12 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        created = self._state.adding
+        super().save(*args, **kwargs)
+        if created:
+            OfficeDataVersion.objects.get_or_create(office=self)
+
     @property
     def tzinfo(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
@@ -161,3 +167,19 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}:{self.object_id}"
+
+
+class OfficeDataVersion(models.Model):
+    """A counter per office, raised in the same transaction as every write that can move a figure
+    computed from the office's data (see ``bapas.data_version``). Whatever is kept computed from that
+    data (the dashboards' summary rows) is valid only for the version it was computed at."""
+
+    office = models.OneToOneField(Office, on_delete=models.CASCADE, primary_key=True, related_name="data_version")
+    version = models.PositiveBigIntegerField(default=0)
+    refresh_queued = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("office data version")
+
+    def __str__(self) -> str:
+        return f"{self.office_id} v{self.version}"

@@ -1,7 +1,8 @@
 """Writes that touch several rows or carry rules: registration, edits, status, PK, wajib lapor, warnings.
 
 Every service takes keyword arguments only, runs in one transaction, validates with ``full_clean()``
-and raises Django's ValidationError with a message the user can act on (Indonesian in the UI).
+and raises Django's ValidationError with a message the user can act on (Indonesian in the UI). A write
+raises the office's data version in the same transaction (``bapas.data_version``).
 """
 
 import calendar
@@ -12,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bapas.data_version import bump_offices, latest_today
 from bapas.formatting import date_label
 from bapas.models import Role
 from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
@@ -95,6 +97,7 @@ def client_register(*, office, data: dict, user, officer=None) -> Client:
         _open_assignment(
             client=client, officer=officer, start_date=timezone.localdate(timezone=office.tzinfo), user=user
         )
+    bump_offices([office.pk])
     return client
 
 
@@ -122,6 +125,7 @@ def client_update(*, client: Client, data: dict, version: int, user) -> Client:
     current.full_clean()
     _stamp(current, user)
     current.save()
+    bump_offices([current.office_id])
     return current
 
 
@@ -162,6 +166,7 @@ def client_change_status(*, client: Client, status: str, date: date, reason: str
     current.version += 1
     _stamp(current, user)
     current.save(update_fields=["status", "status_date", "status_reason", "transferred_to", "version", "updated_at"])
+    bump_offices([current.office_id])
     return change
 
 
@@ -188,6 +193,7 @@ def client_reassign_officer(*, client: Client, officer, start_date: date | None 
     current.version += 1
     _stamp(current, user)
     current.save(update_fields=["officer", "version", "updated_at"])
+    bump_offices([current.office_id])
     return current
 
 
@@ -201,6 +207,7 @@ def client_archive(*, client: Client, user) -> Client:
     current.version += 1
     _stamp(current, user)
     current.save(update_fields=["is_archived", "version", "updated_at"])
+    bump_offices([current.office_id])
     return current
 
 
@@ -291,7 +298,15 @@ def visit_record(
         # A concurrent submission won the race: show that visit instead of failing.
         existing = ReportingVisit.objects.get(client=client, reported_at=reported_at)
         raise DuplicateVisit(_("This client already has a report at that minute."), existing) from None
+    if visit_moves_closed_period(visit):
+        bump_offices([visit.office_id])
     return visit
+
+
+def visit_moves_closed_period(visit: ReportingVisit) -> bool:
+    """A wajib lapor dated today (in any office's zone) or later, added or removed, changes no period that
+    has ended, so no compliance figure: what is computed from the office's data stays valid."""
+    return visit.report_date < latest_today()
 
 
 LEVEL_ORDER = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]
@@ -327,4 +342,5 @@ def warning_issue(
     warning.full_clean()
     _stamp(warning, user)
     warning.save()
+    bump_offices([client.office_id])
     return warning

@@ -1,4 +1,4 @@
-"""Writes with business rules: renewing and terminating agreements."""
+"""Writes with business rules: renewing and terminating agreements (each raises the office's data version)."""
 
 from datetime import date
 
@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bapas.data_version import bump_offices
 from pokmaslipas.models import Agreement
 
 
@@ -30,6 +31,7 @@ def agreement_renew(*, original: Agreement, renewal: Agreement, user) -> Agreeme
     renewal._history_user = user
     renewal.full_clean()
     renewal.save()
+    bump_offices([renewal.office_id])
     return renewal
 
 
@@ -52,4 +54,5 @@ def agreement_terminate(*, agreement: Agreement, user, terminated_on: date, reas
     agreement._history_user = user
     agreement.full_clean()
     agreement.save(update_fields=["terminated_on", "termination_reason", "terminated_by", "updated_at"])
+    bump_offices([agreement.office_id])
     return agreement

@@ -1,9 +1,14 @@
-"""Partner and agreement pages. Each view starts with the access helper of its model."""
+"""Partner and agreement pages. Each view starts with the access helper of its model.
+
+A saved partner or agreement raises the office's data version in the same transaction
+(``bapas.data_version``), as the services do.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -12,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bapas.data_version import bump_offices
 from pokmaslipas import selectors, services
 from pokmaslipas.access import (
     agreements_visible_to,
@@ -92,7 +98,9 @@ def partner_create(request):
     require_write(request.user)
     form = PartnerForm(request.POST or None, office=request.user.office)
     if request.method == "POST" and form.is_valid():
-        partner = form.save()
+        with transaction.atomic():
+            partner = form.save()
+            bump_offices([partner.office_id])
         messages.success(request, _("Partner %(name)s was registered.") % {"name": partner.name})
         return redirect("pokmaslipas:partner_detail", pk=partner.pk)
     return render(request, "pokmaslipas/partner_form.html", {"form": form, "partner": None})
@@ -103,7 +111,9 @@ def partner_edit(request, pk):
     partner = get_partner_for_user(request.user, pk, write=True)
     form = PartnerForm(request.POST or None, instance=partner, office=partner.office)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            bump_offices([partner.office_id])
         messages.success(request, _("Partner %(name)s was saved.") % {"name": partner.name})
         return redirect("pokmaslipas:partner_detail", pk=partner.pk)
     return render(request, "pokmaslipas/partner_form.html", {"form": form, "partner": partner})
@@ -196,7 +206,9 @@ def agreement_create(request):
         initial["partner"] = get_partner_for_user(request.user, partner_pk, write=True)
     form = AgreementForm(request.POST or None, request.FILES or None, office=request.user.office, initial=initial)
     if request.method == "POST" and form.is_valid():
-        agreement = form.save()
+        with transaction.atomic():
+            agreement = form.save()
+            bump_offices([agreement.office_id])
         messages.success(request, _("Agreement %(number)s was registered.") % {"number": agreement.number})
         return redirect("pokmaslipas:agreement_detail", pk=agreement.pk)
     return render(
@@ -221,7 +233,9 @@ def agreement_edit(request, pk):
         partner=agreement.partner,
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            bump_offices([agreement.office_id])
         messages.success(request, _("Agreement %(number)s was saved.") % {"number": agreement.number})
         return redirect("pokmaslipas:agreement_detail", pk=agreement.pk)
     return render(

@@ -5,6 +5,8 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self):
-        from reports.summaries import connect_signals
+        from bapas.data_version import office_data_changed
+        from reports.summaries import on_office_data_changed
 
-        connect_signals()
+        # The dashboards' summary rows are recomputed in the background after an office's data changed.
+        office_data_changed.connect(on_office_data_changed, dispatch_uid="reports_refresh_summaries")

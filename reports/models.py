@@ -64,27 +64,10 @@ class GeneratedFile(models.Model):
         return timezone.now() + timedelta(hours=settings.GENERATED_FILE_RETENTION_HOURS)
 
 
-class OfficeDataVersion(models.Model):
-    """A counter per office, raised in the same transaction as every change that can move a dashboard
-    figure (see ``reports.summaries``). A summary is valid only for the version it was computed at."""
-
-    office = models.OneToOneField(
-        "bapas.Office", on_delete=models.CASCADE, primary_key=True, related_name="data_version"
-    )
-    version = models.PositiveBigIntegerField(default=0)
-    refresh_queued = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("office data version")
-
-    def __str__(self) -> str:
-        return f"{self.office_id} v{self.version}"
-
-
 class OfficeSummary(models.Model):
     """The office's dashboard aggregates for one day and language (a summary table row).
 
-    Served while ``version`` equals the office's current ``OfficeDataVersion``; recomputed otherwise.
+    Served while ``version`` equals the office's current ``bapas.OfficeDataVersion``; recomputed otherwise.
     The regional dashboard adds these rows up instead of aggregating millions of raw rows.
     """
 

@@ -4,19 +4,20 @@ Why: at national scale (100,000 clients, millions of wajib lapor) the compliance
 follow-up aggregates of all offices take seconds; the dashboards must answer in well under one.
 
 How it stays correct:
-- ``OfficeDataVersion.version`` is raised **in the same transaction** as every change that can move
-  a figure of that office (signal handlers below, and ``bump_offices`` from bulk paths such as the
-  workbook import, the demo loader and ``seed_scale``).
+- The office's data version (``bapas.OfficeDataVersion``) is raised **in the same transaction** as
+  every write that can move a figure of that office: the services and bulk paths that write call
+  ``bapas.data_version.bump_offices`` (see there).
 - A summary row records the version it was computed at, and is served only while that version is
   still the office's current one. A reader reads the version *before* computing, so a change that
   commits during the computation leaves the new row already outdated, never wrong-but-current.
 - Rows are per office, per day (the office's "today": compliance periods close with the day) and
   per language (labels are stored translated).
-- Wajib lapor reports dated today (the counter's everyday work) cannot change any figure of today's
-  summary (compliance counts periods that ended before today), so they do not raise the version.
-- After a change commits, a background task (queue "reports") recomputes the office's row, so the
-  next visitor usually finds it ready. ``manage.py refresh_dashboards`` fills every office's row
-  (run it from cron shortly after midnight so the first visitor of the day does not wait).
+- Wajib lapor dated today (the counter's everyday work) cannot change any figure of today's summary
+  (compliance counts periods that ended before today), so recording one does not raise the version.
+- After a change commits (``bapas.data_version.office_data_changed``), a background task (queue
+  "reports") recomputes the office's row, so the next visitor usually finds it ready.
+  ``manage.py refresh_dashboards`` fills every office's row (run it from cron shortly after midnight
+  so the first visitor of the day does not wait).
 - Until the worker is done, the dashboard pages show the office's latest row of today or yesterday
   if it was computed less than ``DASHBOARD_STALE_MINUTES`` ago, and say from when its figures are;
   otherwise the request computes the row. So a change that outdates a hundred offices at once, or
@@ -30,22 +31,20 @@ import json
 import logging
 import time
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django_tasks import task
 
-from reports.models import OfficeDataVersion, OfficeSummary
+from bapas.models import Office, OfficeDataVersion
+from reports.models import OfficeSummary
 from reports.office_figures import compute_office_summary
 
 logger = logging.getLogger(__name__)
 
-# The easternmost office time zone: no office's "today" is later than this zone's date.
-LATEST_ZONE = ZoneInfo("Asia/Jayapura")
 KEEP_DAYS = 1  # rows of yesterday are kept (offices in other zones may still be on it)
 
 
@@ -175,30 +174,16 @@ def _compute_and_store(office, day: date, language: str, version: int) -> dict:
     return data
 
 
-# --- invalidation ------------------------------------------------------------------------------
+# --- recomputation after a change -----------------------------------------------------------------
 
 
-def bump_offices(office_ids) -> None:
-    """Raise the data version of these offices (inside the caller's transaction)."""
-    ids = sorted({pk for pk in office_ids if pk})
-    if not ids:
-        return
-    updated = OfficeDataVersion.objects.filter(office_id__in=ids).update(version=F("version") + 1)
-    if updated < len(ids):
-        OfficeDataVersion.objects.bulk_create(
-            [OfficeDataVersion(office_id=pk, version=1) for pk in ids], ignore_conflicts=True
-        )
-    transaction.on_commit(lambda: queue_refresh(ids))
+def on_office_data_changed(sender, office_ids, **kwargs) -> None:
+    """Receiver of ``bapas.data_version.office_data_changed`` (connected in reports.apps)."""
+    queue_refresh(office_ids)
 
 
-def bump_all_offices() -> None:
-    from bapas.models import Office
-
-    bump_offices(Office.objects.values_list("pk", flat=True))
-
-
-# Offices this process queued a refresh for lately: repeated saves in one request (attendance of 20
-# clients) queue one task, not twenty.
+# Offices this process queued a refresh for lately: repeated writes in one request (attendance of
+# several days) queue one task, not one each.
 _recently_queued: dict[int, float] = {}
 REQUEUE_AFTER_SECONDS = 2.0
 
@@ -234,109 +219,7 @@ def queue_refresh(office_ids) -> None:
 
 @task(queue_name="reports")
 def refresh_office_summaries(office_ids: list[int]) -> None:
-    from bapas.models import Office
-
     OfficeDataVersion.objects.filter(office_id__in=office_ids).update(refresh_queued=False)
     with translation.override(settings.LANGUAGE_CODE):
         for office in Office.objects.filter(pk__in=office_ids).order_by("pk"):
             office_summary(office, office_today(office))
-
-
-# --- signal handlers (connected in reports.apps) --------------------------------------------------
-
-
-def _cached(instance, *path):
-    """Follow already-loaded relations (no query); None when one is not loaded."""
-    for name in path:
-        if not instance._meta.get_field(name).is_cached(instance):
-            return None
-        instance = getattr(instance, name)
-    return instance
-
-
-def on_office_saved(sender, instance, created, **kwargs):
-    if created:
-        OfficeDataVersion.objects.get_or_create(office_id=instance.pk)
-
-
-def on_direct_change(sender, instance, **kwargs):
-    """Models with their own ``office``: clients, sessions, training types, partners."""
-    if not kwargs.get("raw"):
-        bump_offices([instance.office_id])
-
-
-def on_report_change(sender, instance, created=False, deleted=False, **kwargs):
-    """Wajib lapor: a new report dated today or later changes no closed period, so it moves nothing."""
-    if kwargs.get("raw"):
-        return
-    if (created or deleted) and instance.report_date >= timezone.localdate(timezone=LATEST_ZONE):
-        return
-    bump_offices([instance.office_id])
-
-
-def on_report_deleted(sender, instance, **kwargs):
-    on_report_change(sender, instance, deleted=True)
-
-
-def on_warning_change(sender, instance, **kwargs):
-    """Warnings are counted in the compliance figures of the client's office."""
-    if kwargs.get("raw"):
-        return
-    from clients.models import Client
-
-    client = _cached(instance, "client")
-    if client is not None:
-        bump_offices([client.office_id])
-    else:
-        bump_offices(Client.objects.filter(pk=instance.client_id).values_list("office_id", flat=True))
-
-
-def _session_office(session_id):
-    from trainings.models import TrainingSession
-
-    return list(TrainingSession.objects.filter(pk=session_id).values_list("office_id", flat=True))
-
-
-def on_enrolment_change(sender, instance, **kwargs):
-    if kwargs.get("raw"):
-        return
-    session = _cached(instance, "session")
-    bump_offices([session.office_id] if session else _session_office(instance.session_id))
-
-
-def on_enrolment_child_change(sender, instance, **kwargs):
-    """Attendance and follow-ups: through their enrolment's session."""
-    if kwargs.get("raw"):
-        return
-    from trainings.models import TrainingSession
-
-    session = _cached(instance, "enrolment", "session")
-    if session is not None:
-        bump_offices([session.office_id])
-    else:
-        bump_offices(
-            TrainingSession.objects.filter(enrolments=instance.enrolment_id).values_list("office_id", flat=True)
-        )
-
-
-def connect_signals() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    from bapas.models import Office
-    from clients.models import Client, ReportingVisit, ReportingWarning
-    from pokmaslipas.models import Partner
-    from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
-
-    post_save.connect(on_office_saved, sender=Office, dispatch_uid="summary_office")
-    for model in (Client, TrainingSession, TrainingType, Partner):
-        post_save.connect(on_direct_change, sender=model, dispatch_uid=f"summary_save_{model.__name__}")
-        post_delete.connect(on_direct_change, sender=model, dispatch_uid=f"summary_delete_{model.__name__}")
-    post_save.connect(on_report_change, sender=ReportingVisit, dispatch_uid="summary_save_report")
-    post_delete.connect(on_report_deleted, sender=ReportingVisit, dispatch_uid="summary_delete_report")
-    post_save.connect(on_warning_change, sender=ReportingWarning, dispatch_uid="summary_save_warning")
-    post_delete.connect(on_warning_change, sender=ReportingWarning, dispatch_uid="summary_delete_warning")
-    post_save.connect(on_enrolment_change, sender=Enrolment, dispatch_uid="summary_save_enrolment")
-    post_delete.connect(on_enrolment_change, sender=Enrolment, dispatch_uid="summary_delete_enrolment")
-    for model in (Attendance, FollowUp):
-        post_save.connect(on_enrolment_child_change, sender=model, dispatch_uid=f"summary_save_{model.__name__}")
-        post_delete.connect(on_enrolment_child_change, sender=model, dispatch_uid=f"summary_delete_{model.__name__}")

@@ -1,4 +1,8 @@
-"""Writes that touch several rows or have side effects. Each returns warnings the user should see."""
+"""Writes that touch several rows or have side effects. Each returns warnings the user should see.
+
+A write that can move an office's figures raises its data version in the same transaction
+(``bapas.data_version``); a certificate number moves none.
+"""
 
 import calendar
 import datetime as dt
@@ -9,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bapas.data_version import bump_offices
 from clients.models import Client, ReportingVisit
 from trainings import selectors
 from trainings.access import can_correct_attendance
@@ -110,6 +115,7 @@ def session_create(*, user, office=None, repeat_of=None, **fields) -> tuple[Trai
     warnings = _check_session(session, user)
     session.full_clean()
     _mark_user(session, user).save()
+    bump_offices([office.pk])
     return session, warnings
 
 
@@ -125,6 +131,7 @@ def session_update(*, session: TrainingSession, user, **fields) -> list[str]:
     warnings = _check_session(session, user)
     session.full_clean()
     _mark_user(session, user).save()
+    bump_offices([session.office_id])
     return warnings
 
 
@@ -150,6 +157,7 @@ def session_cancel(*, session: TrainingSession, user, reason: str) -> None:
     session.status = TrainingSession.Status.CANCELLED
     session.cancel_reason = reason.strip()
     _mark_user(session, user).save(update_fields=["status", "cancel_reason", "updated_at"])
+    bump_offices([session.office_id])
 
 
 @transaction.atomic
@@ -162,6 +170,7 @@ def session_mark_held(*, session: TrainingSession, user, today: dt.date | None =
     if session.status != TrainingSession.Status.HELD:
         session.status = TrainingSession.Status.HELD
         _mark_user(session, user).save(update_fields=["status", "updated_at"])
+        bump_offices([session.office_id])
 
 
 # --- enrolment --------------------------------------------------------------------------------
@@ -224,6 +233,7 @@ def enrolment_create(
     enrolment.enrolled_by = user
     enrolment.full_clean()
     _mark_user(enrolment, user).save()
+    bump_offices([session.office_id])
     return enrolment, warnings
 
 
@@ -265,6 +275,7 @@ def enrolment_withdraw(*, enrolment: Enrolment, user, reason: str, status: str =
     enrolment.status = status
     enrolment.status_reason = reason.strip()
     _mark_user(enrolment, user).save(update_fields=["status", "status_reason"])
+    bump_offices(TrainingSession.objects.filter(pk=enrolment.session_id).values_list("office_id", flat=True))
 
 
 # --- attendance -------------------------------------------------------------------------------
@@ -371,9 +382,12 @@ def attendance_record(
         if old_visit_id and attendance.counts_as_report_id is None:
             # The client was not there after all: the wajib lapor it stood for goes too.
             ReportingVisit.objects.filter(pk=old_visit_id, mode=ReportingVisit.Mode.ACTIVITY).delete()
-    if session.status == TrainingSession.Status.PLANNED:
+    held_now = session.status == TrainingSession.Status.PLANNED
+    if held_now:
         session.status = TrainingSession.Status.HELD
         _mark_user(session, user).save(update_fields=["status", "updated_at"])
+    if created or changed or held_now:
+        bump_offices([session.office_id])
     return {"created": created, "changed": changed}
 
 
@@ -487,6 +501,7 @@ def follow_up_record(
         follow_up.photo = photo
     follow_up.full_clean()
     _mark_user(follow_up, user).save()
+    bump_offices([session.office_id])
     return follow_up
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from bapas.data_version import bump_offices
 from bapas.navigation import safe_next
 from clients.models import Client
 from pokmaslipas.access import get_partner_for_user
@@ -505,7 +507,9 @@ def type_create(request):
     if request.method == "POST" and form.is_valid():
         training_type = form.save(commit=False)
         training_type.office = request.user.office
-        training_type.save()
+        with transaction.atomic():
+            training_type.save()
+            bump_offices([training_type.office_id])
         messages.success(request, _("Training type %(name)s added.") % {"name": training_type.name})
         return redirect("trainings:type_list")
     return render(request, "trainings/type_form.html", {"form": form})

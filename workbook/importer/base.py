@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from bapas.data_version import bump_offices
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
-from reports.summaries import bump_offices
 from trainings.models import Enrolment, TrainingSession
 from workbook import cells, schema
 from workbook.reader import Issue, SheetData, WorkbookData
@@ -146,7 +146,7 @@ class ImportBase:
                     self._run_sheets(data, result)
                     if self.issues or dry_run:
                         raise _Rollback
-                    # Bulk inserts send no signals: the office's dashboard summaries are outdated now.
+                    # A bulk path: the office's data version moves with the rows, in this transaction.
                     bump_offices([self.office.pk])
                 result.applied = True
             except _Rollback:

@@ -3,9 +3,9 @@ import os
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from bapas.data_version import bump_all_offices
 from bapas.models import Role, User
 from config import demo
-from reports.summaries import bump_all_offices
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, password, address, **options):
         with transaction.atomic():
             demo.load(password)
-            bump_all_offices()  # some demo records are bulk-inserted (no signals)
+            bump_all_offices()  # a bulk path: every office's data version moves with the demo records
         url = address if address.startswith(("http://", "https://")) else f"http://{address}"
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded. Sign in at {url.rstrip('/')}/ with:"))
         for user in User.objects.filter(username__in=[row[0] for row in demo.STAFF]).select_related("office"):

@@ -5,8 +5,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bapas.data_version import bump_all_offices
 from config import scale
-from reports.summaries import bump_all_offices
 
 
 class Command(BaseCommand):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             result = scale.seed(clients=clients, offices=offices, seed=seed, today=anchor, log=log)
         except scale.ScaleError as exc:
             raise CommandError(str(exc)) from exc
-        bump_all_offices()  # bulk inserts send no signals: every dashboard summary is outdated
+        bump_all_offices()  # a bulk path: every office's data version moves with the inserted rows
         elapsed = time.perf_counter() - started
         if verbosity < 1:
             if checksum:

@@ -11,8 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from bapas.models import Office
-from reports.models import OfficeDataVersion
+from bapas.models import Office, OfficeDataVersion
 from reports.summaries import office_summary, office_today
 
 
