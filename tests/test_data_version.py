@@ -24,6 +24,7 @@ from tests.factories import ClientFactory, EnrolmentFactory, OfficeFactory, Trai
 from tests.security import fuzz_support as fz
 from tests.security.test_fuzz_forms import CASES_BY_ID, files_of, starting_payload
 from tests.workbook.conftest import full_workbook, make_xlsx
+from trainings import services as trainings_services
 from trainings.models import Attendance, TrainingSession
 from workbook.models import ImportJob
 
@@ -187,6 +188,26 @@ def test_admin_writes_raise_the_version(world, path):
     before, other = version(world["office"]), version(world["other"])
     response = ADMIN_WRITES[path](world)
     assert response.status_code == 302, response.content.decode()[:3000]
+    assert version(world["office"]) > before
+    assert version(world["other"]) == other
+
+
+# --- services no view calls yet ----------------------------------------------------------------------
+
+
+def _motivation(w):
+    session = TrainingSessionFactory(office=w["office"], start_date=timezone.localdate() + dt.timedelta(days=20))
+    enrolment = EnrolmentFactory(session=session, client=w["objects"]["free_client"])
+    trainings_services.enrolment_set_motivation(enrolment=enrolment, motivation=4, user=w["people"]["pk_owner_a"])
+
+
+SERVICE_WRITES = {"trainings.services.enrolment_set_motivation": _motivation}
+
+
+@pytest.mark.parametrize("name", list(SERVICE_WRITES))
+def test_services_without_a_view_raise_the_version(world, name):
+    before, other = version(world["office"]), version(world["other"])
+    SERVICE_WRITES[name](world)
     assert version(world["office"]) > before
     assert version(world["other"]) == other
 

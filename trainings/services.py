@@ -258,6 +258,7 @@ def enrolment_set_motivation(*, enrolment: Enrolment, motivation: int | None, us
     enrolment.motivation = motivation
     enrolment.full_clean()
     _mark_user(enrolment, user).save(update_fields=["motivation"])
+    bump_offices([enrolment.session.office_id])
     return enrolment
 
 
