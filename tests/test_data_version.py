@@ -76,6 +76,7 @@ FORM_WRITES = {
     "agreement_terminate": None,
     "agreement_renew_addendum": None,
     "type_create": None,
+    "partner_training_types": None,
     "session_create": None,
     "session_edit": None,
     "session_repeat": None,

@@ -525,3 +525,5 @@ def partner_training_types_set(*, partner, training_types, user) -> None:
             _mark_user(link, user).delete()
     for training_type_id in sorted(wanted - set(links)):
         _mark_user(PartnerTrainingType(partner=partner, training_type_id=training_type_id), user).save()
+    if wanted != set(links):
+        bump_offices([partner.office_id])
