@@ -27,6 +27,12 @@ def require_role(user, *roles):
         raise PermissionDenied
 
 
+def access_log_visible_to(user):
+    """The log of reads of personal data in the user's office: Kasi BKD and Kepala Bapas only (403)."""
+    require_role(user, *LEAD_ROLES)
+    return AccessLog.objects.filter(user__office_id=user_office_id(user)).select_related("user")
+
+
 def log_access(request, action: str, obj=None, *, object_type: str = "", object_id="", detail: str = ""):
     """Record a read of personal data (a client's full record, a personal-data report download)."""
     if obj is not None:

@@ -21,6 +21,7 @@ from django.db.models import Count, DateField, F, Func, Q
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from bapas.arithmetic import rate
 from clients.models import Client, ReportingVisit, ReportingWarning
 
 MONTHLY = Client.Frequency.MONTHLY
@@ -76,10 +77,6 @@ def eligible_periods(kind: str, date_from: date, date_to: date, today: date) -> 
     """Periods whose last day lies within [date_from, date_to] and before today."""
     last = min(date_to, today - timedelta(days=1))
     return [p for p in periods_overlapping(kind, date_from, last) if date_from <= p.end <= last]
-
-
-def rate(reported: int, due: int) -> float | None:
-    return round(reported / due, 6) if due else None
 
 
 def _row(due: int, reported: int) -> dict:

@@ -187,3 +187,19 @@ def timeline(visits, warnings, status_changes, assignments) -> list[TimelineEntr
     entries += [TimelineEntry("assignment", a.start_date, a, (a.start_date, 0, a.pk)) for a in assignments]
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
+
+
+def filter_reporting_visits(qs, *, date_from=None, date_to=None, mode="", client=None, q=""):
+    """Wajib lapor rows narrowed by the values of clients.forms.ReportingVisitFilterForm."""
+    q = q.strip()
+    if date_from:
+        qs = qs.filter(report_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(report_date__lte=date_to)
+    if mode:
+        qs = qs.filter(mode=mode)
+    if client:
+        qs = qs.filter(client_id=client)
+    if q:
+        qs = qs.filter(Q(client__name__icontains=q) | Q(client__register_number__icontains=q))
+    return qs

@@ -5,7 +5,6 @@ and raises Django's ValidationError with a message the user can act on (Indonesi
 raises the office's data version in the same transaction (``bapas.data_version``).
 """
 
-import calendar
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -13,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bapas.arithmetic import add_months
 from bapas.data_version import bump_offices, latest_today
 from bapas.formatting import date_label
 from bapas.models import Role
@@ -216,10 +216,7 @@ def propose_next_due(client: Client, report_date: date) -> date | None:
     if client.reporting_frequency == Client.Frequency.WEEKLY:
         proposed = report_date + timedelta(days=7)
     else:
-        year, month = (
-            (report_date.year + 1, 1) if report_date.month == 12 else (report_date.year, report_date.month + 1)
-        )
-        proposed = date(year, month, min(report_date.day, calendar.monthrange(year, month)[1]))
+        proposed = add_months(report_date, 1)
     return proposed if proposed <= client.programme_end else None
 
 

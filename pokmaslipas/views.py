@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bapas.data_version import bump_offices
+from bapas.formtools import apply_errors, filter_values
 from pokmaslipas import selectors, services
 from pokmaslipas.access import (
     agreements_visible_to,
@@ -40,17 +41,6 @@ from pokmaslipas.models import Agreement
 PAGE_SIZE = 25
 
 
-def _filters(form) -> dict:
-    form.is_valid()
-    return {name: value for name, value in form.cleaned_data.items() if value}
-
-
-def _querystring_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- partners --------------------------------------------------------------------------------
 
 
@@ -59,7 +49,7 @@ def partner_list(request):
     partners = partners_visible_to(request.user)
     today = timezone.localdate()
     form = PartnerFilterForm(request.GET)
-    filters = _filters(form)
+    filters = filter_values(form)
     qs = selectors.partner_list(partners, today=today, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -69,7 +59,6 @@ def partner_list(request):
             "form": form,
             "page": page,
             "filtered": bool(filters),
-            "querystring": _querystring_without_page(request),
             "can_write": can_write(request.user),
             "status_labels": selectors.PartnerStatus.labels,
         },
@@ -127,7 +116,7 @@ def agreement_list(request):
     agreements = agreements_visible_to(request.user)
     today = timezone.localdate()
     form = AgreementFilterForm(request.GET)
-    filters = _filters(form)
+    filters = filter_values(form)
     qs = selectors.agreement_list(agreements, today=today, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -137,7 +126,6 @@ def agreement_list(request):
             "form": form,
             "page": page,
             "filtered": bool(filters),
-            "querystring": _querystring_without_page(request),
             "can_write": can_write(request.user),
             "today": today,
         },
@@ -283,11 +271,7 @@ def agreement_terminate(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Agreement %(number)s was terminated.") % {"number": agreement.number})
             return redirect("pokmaslipas:agreement_detail", pk=agreement.pk)
@@ -307,7 +291,7 @@ def agreement_renew(request, pk):
         try:
             renewal = services.agreement_renew(original=original, renewal=form.save(commit=False), user=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -12,8 +12,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
+from bapas.arithmetic import rate
 from bapas.models import Office
-from clients.compliance import rate as compliance_rate
 from reports.charts import Series, rate_ranking, svg_bars, svg_chart
 from reports.datasets import _outcome_counts, _with_rates, implementation_formula
 from reports.office_figures import _compliance_12_months, reintegration_gap
@@ -54,7 +54,7 @@ def officer_compliance_from_summary(summary: dict, username: str) -> dict:
     reported = sum(row["reported"] for row in months)
     return {
         **{key: data[key] for key in ("report", "office", "from", "to", "today")},
-        "totals": {"due": due, "reported": reported, "missed": due - reported, "rate": compliance_rate(reported, due)},
+        "totals": {"due": due, "reported": reported, "missed": due - reported, "rate": rate(reported, due)},
         "by_officer": [row for row in data.get("by_officer", []) if row["officer"] == username],
         "by_month": [{k: v for k, v in row.items() if k != "officer"} for row in months],
     }
@@ -247,7 +247,7 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
                 "clients": summary["clients"]["total"],
                 "compliance_due": comp["due"],
                 "compliance_reported": comp["reported"],
-                "compliance_rate": compliance_rate(comp["reported"], comp["due"]),
+                "compliance_rate": rate(comp["reported"], comp["due"]),
                 "sessions_this": years.get(focus, {}).get("sessions", 0),
                 "participants_this": years.get(focus, {}).get("participants", 0),
                 "sessions_last": years.get(focus - 1, {}).get("sessions", 0),
@@ -281,7 +281,7 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
     total = {
         "clients": total_of("clients"),
         "compliance_due": total_of("compliance_due"),
-        "compliance_rate": compliance_rate(total_of("compliance_reported"), total_of("compliance_due")),
+        "compliance_rate": rate(total_of("compliance_reported"), total_of("compliance_due")),
         "sessions_this": total_of("sessions_this"),
         "participants_this": total_of("participants_this"),
         "sessions_last": total_of("sessions_last"),

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bapas.arithmetic import rate
 from clients.models import Client
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 from trainings.selectors import (
@@ -41,13 +42,6 @@ BUDGET_BANDS = [
     (1_000_000, None, gettext_lazy("Rp1,000,000 or more")),
 ]
 QUARTER_MONTHS = 3
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    """A fraction rounded to 4 decimals, or None when the denominator is 0 (contract section 3)."""
-    if not denominator:
-        return None
-    return round(numerator / denominator, 4)
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float | None, float | None]:

@@ -17,16 +17,15 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bapas.access import LEAD_ROLES, log_access, require_role, user_office_id
+from bapas.access import log_access, user_office_id
 from bapas.models import Role
-from clients.access import clients_visible_to
+from clients.access import clients_visible_to, get_client_for_card
 from clients.selectors import worklist_for
 from reports import dashboards
 from reports.access import (
+    dashboard_office_for_user,
     generated_files_visible_to,
-    get_client_for_card,
     get_generated_file_for_user,
-    get_session_for_sheet,
     get_warning_for_letter,
     report_scope_for,
 )
@@ -267,7 +266,7 @@ def day_blocks(days: list, size: int = SHEET_DAYS) -> list[list]:
 
 @require_GET
 def attendance_sheet(request, pk):
-    session = get_session_for_sheet(request.user, pk)
+    session = get_session_for_user(request.user, pk)
     from trainings.selectors import counted_enrolments
 
     enrolments = list(
@@ -346,27 +345,23 @@ def _year_param(request):
 
 @require_GET
 def dashboard_office(request):
-    require_role(request.user, *LEAD_ROLES)
-    if not request.user.office_id:
-        raise Http404
+    office = dashboard_office_for_user(request.user, "office")
     context = dashboards.office_dashboard(
-        request.user.office, today=_today(request.user), year=_year_param(request), allow_stale=True
+        office, today=_today(request.user), year=_year_param(request), allow_stale=True
     )
     return render(request, "reports/dashboard_office.html", context)
 
 
 @require_GET
 def dashboard_kasubsi(request):
-    require_role(request.user, Role.KASUBSI)
-    if not request.user.office_id:
-        raise Http404
-    context = dashboards.kasubsi_dashboard(request.user.office, today=_today(request.user))
+    office = dashboard_office_for_user(request.user, "kasubsi")
+    context = dashboards.kasubsi_dashboard(office, today=_today(request.user))
     return render(request, "reports/dashboard_kasubsi.html", context)
 
 
 @require_GET
 def dashboard_regional(request):
-    require_role(request.user, Role.REGIONAL)
+    dashboard_office_for_user(request.user, "regional")
     context = dashboards.regional_dashboard(today=_today(request.user), year=_year_param(request))
     return render(request, "reports/dashboard_regional.html", context)
 

@@ -1,6 +1,7 @@
 """Independence trainings: types, sessions, enrolments, daily attendance and outcome follow-ups."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,21 @@ class PartnerTrainingType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}: {self.training_type_id}"
+
+
+# Pages list every day of a session: a span of centuries would take minutes to render.
+MAX_SESSION_DAYS = 366
+
+
+def session_dates_errors(start, end) -> dict:
+    """The errors of a session's dates (by field): an end before the start, or a session too long."""
+    if not start or not end:
+        return {}
+    if end < start:
+        return {"end_date": _("The end date cannot be before the start date.")}
+    if (end - start).days >= MAX_SESSION_DAYS:
+        return {"end_date": _("A training lasts at most %(days)s days.") % {"days": MAX_SESSION_DAYS}}
+    return {}
 
 
 class TrainingSession(models.Model):
@@ -162,6 +178,12 @@ class TrainingSession(models.Model):
         from bapas.formatting import date_label
 
         return f"{self.title} ({date_label(self.start_date)})"
+
+    def clean(self):
+        super().clean()
+        errors = session_dates_errors(self.start_date, self.end_date)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def days(self) -> int:

@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bapas.arithmetic import rate
 from bapas.models import Office
 from pokmaslipas.models import Agreement, Partner
 from pokmaslipas.selectors import ALERT_SOON_DAYS, expiring_agreements
@@ -139,8 +140,8 @@ def summarise_statuses(rows: list) -> dict:
         "participants": len(rows),
         "followed_up": followed_up,
         "implemented": implemented,
-        "rate": round(implemented / followed_up, 4) if followed_up else None,
-        "coverage": round(followed_up / len(rows), 4) if rows else None,
+        "rate": rate(implemented, followed_up),
+        "coverage": rate(followed_up, len(rows)),
     }
 
 
@@ -249,10 +250,6 @@ def suggested_clients(session: TrainingSession, *, officer=None, limit: int = 50
 
 
 # --- partners and agreements: the trainings run under them ---------------------------------------
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None
 
 
 def session_figures(sessions: list[TrainingSession], enrolments: QuerySet, today: date) -> dict:
@@ -370,3 +367,41 @@ def expiry_alerts(office, today: date | None = None) -> dict:
         "expiring_30": [a for a in expiring if a.days_left <= ALERT_SOON_DAYS],
         "partners_without_valid_agreement": sorted(uncovered.values(), key=lambda p: (p.name, p.pk)),
     }
+
+
+# --- list filters (the values of trainings.forms.*FilterForm, see bapas.formtools.filter_values) ----
+def filter_sessions(qs: QuerySet, *, q: str = "", year: int | None = None, status: str = "") -> QuerySet:
+    q = q.strip()
+    if year:
+        qs = qs.filter(start_date__year=year)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q) | Q(partner__name__icontains=q))
+    return qs
+
+
+def filter_enrolments(qs: QuerySet, *, q: str = "", year: int | None = None, session: str = "") -> QuerySet:
+    q, session = q.strip(), session.strip()
+    if year:
+        qs = qs.filter(session__start_date__year=year)
+    if session:
+        qs = qs.filter(session__code=session)
+    if q:
+        qs = qs.filter(Q(session__title__icontains=q) | Q(session__code__icontains=q) | Q(client__name__icontains=q))
+    return qs
+
+
+def filter_follow_ups(
+    qs: QuerySet, *, q: str = "", year: int | None = None, session: str = "", status: str = ""
+) -> QuerySet:
+    q, session = q.strip(), session.strip()
+    if session:
+        qs = qs.filter(enrolment__session__code=session)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(date__year=year)
+    if q:
+        qs = qs.filter(Q(enrolment__client__name__icontains=q) | Q(enrolment__session__title__icontains=q))
+    return qs

@@ -4,7 +4,6 @@ A write that can move an office's figures raises its data version in the same tr
 (``bapas.data_version``); a certificate number moves none.
 """
 
-import calendar
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -17,7 +16,14 @@ from bapas.data_version import bump_offices
 from clients.models import Client, ReportingVisit
 from trainings import selectors
 from trainings.access import can_correct_attendance
-from trainings.models import Attendance, Enrolment, FollowUp, PartnerTrainingType, TrainingSession
+from trainings.models import (
+    Attendance,
+    Enrolment,
+    FollowUp,
+    PartnerTrainingType,
+    TrainingSession,
+    session_dates_errors,
+)
 
 SESSION_FIELDS = (
     "code",
@@ -42,12 +48,6 @@ SESSION_FIELDS = (
 )
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _d(value: dt.date) -> str:
     return date_format(value, "DATE_FORMAT")
 
@@ -70,8 +70,7 @@ def _check_session(session: TrainingSession, user) -> list[str]:
     """Rules shared by create and edit; returns warnings, raises on what must be refused."""
     warnings = []
     errors = {}
-    if session.start_date and session.end_date and session.end_date < session.start_date:
-        errors["end_date"] = _("The end date cannot be before the start date.")
+    errors.update(session_dates_errors(session.start_date, session.end_date))
     if session.training_type_id and session.training_type.office_id != session.office_id:
         errors["training_type"] = _("Choose a training type of this office.")
     if session.partner_id and session.partner.office_id != session.office_id:

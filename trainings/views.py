@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bapas.data_version import bump_offices
+from bapas.formtools import apply_errors, filter_values
 from bapas.navigation import safe_next
+from clients.access import caseload_officer
 from clients.models import Client
 from pokmaslipas.access import get_partner_for_user
 from trainings import access, selectors, services
@@ -28,6 +30,7 @@ from trainings.forms import (
     EnrolForm,
     FollowUpForm,
     PartnerTrainingTypesForm,
+    SessionFilterForm,
     SessionForm,
     TrainingTypeForm,
     WithdrawForm,
@@ -38,8 +41,7 @@ from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
 def _errors(request, exc: ValidationError, form=None):
     """Show a service's ValidationError on the form (field errors) or as messages."""
     if form is not None and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        apply_errors(form, exc)
         return
     for message in exc.messages:
         messages.error(request, message)
@@ -62,17 +64,8 @@ def _count_subquery(qs):
 def session_list(request):
     sessions = access.sessions_visible_to(request.user)
     years = sorted({d.year for d in sessions.dates("start_date", "year")}, reverse=True)
-    year = request.GET.get("year", "")
-    status = request.GET.get("status", "")
-    query = request.GET.get("q", "").strip()
-    if year.isascii() and year.isdigit() and 1 <= int(year) <= 9999:
-        sessions = sessions.filter(start_date__year=int(year))
-    if status in TrainingSession.Status.values:
-        sessions = sessions.filter(status=status)
-    if query:
-        sessions = sessions.filter(
-            Q(title__icontains=query) | Q(code__icontains=query) | Q(partner__name__icontains=query)
-        )
+    filters = filter_values(SessionFilterForm(request.GET))
+    sessions = selectors.filter_sessions(sessions, **filters)
     counted = selectors.counted_enrolments(Enrolment.objects.filter(session=OuterRef("pk")))
     sessions = sessions.select_related("training_type", "partner").annotate(
         enrolled=_count_subquery(counted),
@@ -85,9 +78,9 @@ def session_list(request):
         {
             "page": page,
             "years": years,
-            "year": year,
-            "status": status,
-            "query": query,
+            "year": str(filters.get("year", "")),
+            "status": filters.get("status", ""),
+            "query": filters.get("q", ""),
             "statuses": TrainingSession.Status.choices,
             "can_write": access.can_write_sessions(request.user),
         },
@@ -126,15 +119,8 @@ def session_detail(request, pk):
         row.eligible = services.is_certificate_eligible(row, row.days_attended)
         row.show_outcome = access.can_see_follow_up_of(request.user, row.client)
         row.latest_label = FollowUp.Status(row.latest_status).label if row.latest_status else ""
-        row.can_follow_up = request.user.is_pk and row.client.officer_id == request.user.pk and row.is_participant
-        row.can_withdraw = (
-            row.counted
-            and not row.certificate_number
-            and (
-                access.can_write_sessions(request.user)
-                or (request.user.is_pk and row.client.officer_id == request.user.pk)
-            )
-        )
+        row.can_follow_up = row.is_participant and access.can_record_follow_up_of(request.user, row.client)
+        row.can_withdraw = row.counted and not row.certificate_number and access.can_write_enrolment(request.user, row)
         if row.counted and row.is_participant:
             statuses.append(row.latest_status)
     summary = selectors.summarise_statuses(statuses)
@@ -248,9 +234,7 @@ def session_mark_held(request, pk):
 
 # --- enrolment --------------------------------------------------------------------------------
 def _enrollable_clients(user, session):
-    clients = Client.objects.filter(office_id=session.office_id, status=Client.Status.ACTIVE)
-    if user.is_pk:
-        clients = clients.filter(officer=user)
+    clients = access.enrollable_clients(user, session).filter(status=Client.Status.ACTIVE)
     return clients.exclude(enrolments__session=session, enrolments__status__in=Enrolment.COUNTED).order_by("name")
 
 
@@ -293,8 +277,7 @@ def enrol(request, pk):
 @require_http_methods(["GET"])
 def suggestions(request, pk):
     session = access.get_session_for_user(request.user, pk, write=True, action="enrol")
-    officer = request.user if request.user.is_pk else None
-    rows = selectors.suggested_clients(session, officer=officer)
+    rows = selectors.suggested_clients(session, officer=caseload_officer(request.user))
     return render(request, "trainings/suggestions_list.html", {"session": session, "rows": rows})
 
 
@@ -396,9 +379,7 @@ def certificates_issue(request, pk):
 
 @require_http_methods(["POST"])
 def certificate_issue(request, pk):
-    enrolment = access.get_enrolment_for_user(request.user, pk, write=True)
-    if request.user.is_pk:
-        raise PermissionDenied
+    enrolment = access.get_enrolment_for_user(request.user, pk, write=True, action="certificate")
     try:
         number = services.certificate_issue(enrolment=enrolment, user=request.user)
     except ValidationError as exc:

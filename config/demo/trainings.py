@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from bapas.arithmetic import add_months
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
 from trainings import selectors, services
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
-from trainings.services import add_months
 
 C = TrainingType.Category
 M = TrainingSession.Method

@@ -34,6 +34,7 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection, models, transaction
 
+from bapas.arithmetic import add_months
 from bapas.models import Office, Role, User
 
 MARKER_DOMAIN = "scale.invalid"
@@ -428,12 +429,6 @@ def _weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _monthly_periods(start: dt.date, end: dt.date):
     """(first, last) ordinal of each calendar month overlapping [start, end], clipped to it."""
     year, month = start.year, start.month
@@ -673,14 +668,14 @@ class Seeder:
         seq = 0
         for plan, index, partner_id, types, renewed in plans:
             start = today - dt.timedelta(days=rng.randint(20, 900))
-            end = _add_months(start, rng.choice([12, 24, 36])) - dt.timedelta(days=1)
+            end = add_months(start, rng.choice([12, 24, 36])) - dt.timedelta(days=1)
             scope = _scope_codes(rng)
             previous = None
             if renewed:
                 seq += 1
                 previous = next(ids)
                 p_end = start - dt.timedelta(days=1)
-                p_start = _add_months(p_end, -24) + dt.timedelta(days=1)
+                p_start = add_months(p_end, -24) + dt.timedelta(days=1)
                 agreement_rows.append(
                     (previous, plan.id, partner_id, f"W.{plan.code}.PK.01.05-{seq:05d}/{p_start.year}",
                      f"{rng.randint(1, 999):03d}/MITRA/{p_start.year}", "PKS", "Perjanjian kerja sama pembinaan klien",
@@ -990,7 +985,7 @@ class Seeder:
                      bool(interest) and interest in row[8], certificate, issued, row[2], self.anchor)
                 )  # fmt: skip
                 # One follow-up per participant, a month or more after the training ended.
-                follow_day = _add_months(end, 1 if rng.random() < 0.5 else 3)
+                follow_day = add_months(end, 1 if rng.random() < 0.5 else 3)
                 if attended_days and follow_day < today:
                     f_status = rng.choices(FOLLOW_UP_STATUSES, weights=OUTCOMES_BY_QUICKNESS[quickness])[0]
                     implemented = f_status in ("USAHA_SAMPINGAN", "BEKERJA_DI_BIDANG", "USAHA_SENDIRI")

@@ -5,8 +5,15 @@ from collections import defaultdict
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
-from trainings.forms import MAX_SESSION_DAYS
-from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
+from trainings.models import (
+    MAX_SESSION_DAYS,
+    Attendance,
+    Enrolment,
+    FollowUp,
+    TrainingSession,
+    TrainingType,
+    session_dates_errors,
+)
 from workbook import exporter
 from workbook.importer.base import BATCH_SIZE, Row, SheetResult, in_chunks
 from workbook.reader import SheetData
@@ -97,7 +104,7 @@ class TrainingSheets:
                         _("the end date %(end)s is before the start date %(start)s.") % {"end": end, "start": start},
                     )
                     row.ok = False
-                elif start and end and (end - start).days >= MAX_SESSION_DAYS:
+                elif session_dates_errors(start, end):  # the model's rule: at most MAX_SESSION_DAYS days
                     self.error(
                         name,
                         row.number,
