@@ -16,6 +16,7 @@ from bapas.arithmetic import add_months
 from bapas.data_version import bump_offices, latest_today
 from bapas.formatting import date_label
 from bapas.models import Role
+from clients.access import has_caseload
 from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
 
 # Fields a client edit may change; the PK, status and archive flag have their own services.
@@ -86,7 +87,7 @@ def _stamp(obj, user) -> None:
 @transaction.atomic
 def client_register(*, office, data: dict, user, officer=None) -> Client:
     """Register a client in ``office``. A PK who registers a client becomes its PK."""
-    if user is not None and user.role == Role.PK:
+    if user is not None and has_caseload(user):
         officer = user
     _check_officer(officer, office)
     client = Client(office=office, officer=officer, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})

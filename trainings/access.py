@@ -42,6 +42,11 @@ def can_write_sessions(user) -> bool:
     return user.is_authenticated and user.role in WRITE_ROLES
 
 
+def can_plan_without_agreement(user) -> bool:
+    """Only the Kasi BKD may plan a training without an agreement (PKS) with the partner."""
+    return user.is_authenticated and user.role == Role.KASI
+
+
 def can_enrol(user) -> bool:
     return user.is_authenticated and user.role in ACTION_ROLES["enrol"]
 

@@ -13,9 +13,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bapas.data_version import bump_offices
+from clients.access import has_caseload
 from clients.models import Client, ReportingVisit
 from trainings import selectors
-from trainings.access import can_correct_attendance
+from trainings.access import can_correct_attendance, can_plan_without_agreement
 from trainings.models import (
     Attendance,
     Enrolment,
@@ -77,7 +78,7 @@ def _check_session(session: TrainingSession, user) -> list[str]:
         errors["partner"] = _("Choose a partner of this office.")
     agreement = session.agreement
     if agreement is None:
-        if not user.is_kasi:
+        if not can_plan_without_agreement(user):
             errors["agreement"] = _(
                 "Choose the agreement (PKS) this training runs under. Only the Kasi BKD may plan a training "
                 "without one."
@@ -193,7 +194,7 @@ def enrolment_create(
             _("%(name)s is not an active client (%(status)s) and cannot be enrolled.")
             % {"name": client, "status": client.get_status_display()}
         )
-    if user.is_pk and client.officer_id != user.pk:
+    if has_caseload(user) and client.officer_id != user.pk:
         raise ValidationError(_("%(name)s is not in your caseload: a PK enrols only own clients.") % {"name": client})
     if status not in Enrolment.COUNTED:
         raise ValidationError(_("Choose invited or registered."))
