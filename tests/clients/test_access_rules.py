@@ -50,7 +50,7 @@ def test_admin_sees_the_identity_on_the_client_page_but_not_the_card(login, admi
 def test_wajib_lapor_rows_follow_the_notes_rule(alice, paula, kasi_a, kasubsi_a, admin_a, noted):
     from django.core.exceptions import PermissionDenied
 
-    assert list(access.reporting_visits_visible_to(alice)) == list(noted.reports.all())
+    assert list(access.reporting_visits_visible_to(alice)) == list(noted.visits.all())
     assert not access.reporting_visits_visible_to(paula).exists()  # not her caseload
     assert access.reporting_visits_visible_to(kasi_a).count() == 1
     for user in (kasubsi_a, admin_a):

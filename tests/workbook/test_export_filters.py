@@ -27,9 +27,9 @@ BROKEN_BEFORE = [
     ("sessions", "year", HUGE),
     ("participants", "year", HUGE),
     ("followups", "year", HUGE),
-    ("reports", "from", "2023-02-31"),
-    ("reports", "to", "2023-13-01"),
-    ("reports", "client", HUGE),
+    ("visits", "from", "2023-02-31"),
+    ("visits", "to", "2023-13-01"),
+    ("visits", "client", HUGE),
 ]
 
 
@@ -61,9 +61,9 @@ def test_good_values_still_filter_the_exports(login, kasi_a, trainings):
     assert [r["kode_pelatihan"] for r in rows(login(kasi_a).get(url("participants", year="2023")))] == ["S-2023"]
     assert len(rows(login(kasi_a).get(url("followups", year="2023")))) == 1
     assert rows(login(kasi_a).get(url("followups", year="2022"))) == []
-    assert len(rows(login(kasi_a).get(url("reports", **{"from": "2024-02-01"})))) == 1
+    assert len(rows(login(kasi_a).get(url("visits", **{"from": "2024-02-01"})))) == 1
     client_pk = trainings[1].enrolments.get().client_id
-    assert len(rows(login(kasi_a).get(url("reports", client=str(client_pk))))) == 2
+    assert len(rows(login(kasi_a).get(url("visits", client=str(client_pk))))) == 2
     # a bad value next to a good one: the good one still filters
     assert [r["kode"] for r in rows(login(kasi_a).get(url("sessions", year="2022", status="<b>")))] == ["S-2022"]
 
