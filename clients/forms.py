@@ -250,7 +250,7 @@ class WarningForm(forms.ModelForm):
 
     class Meta:
         model = ReportingWarning
-        fields = ["level", "issued_on", "reason"]
+        fields = ["level", "issued_on", "number", "reason"]
         widgets = {"issued_on": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, client, missed_periods, **kwargs):
@@ -269,6 +269,7 @@ class WarningForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             _row("level", "issued_on"),
+            "number",
             "reason",
             "missed",
             Submit("save", _("Issue warning"), css_class="btn-warning"),

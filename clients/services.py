@@ -310,28 +310,45 @@ def visit_moves_closed_period(visit: ReportingVisit) -> bool:
 LEVEL_ORDER = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]
 
 
-@transaction.atomic
-def warning_issue(
-    *, client: Client, level: str, issued_on: date, reason: str, missed_periods: str = "", user
-) -> ReportingWarning:
-    """Record a surat peringatan. SP2 needs an earlier SP1 and SP3 an earlier SP2."""
+def warning_errors(*, client: Client, level: str, issued_on: date, earlier, today: date) -> dict:
+    """The rules of a warning (the form and the workbook import): {field: message}.
+
+    ``earlier`` holds the (level, date) of the client's other warnings; SP2 needs an earlier SP1
+    and SP3 an earlier SP2.
+    """
     errors = {}
-    if issued_on > timezone.localdate(timezone=client.office.tzinfo):
+    if issued_on > today:
         errors["issued_on"] = _("A warning cannot be dated in the future.")
     elif issued_on < client.programme_start:
         errors["issued_on"] = _("A warning cannot be dated before the programme start.")
     if level in LEVEL_ORDER and LEVEL_ORDER.index(level) > 0:
         previous = LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]
-        if not client.warnings.filter(level=previous, issued_on__lte=issued_on).exists():
+        if not any(other == previous and day <= issued_on for other, day in earlier):
             errors["level"] = _("%(level)s needs an earlier %(previous)s for this client.") % {
                 "level": level,
                 "previous": previous,
             }
+    return errors
+
+
+@transaction.atomic
+def warning_issue(
+    *, client: Client, level: str, issued_on: date, reason: str, missed_periods: str = "", number: str = "", user
+) -> ReportingWarning:
+    """Record a surat peringatan. SP2 needs an earlier SP1 and SP3 an earlier SP2."""
+    errors = warning_errors(
+        client=client,
+        level=level,
+        issued_on=issued_on,
+        earlier=client.warnings.values_list("level", "issued_on"),
+        today=timezone.localdate(timezone=client.office.tzinfo),
+    )
     if errors:
         raise ValidationError(errors)
     warning = ReportingWarning(
         client=client,
         level=level,
+        number=(number or "").strip(),
         issued_on=issued_on,
         reason=reason.strip(),
         missed_periods=missed_periods,

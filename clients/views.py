@@ -257,6 +257,7 @@ def warning_create(request, pk):
                 client=client,
                 level=data["level"],
                 issued_on=data["issued_on"],
+                number=data.get("number") or "",
                 reason=data["reason"],
                 missed_periods=", ".join(data.get("missed") or []),
                 user=request.user,

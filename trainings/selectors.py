@@ -8,6 +8,7 @@
   the session's office); a session of a period that is not cancelled and not held yet is planned.
 """
 
+import functools
 import re
 from collections import defaultdict
 from datetime import date
@@ -189,11 +190,24 @@ CATEGORY_KEYWORDS = {
 
 
 def interest_matches(interests: list[str], training_type: TrainingType) -> bool:
-    """True when one of the client's interests names the training type or a word of its category."""
-    keywords = set(CATEGORY_KEYWORDS.get(training_type.category, ()))
-    keywords.add(training_type.get_category_display().lower())
-    keywords.update(word for word in training_type.name.lower().split() if len(word) >= 4)
-    for interest in interests:
+    """Whether an enrolment "matches the client's interest": the one rule for every path that enrols.
+
+    True when one of the client's interests names the training type or a word of its category.
+    The enrolment service, the workbook import, the demo and the scale data all call it.
+    """
+    return interest_matches_text(", ".join(interests), training_type.name, training_type.category)
+
+
+@functools.lru_cache(maxsize=4096)
+def interest_matches_text(interests: str, type_name: str, category: str) -> bool:
+    """``interest_matches`` for a comma list of interests and a type's name and category code.
+
+    The same in every language: the category's code words count, not its translated label.
+    """
+    keywords = set(CATEGORY_KEYWORDS.get(category, ()))
+    keywords.update(word for word in category.lower().split("_") if word)
+    keywords.update(word for word in type_name.lower().split() if len(word) >= 4)
+    for interest in interests.split(","):
         text = interest.lower().strip()
         if not text:
             continue

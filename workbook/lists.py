@@ -70,7 +70,7 @@ def agreement_rows(request, filters):
     qs = selectors.agreement_list(
         partner_access.agreements_visible_to(request.user), today=timezone.localdate(), **filters
     )
-    for agreement in qs[:MAX_ROWS]:
+    for agreement in qs.select_related("renews")[:MAX_ROWS]:
         yield {
             **exporter.agreement_values(agreement),
             "nama_mitra": agreement.partner.name,

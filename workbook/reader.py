@@ -59,6 +59,7 @@ class WorkbookData:
     sheets: dict = field(default_factory=dict)  # spec name -> SheetData
     issues: list = field(default_factory=list)
     ignored_sheets: list = field(default_factory=list)
+    hidden_sheets: list = field(default_factory=list)  # hidden in the file; known ones are read too
 
     @property
     def row_count(self) -> int:
@@ -109,7 +110,15 @@ def read_workbook(fileobj, *, size: int | None = None) -> WorkbookData:
         )
     finally:
         book.close()
+    if not data.issues and not data.sheets:
+        data.issues.append(Issue(no_known_sheet_message()))
     return data
+
+
+def no_known_sheet_message() -> str:
+    return _("The workbook has none of the sheets %(sheets)s.") % {
+        "sheets": ", ".join(sheet.name for sheet in schema.SHEETS)
+    }
 
 
 def _check_zip(fileobj) -> str | None:
@@ -135,6 +144,8 @@ def _read_sheets(book, data: WorkbookData) -> None:
     by_lower = {sheet.name.lower(): sheet for sheet in schema.SHEETS}
     rows_left = MAX_ROWS
     for worksheet in book.worksheets:
+        if getattr(worksheet, "sheet_state", "visible") != "visible":
+            data.hidden_sheets.append(worksheet.title)
         spec = by_lower.get(worksheet.title.strip().lower())
         if spec is None:
             if worksheet.title != schema.INSTRUCTIONS_SHEET:

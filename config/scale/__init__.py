@@ -120,16 +120,6 @@ INTERESTS = _words(
     kuliner; pertanian; perikanan; jasa; kecantikan; otomotif; kerajinan; digital
     """
 )
-CATEGORY_INTEREST = {
-    "KULINER": "kuliner",
-    "PERTANIAN": "pertanian",
-    "PERIKANAN": "perikanan",
-    "JASA": "jasa",
-    "KECANTIKAN": "kecantikan",
-    "OTOMOTIF_TEKNIK": "otomotif",
-    "KERAJINAN": "kerajinan",
-    "DIGITAL": "digital",
-}
 PARTNER_KINDS = _words(
     """
     MASYARAKAT; KEAGAMAAN; SWASTA; LPK; PERGURUAN_TINGGI; PEMERINTAH
@@ -865,6 +855,7 @@ class Seeder:
     # trainings -------------------------------------------------------------------------------------
     def _trainings(self) -> None:
         from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
+        from trainings.selectors import interest_matches_text
 
         rng, today = self.rng, self.today
         by_office: dict[int, list[tuple]] = {}
@@ -898,7 +889,9 @@ class Seeder:
                  "Mitra berhalangan", status, plan.kasubsi_id, self.anchor, self.anchor)
             )  # fmt: skip
             if status != "CANCELLED":
-                enrol_plans.append((plan, session_id, start, end, length, category, transport, capacity, status, n))
+                enrol_plans.append(
+                    (plan, session_id, start, end, length, (type_name, category), transport, capacity, status, n)
+                )
         self.writer(
             TrainingSession,
             ["id", "office_id", "code", "title", "training_type_id", "partner_id", "agreement_id", "location_kind",
@@ -935,7 +928,7 @@ class Seeder:
         enrol_rows, attendance_rows, follow_rows = [], [], []
         for (plan, session_id, start, end, length, category, transport, status, n), picked in chosen_per_session:
             certificates = 0
-            interest = CATEGORY_INTEREST.get(category, "")
+            type_name, category = category
             quickness = "quick" if category in QUICK else "slow" if category in SLOW else "other"
             for client_id, row in picked.items():
                 enrolment_id = next(enrolment_ids)
@@ -982,7 +975,7 @@ class Seeder:
                     issued = dt.datetime.combine(end, dt.time(9, 0), tzinfo=UTC)
                 enrol_rows.append(
                     (enrolment_id, session_id, client_id, e_status, rng.choice([4, 3, 2, None]),
-                     bool(interest) and interest in row[8], certificate, issued, row[2], self.anchor)
+                     interest_matches_text(row[8], type_name, category), certificate, issued, row[2], self.anchor)
                 )  # fmt: skip
                 # One follow-up per participant, a month or more after the training ended.
                 follow_day = add_months(end, 1 if rng.random() < 0.5 else 3)

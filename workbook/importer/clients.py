@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bapas.models import Role, User
-from clients.models import Client, PKAssignment, ReportingVisit, StatusChange
+from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, birth_date_error
+from clients.services import warning_errors
 from workbook import cells, exporter
 from workbook.importer.base import BATCH_SIZE, Row, SheetResult, in_chunks
 from workbook.reader import SheetData
@@ -85,9 +86,10 @@ class ClientSheets:
                         _("the programme end %(end)s is before its start %(start)s.") % {"end": end, "start": start},
                     )
                     row.ok = False
-                birth = row.values.get("tanggal_lahir")
-                if birth and birth > self.today:
-                    self.error(name, row.number, "tanggal_lahir", _("the date of birth lies in the future."))
+                birth = row.values.get("tanggal_lahir", client.birth_date if client else None)
+                problem = birth_date_error(birth, start, self.today)
+                if problem:
+                    self.error(name, row.number, "tanggal_lahir", problem)
                     row.ok = False
             if not row.ok:
                 self.failed[name].add(row.raw_key[0] if row.raw_key else "")
@@ -270,3 +272,66 @@ class ClientSheets:
                 result.add_change(row.number, (register, when), changes)
         self._bulk_create(ReportingVisit, created)
         self._bulk_update(ReportingVisit, updated, fields)
+
+    # --- Peringatan ---------------------------------------------------------------------------
+    PERINGATAN_FIELDS = {"nomor": "number", "alasan": "reason", "periode_terlewat": "missed_periods"}
+
+    def _peringatan(self, sheet: SheetData, result: SheetResult) -> None:
+        name = sheet.spec.name
+        to_column = {v: k for k, v in self.PERINGATAN_FIELDS.items()}
+        rows = self._parse(sheet)
+        client_ids = sorted(
+            {self.clients[r.values["no_register"]].pk for r in rows if r.values.get("no_register") in self.clients}
+        )
+        existing = {
+            (w.client_id, w.issued_on, w.level): w
+            for w in in_chunks(ReportingWarning.objects.order_by("id"), "client_id", client_ids)
+        }
+        # What the level rule sees: the warnings stored and the ones in this sheet.
+        issued = defaultdict(set)
+        for client_id, day, level in existing:
+            issued[client_id].add((level, day))
+        for row in rows:
+            client = self.clients.get(row.values.get("no_register"))
+            if row.ok and client is not None:
+                issued[client.pk].add((row.values["tingkat"], row.values["tanggal"]))
+        created, updated, fields, seen = [], [], set(), {}
+        for row in rows:
+            self._tick()
+            key = (row.values.get("no_register"), row.values.get("tanggal"), row.values.get("tingkat"))
+            if row.ok and self._duplicate(seen, name, row, key, "tingkat"):
+                row.ok = False
+            _session, client = self._session_and_client(name, row)
+            if row.ok:
+                errors = warning_errors(
+                    client=client, level=key[2], issued_on=key[1], earlier=issued[client.pk], today=self.today
+                )
+                for field_name, message in errors.items():
+                    self.error(name, row.number, {"issued_on": "tanggal", "level": "tingkat"}[field_name], message)
+                    row.ok = False
+            if not row.ok:
+                continue
+            present = [c for c in sheet.columns if c in self.PERINGATAN_FIELDS]
+            warning = existing.get((client.pk, key[1], key[2]))
+            if warning is None:
+                warning = ReportingWarning(client=client, level=key[2], issued_on=key[1], issued_by=self.user)
+                changes = None
+            else:
+                changes = self._diff(row.values, exporter.warning_values(warning, key[0]), present)
+                if not changes:
+                    result.unchanged += 1
+                    continue
+            for column in present:
+                setattr(warning, self.PERINGATAN_FIELDS[column], row.values[column])
+            if not self._field_errors(name, row.number, warning, to_column, ["client", "issued_by"]):
+                continue
+            if changes is None:
+                created.append(warning)
+                result.created += 1
+            else:
+                updated.append(warning)
+                fields.update(self.PERINGATAN_FIELDS[c] for c, _o, _n in changes)
+                result.updated += 1
+                result.add_change(row.number, key, changes)
+        self._bulk_create(ReportingWarning, created)
+        self._bulk_update(ReportingWarning, updated, fields)

@@ -14,6 +14,7 @@ from trainings.models import (
     TrainingType,
     session_dates_errors,
 )
+from trainings.selectors import interest_matches
 from workbook import exporter
 from workbook.importer.base import BATCH_SIZE, Row, SheetResult, in_chunks
 from workbook.reader import SheetData
@@ -224,6 +225,7 @@ class TrainingSheets:
                     session=session,
                     client=client,
                     status=Enrolment.Status.REGISTERED,
+                    matched_interest=interest_matches(client.interest_list, session.training_type),
                     enrolled_by=self.user,
                     motivation=row.values.get("motivasi"),
                 )
