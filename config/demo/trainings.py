@@ -927,7 +927,11 @@ def _recent_and_planned(office, types, partner_of, users, today, pk_names, creat
             Enrolment.objects.update_or_create(
                 session=session,
                 client=client,
-                defaults={"status": Enrolment.Status.INVITED, "enrolled_by": creator},
+                defaults={
+                    "status": Enrolment.Status.INVITED,
+                    "matched_interest": selectors.interest_matches(client.interest_list, session.training_type),
+                    "enrolled_by": creator,
+                },
             )
 
 
