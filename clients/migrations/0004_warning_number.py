@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0002_work_status_and_motivation'),
+        ('clients', '0003_visits_related_names'),
     ]
 
     operations = [
