@@ -108,6 +108,11 @@ def get_client_for_card(user, pk) -> Client:
     return client
 
 
+def can_see_nik(user) -> bool:
+    """The NIK is an identity detail of the full record: shown to, and searched by, the same roles."""
+    return user.is_authenticated and user.role in (*OFFICE_READ_ROLES, Role.PK) and can_see_full_record(user, None)
+
+
 def can_see_history(user) -> bool:
     return user.role in (Role.KASI, Role.KABAPAS)
 

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -96,6 +97,9 @@ def worklist_for(clients_qs, today: date) -> Worklist:
 # --- client list -----------------------------------------------------------------------------
 
 
+NIK_RE = re.compile(r"[0-9]{16}")
+
+
 def encode_cursor(client: Client) -> str:
     raw = json.dumps([client.name, client.pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -109,13 +113,18 @@ def decode_cursor(token: str):
         return None
 
 
-def search_clients(qs, *, q="", programme="", status="", officer=None, ending=False, archived=False, today=None):
+def search_clients(
+    qs, *, q="", programme="", status="", officer=None, ending=False, archived=False, today=None, by_nik=False
+):
+    """Filter a visible queryset. ``q`` matches name and register number, and the whole 16-digit NIK
+    exactly when ``by_nik`` (``clients.access.can_see_nik``): a prefix search would let a role that may
+    not see the NIK rebuild it digit by digit."""
     q = (q or "").strip()
     if q:
         digits = q.replace(" ", "")
         cond = Q(name__icontains=q) | Q(register_number__icontains=q)
-        if digits.isdigit():
-            cond |= Q(nik__startswith=digits)
+        if by_nik and NIK_RE.fullmatch(digits):
+            cond |= Q(nik=digits)
         qs = qs.filter(cond)
     if programme:
         qs = qs.filter(programme=programme)

@@ -22,6 +22,7 @@ from clients.access import (
     can_create_client,
     can_see_full_record,
     can_see_history,
+    can_see_nik,
     can_see_notes,
     can_write,
     clients_visible_to,
@@ -59,7 +60,9 @@ def client_list(request):
         params["status"] = ""
     form = ClientFilterForm(params, user=request.user)
     filters = filter_values(form)
-    qs = search_clients(visible.select_related("officer"), today=_today(request.user), **filters)
+    qs = search_clients(
+        visible.select_related("officer"), today=_today(request.user), by_nik=can_see_nik(request.user), **filters
+    )
     page = keyset_page(qs, after=request.GET.get("after"), before=request.GET.get("before"))
     for key in ("after", "before"):
         params.pop(key, None)

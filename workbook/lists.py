@@ -45,7 +45,12 @@ def client_rows(request, filters):
 
     user = request.user
     visible = client_access.clients_visible_to(user)
-    qs = search_clients(visible.select_related("officer"), today=timezone.localdate(), **filters)
+    qs = search_clients(
+        visible.select_related("officer"),
+        today=timezone.localdate(),
+        by_nik=client_access.can_see_nik(user),
+        **filters,
+    )
     for client in qs.order_by("name", "id")[:MAX_ROWS]:
         row = exporter.client_values(client)
         row["nama"] = client_access.display_name(user, client)
