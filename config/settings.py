@@ -41,6 +41,12 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The public address printed on certificates (QR code and verification link): never the host an
+# officer happened to use. Defaults to https:// and the first allowed host when debug is off.
+_first_host = next((host for host in ALLOWED_HOSTS if host and "*" not in host and not host.startswith(".")), "")
+PUBLIC_URL = os.environ.get("BAPAS_PUBLIC_URL") or (
+    f"https://{_first_host}" if not DEBUG and _first_host else "http://127.0.0.1:8000"
+)
 
 INSTALLED_APPS = [
     "bapas",
@@ -68,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bapas.middleware.PrivacyHeadersMiddleware",  # first: static files and error pages get its headers too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -164,6 +171,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind N proxies of our own (nginx: 1) the client is the Nth address from the right of
+# X-Forwarded-For; 0 = REMOTE_ADDR (bapas.network). Axes, the audit trail and the rate limits use it.
+TRUSTED_PROXIES = envint("BAPAS_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "bapas.network.client_ip"
+# Password spraying: this many failed sign-ins from one address, over any usernames, within the
+# window (seconds) refuse further sign-ins from that address until the window has moved on.
+SIGNIN_ADDRESS_FAILURE_LIMIT = envint("BAPAS_SIGNIN_ADDRESS_FAILURE_LIMIT", 20)
+SIGNIN_ADDRESS_WINDOW = 15 * 60
+# Rate limits (bapas.throttle) live in the database cache, shared by every server process.
+THROTTLE_CACHE = "submissions"
+# The public certificate check by number and holder's name: tries per address and window (seconds).
+CERTIFICATE_CHECK_LIMIT = 10
+CERTIFICATE_CHECK_WINDOW = 10 * 60
 
 # Two-factor sign-in: required for admins and Kasi BKD whenever debug is off.
 OTP_REQUIRED_FOR_PRIVILEGED = envbool("DJANGO_OTP_REQUIRED", not DEBUG)

@@ -344,3 +344,10 @@ class FollowUpFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, **YEAR_BOUNDS)
     session = forms.CharField(label=_("code"), required=False, max_length=40)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "-"), *FollowUp.Status.choices])
+
+
+class CertificateCheckForm(forms.Form):
+    """The public check of a certificate: its number and the holder's name as printed."""
+
+    number = forms.CharField(label=_("Certificate number"), max_length=60)
+    name = forms.CharField(label=_("Holder's name as printed on the certificate"), max_length=150)

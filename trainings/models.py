@@ -227,12 +227,15 @@ class Enrolment(models.Model):
     matched_interest = models.BooleanField(_("matches the client's interest"), default=False)
     certificate_number = models.CharField(_("certificate number"), max_length=60, null=True, blank=True, unique=True)
     certificate_issued_at = models.DateTimeField(_("certificate issued"), null=True, blank=True)
+    # The secret in the certificate's QR code and verification link (trainings.certificates): random,
+    # never derived from the sequential number, so that nobody can walk the holders' names.
+    certificate_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = audited()
+    history = audited(excluded_fields=["certificate_token"])
 
     class Meta:
         ordering = ["session", "client__name"]

@@ -17,6 +17,7 @@ from clients.access import has_caseload
 from clients.models import Client, ReportingVisit
 from trainings import selectors
 from trainings.access import can_correct_attendance, can_plan_without_agreement
+from trainings.certificates import new_token
 from trainings.models import (
     Attendance,
     Enrolment,
@@ -438,7 +439,8 @@ def certificate_issue(*, enrolment: Enrolment, user, now: dt.datetime | None = N
         sequence += 1
     enrolment.certificate_number = f"{prefix}{sequence:03d}"
     enrolment.certificate_issued_at = now or timezone.now()
-    _mark_user(enrolment, user).save(update_fields=["certificate_number", "certificate_issued_at"])
+    enrolment.certificate_token = new_token()
+    _mark_user(enrolment, user).save(update_fields=["certificate_number", "certificate_issued_at", "certificate_token"])
     return enrolment.certificate_number
 
 

@@ -4,7 +4,6 @@ import datetime as dt
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -387,34 +386,6 @@ def certificate_issue(request, pk):
     else:
         messages.success(request, _("Certificate %(number)s issued.") % {"number": number})
     return redirect("trainings:session_detail", pk=enrolment.session_id)
-
-
-@login_not_required
-@require_http_methods(["GET"])
-def certificate_verify(request, number):
-    """Public: shows only the number, holder, training and dates, and whether the certificate is valid."""
-    enrolment = (
-        Enrolment.objects.filter(certificate_number=number)
-        .select_related("client", "session")
-        .only(
-            "certificate_number",
-            "status",
-            "certificate_issued_at",
-            "client__name",
-            "session__title",
-            "session__start_date",
-            "session__end_date",
-            "session__status",
-        )
-        .first()
-    )
-    valid = enrolment is not None and enrolment.status in Enrolment.COUNTED
-    return render(
-        request,
-        "trainings/certificate_verify.html",
-        {"number": number, "enrolment": enrolment, "valid": valid},
-        status=200 if enrolment else 404,
-    )
 
 
 # --- follow-ups -------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ EXPECTED = {
     "trainings:followup_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "trainings:followup_photo": {"GET": obj(OK, N, OK, OK, OK, N)},
     "trainings:certificate_verify": {"GET": public()},
+    "trainings:certificate_check": {"GET": public(), "POST": public()},
+    "trainings:certificate_check_number": {"GET": public(), "POST": public()},
     "trainings:type_list": {"GET": OFFICE_READ},
     "trainings:type_create": {"GET": page(F, OK, OK, F, F), "POST": page(F, OK, OK, F, F)},
     # --- reports: PK own caseload, office roles their office, regional aggregates of all offices ---
@@ -159,7 +161,7 @@ EXPECTED = {
     "workbook:export_list": {"GET": OFFICE_READ},
 }
 
-# Public pages that show a name on purpose (a certificate's holder to whoever holds its number).
+# Public pages that show a name on purpose (a certificate's holder to whoever holds its QR code's token).
 PUBLIC_BY_DESIGN = {"trainings:certificate_verify"}
 
 # Views without a method decorator (they answer every method); documented exceptions to STYLE.md.
@@ -191,6 +193,7 @@ def resolve_arg(key, objects, variant=None):
         "kind": "clients",
         "date": objects["session"].end_date,  # the second day, no attendance saved yet
         "number": objects["enrolment"].certificate_number,
+        "token": objects["enrolment"].certificate_token,
     }[key]
 
 

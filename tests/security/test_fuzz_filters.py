@@ -187,10 +187,26 @@ def test_hostile_certificate_numbers(world):  # noqa: F811
     @FUZZ
     @given(number=fz.HOSTILE.filter(lambda s: s != ""))
     def run(number):
-        path = reverse("trainings:certificate_verify", args=["0"])[: -len("0/")] + quote(number, safe="") + "/"
+        path = reverse("trainings:certificate_check_number", args=["0"])[: -len("0/")] + quote(number, safe="") + "/"
         response = anonymous.get(path)
         assert response.status_code < 500, f"{response.status_code} for {number!r}"
         body = response.content.decode("utf-8", "replace")
         assert not fz.raw_probes_in(body, [number]), f"unescaped probe for {number!r}"
+
+    run()
+
+
+def test_hostile_certificate_checks(world, settings):  # noqa: F811
+    settings.CERTIFICATE_CHECK_LIMIT = 10_000
+    anonymous = DjangoClient()
+    target = reverse("trainings:certificate_check")
+
+    @FUZZ
+    @given(number=fz.HOSTILE, name=fz.HOSTILE)
+    def run(number, name):
+        response = anonymous.post(target, {"number": number, "name": name})
+        assert response.status_code < 500, f"{response.status_code} for {number!r} / {name!r}"
+        body = response.content.decode("utf-8", "replace")
+        assert not fz.raw_probes_in(body, [number, name]), f"unescaped probe for {number!r} / {name!r}"
 
     run()

@@ -610,6 +610,8 @@ ACTIONS = {
     "trainings:session_mark_held",
     "trainings:certificates_issue",
     "trainings:certificate_issue",
+    "trainings:certificate_check",  # also tests/security/test_fuzz_filters.py: hostile numbers and names
+    "trainings:certificate_check_number",
     "reports:generated_retry",
     "workbook:import_confirm",
 }

@@ -140,7 +140,11 @@ def _office_objects(office, pk_user, admin, tag):
         office=office, partner=partner, start_date=dt.date(2026, 1, 5), end_date=dt.date(2026, 1, 6)
     )
     enrolment = EnrolmentFactory(
-        session=session, client=client, certificate_number=f"CERT/{tag}/0001", certificate_issued_at=timezone.now()
+        session=session,
+        client=client,
+        certificate_number=f"CERT/{tag}/0001",
+        certificate_issued_at=timezone.now(),
+        certificate_token=f"token-{tag}-" + "x" * 40,
     )
     AttendanceFactory(enrolment=enrolment)
     follow_up = FollowUpFactory(enrolment=enrolment)
