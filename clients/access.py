@@ -119,10 +119,12 @@ def can_see_history(user) -> bool:
 
 def shows_initials_only(user, client: Client) -> bool:
     """Children are shown by initials in lists to anyone but their own PK."""
-    return client.is_child and client.officer_id != user.pk
+    return client.is_child and client.officer_id != getattr(user, "pk", None)
 
 
 def display_name(user, client: Client) -> str:
+    """How a client's name is shown to ``user`` (None or anonymous: the public) on every page, roster,
+    attendance sheet, PDF and export that lists clients: a child's initials to anyone but its own PK."""
     return client.initials if shows_initials_only(user, client) else client.name
 
 

@@ -283,6 +283,7 @@ def attendance_sheet(request, pk):
         "printed_on": today,
         "number": f"{session.office.code}/DH/{session.code}",
         "title": _("Attendance sheet (daftar hadir)"),
+        "user": request.user,  # names as clients.access.display_name shows them (the PDF has no request)
         "landscape": session.days > 3,
     }
     log_access(request, "attendance_sheet", session, detail=request.GET.get("format", "html"))

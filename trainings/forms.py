@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bapas.concurrency import CONFLICT_MESSAGE, EditConflictMixin
 from bapas.forms import ModelMultipleChoiceField
+from clients.access import display_name
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
 from trainings.models import (
@@ -205,9 +206,10 @@ class EnrolForm(forms.Form):
         help_text=_("Your rating before the training; it cannot be changed once the training starts."),
     )
 
-    def __init__(self, *args, clients, **kwargs):
+    def __init__(self, *args, clients, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clients"].queryset = clients
+        self.fields["clients"].label_from_instance = lambda c: f"{display_name(user, c)} ({c.register_number})"
         self.fields["clients"].error_messages["invalid_choice"] = _(
             "%(value)s is not one of the clients you may enrol (an active client of the office; for a PK, "
             "of your caseload)."

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bapas.data_version import bump_offices
-from clients.access import has_caseload
+from clients.access import display_name, has_caseload
 from clients.models import Client, ReportingVisit
 from trainings import selectors
 from trainings.access import can_correct_attendance, can_plan_without_agreement
@@ -186,33 +186,34 @@ def enrolment_create(
 ) -> tuple[Enrolment, list[str]]:
     """Enrol a client. Capacity is enforced under concurrency: the session row is locked, then counted."""
     session = TrainingSession.objects.select_for_update().select_related("training_type").get(pk=session.pk)
+    shown = f"{display_name(user, client)} ({client.register_number})"
     if session.status == TrainingSession.Status.CANCELLED:
         raise ValidationError(_("This training is cancelled: no one can be enrolled."))
     if client.office_id != session.office_id:
-        raise ValidationError(_("%(name)s is a client of another office and cannot be enrolled.") % {"name": client})
+        raise ValidationError(_("%(name)s is a client of another office and cannot be enrolled.") % {"name": shown})
     if client.status != Client.Status.ACTIVE:
         raise ValidationError(
             _("%(name)s is not an active client (%(status)s) and cannot be enrolled.")
-            % {"name": client, "status": client.get_status_display()}
+            % {"name": shown, "status": client.get_status_display()}
         )
     if has_caseload(user) and client.officer_id != user.pk:
-        raise ValidationError(_("%(name)s is not in your caseload: a PK enrols only own clients.") % {"name": client})
+        raise ValidationError(_("%(name)s is not in your caseload: a PK enrols only own clients.") % {"name": shown})
     if status not in Enrolment.COUNTED:
         raise ValidationError(_("Choose invited or registered."))
     existing = Enrolment.objects.filter(session=session, client=client).first()
     if existing is not None and existing.status in Enrolment.COUNTED:
-        raise ValidationError(_("%(name)s is already enrolled in this training.") % {"name": client})
+        raise ValidationError(_("%(name)s is already enrolled in this training.") % {"name": shown})
     taken = selectors.counted_enrolments(Enrolment.objects.filter(session=session)).count()
     if session.capacity is not None and taken >= session.capacity:
         raise ValidationError(
             _("The training is full: %(capacity)s places are taken. %(name)s was not enrolled.")
-            % {"capacity": session.capacity, "name": client}
+            % {"capacity": session.capacity, "name": shown}
         )
     warnings = []
     if client.programme_end < session.end_date:
         warnings.append(
             _("The programme of %(name)s ends on %(end)s, before the training does.")
-            % {"name": client, "end": _d(client.programme_end)}
+            % {"name": shown, "end": _d(client.programme_end)}
         )
     took_type = (
         Enrolment.objects.filter(
@@ -223,7 +224,7 @@ def enrolment_create(
     )
     if took_type:
         warnings.append(
-            _("%(name)s already took a %(type)s training.") % {"name": client, "type": session.training_type}
+            _("%(name)s already took a %(type)s training.") % {"name": shown, "type": session.training_type}
         )
     enrolment = existing or Enrolment(session=session, client=client)
     enrolment.status = status
@@ -425,7 +426,7 @@ def certificate_issue(*, enrolment: Enrolment, user, now: dt.datetime | None = N
         raise ValidationError(
             _("%(name)s attended %(percent)s%% of the training; a certificate needs at least %(minimum)s%%.")
             % {
-                "name": enrolment.client.name,
+                "name": display_name(user, enrolment.client),
                 "percent": attendance_percent(days, session),
                 "minimum": session.certificate_min_attendance,
             }

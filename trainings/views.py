@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from bapas.data_version import bump_offices
 from bapas.formtools import apply_errors, filter_values
 from bapas.navigation import safe_next
-from clients.access import caseload_officer
+from clients.access import caseload_officer, display_name
 from clients.models import Client
 from pokmaslipas.access import get_partner_for_user
 from trainings import access, selectors, services
@@ -241,11 +241,11 @@ def _enrollable_clients(user, session):
 def enrol(request, pk):
     session = access.get_session_for_user(request.user, pk, write=True, action="enrol")
     if request.method == "GET":
-        form = EnrolForm(clients=_enrollable_clients(request.user, session))
+        form = EnrolForm(clients=_enrollable_clients(request.user, session), user=request.user)
         return render(request, "trainings/enrol_form.html", {"session": session, "form": form})
     # Any client of the office is accepted by the form so that a client of another PK, or one who is
     # no longer active, gets the service's clear refusal; clients of other offices are invalid choices.
-    form = EnrolForm(request.POST, clients=Client.objects.filter(office_id=session.office_id))
+    form = EnrolForm(request.POST, clients=Client.objects.filter(office_id=session.office_id), user=request.user)
     if form.is_valid():
         enrolled = refused = 0
         for client in form.cleaned_data["clients"]:
@@ -267,7 +267,7 @@ def enrol(request, pk):
             messages.success(request, _("%(count)s client(s) enrolled.") % {"count": enrolled})
         if not refused:
             return redirect("trainings:session_detail", pk=session.pk)
-        form = EnrolForm(clients=_enrollable_clients(request.user, session))
+        form = EnrolForm(clients=_enrollable_clients(request.user, session), user=request.user)
     else:
         form.fields["clients"].queryset = _enrollable_clients(request.user, session)
     return render(request, "trainings/enrol_form.html", {"session": session, "form": form})
@@ -295,7 +295,9 @@ def enrolment_withdraw(request, pk):
         except ValidationError as exc:
             _errors(request, exc, form)
         else:
-            messages.success(request, _("%(name)s was withdrawn.") % {"name": enrolment.client.name})
+            messages.success(
+                request, _("%(name)s was withdrawn.") % {"name": display_name(request.user, enrolment.client)}
+            )
             return redirect("trainings:session_detail", pk=enrolment.session_id)
     return render(request, "trainings/enrolment_withdraw.html", {"enrolment": enrolment, "form": form})
 
