@@ -93,3 +93,91 @@ def test_children_are_shown_by_initials_to_others_than_their_pk(login, kasubsi_a
 @pytest.mark.parametrize("which", ["roster", "attendance", "sheet", "sheet_pdf"])
 def test_the_childs_own_pk_sees_the_full_name(login, alice, child_enrolment, which):
     assert CHILD in _text(login(alice).get(_roster_pages(child_enrolment)[which]))
+
+
+# --- no-store on every page with personal data ----------------------------------------------------
+
+
+def test_personal_pages_and_files_are_not_stored(login, client, alice, kasi_a, child_enrolment, settings):
+    enrolment = child_enrolment
+    enrolment.certificate_number, enrolment.certificate_token = "TNG/X/2023/001", "t" * 43
+    enrolment.save(update_fields=["certificate_number", "certificate_token"])
+    person = enrolment.client
+    pages = [
+        reverse("clients:list"),
+        reverse("clients:worklist"),
+        reverse("clients:detail", args=[person.pk]),
+        reverse("reports:client_card", args=[person.pk]),
+        reverse("reports:client_card", args=[person.pk]) + "?format=pdf",
+        reverse("workbook:export_list", args=["clients"]),
+        reverse("workbook:export_list", args=["participants"]),
+        reverse("trainings:certificates_pdf", args=[enrolment.session_id]),
+        *_roster_pages(enrolment).values(),
+    ]
+    signed_in = login(alice)
+    for url in pages:
+        response = signed_in.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url
+    signed_in.logout()
+    for url in (
+        reverse("trainings:certificate_verify", args=[enrolment.certificate_token]),
+        reverse("trainings:certificate_check_number", args=[enrolment.certificate_number]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"], url
+
+
+# --- anonymous pages reveal no client, no staff member, no count ---------------------------------
+import re  # noqa: E402
+
+_VOLATILE = re.compile(r'(csrfmiddlewaretoken" value="|nonce="|csrf[^"]*" content=")[^"]*')
+
+
+def _normal(response, username="") -> str:
+    body = response.content.decode()
+    body = _VOLATILE.sub(r"\1", body)
+    return body.replace(username, "USERNAME") if username else body
+
+
+def _sign_in(client, username, times=1):
+    response = None
+    for _ in range(times):
+        response = client.post(reverse("login"), {"username": username, "password": "wrong-password-1"})
+    return response
+
+
+def test_anonymous_pages_reveal_nobody(client, alice, andi, kasi_a):
+    secrets = ("Andi Rahasia", NIK, "alice", "Alice", "Wulandari", "kasi_a", "Karin")
+    pages = {
+        "login": client.get(reverse("login")),
+        "healthz": client.get(reverse("healthz")),
+        "missing": client.get("/tidak-ada/"),
+        "password": client.get(reverse("password_change")),
+        "certificate check": client.get(reverse("trainings:certificate_check")),
+        "client page": client.get(reverse("clients:detail", args=[andi.pk])),
+    }
+    for name, response in pages.items():
+        assert response.status_code in (200, 302, 404), name
+        text = response.content.decode()
+        assert not any(secret in text for secret in secrets), name
+        assert not re.search(r"\b[1-9]\d*\s+(klien|client|staf|staff|pengguna|user)", text, re.I), name
+    assert pages["healthz"].json() == {"status": "ok"}
+    assert pages["client page"]["Location"].startswith(reverse("login"))
+
+
+def test_sign_in_answers_the_same_for_staff_and_strangers(client, alice):
+    """A wrong password for an existing account and any password for a name nobody has: same page."""
+    known, unknown = _sign_in(client, "alice"), _sign_in(client, "nobody-here")
+    assert known.status_code == unknown.status_code == 200
+    assert _normal(known, "alice") == _normal(unknown, "nobody-here")
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+    assert _normal(_sign_in(client, "alice"), "alice") == _normal(unknown, "nobody-here")
+
+
+def test_lockout_page_is_the_same_for_staff_and_strangers(client, alice):
+    known, unknown = _sign_in(client, "alice", times=6), _sign_in(client, "nobody-here", times=6)
+    assert known.status_code == unknown.status_code == 429
+    assert _normal(known, "alice") == _normal(unknown, "nobody-here")
+    assert "alice" not in known.content.decode()
