@@ -421,6 +421,23 @@ def followup_create(request, pk):
     )
 
 
+# Served inline only when the content is one of these images (judged by Pillow, never by file name).
+INLINE_IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+def image_type(handle) -> str | None:
+    """The image type found in the file's content, or None for anything that is not such an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(handle) as image:
+            found = INLINE_IMAGE_FORMATS.get(image.format or "")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        found = None
+    handle.seek(0)
+    return found
+
+
 def _safe_next(request):
     return safe_next(request)
 
@@ -434,8 +451,14 @@ def followup_photo(request, pk):
         handle = follow_up.photo.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    content_type = mimetypes.guess_type(follow_up.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
+    content_type = image_type(handle)
+    inline = content_type is not None
+    response = FileResponse(
+        handle,
+        content_type=content_type or "application/octet-stream",
+        as_attachment=not inline,
+        filename=f"tindak-lanjut-{follow_up.pk}{(mimetypes.guess_extension(content_type) or '') if inline else ''}",
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -9,6 +9,7 @@ from django.urls import reverse
 from pokmaslipas.models import Agreement, Partner
 from pokmaslipas.validators import MAX_DOCUMENT_BYTES
 from tests.factories import AgreementFactory, PartnerFactory, TrainingTypeFactory
+from tests.pokmaslipas.conftest import make_pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,7 @@ def test_replacing_scan_keeps_previous_file_in_history(login, admin_a, partner, 
     first_name = agreement.document.name
     response = client.post(
         reverse("pokmaslipas:agreement_edit", args=[agreement.pk]),
-        {**agreement_data(partner), "document": pdf_upload("a.pdf", content=b"%PDF-1.4\nversi kedua\n%%EOF\n")},
+        {**agreement_data(partner), "document": pdf_upload("a.pdf", content=make_pdf_bytes(2))},
     )
     assert response.status_code == 302
     agreement.refresh_from_db()
