@@ -56,7 +56,7 @@ INSTALLED_APPS = [
     "reports",
     "workbook",
     "config",
-    "django.contrib.admin",
+    "bapas.admin_apps.BapasAdminConfig",  # django.contrib.admin behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
