@@ -237,6 +237,8 @@ REPORT_PDF_CHUNK_ROWS = envint("BAPAS_REPORT_PDF_CHUNK_ROWS", 400)
 # Dashboards: an outdated summary row computed less than this long ago is shown (marked as such)
 # while the task worker recomputes it; older rows are computed by the request (reports.summaries).
 DASHBOARD_STALE_MINUTES = envint("BAPAS_DASHBOARD_STALE_MINUTES", 60)
+# An uploaded workbook larger than this once unpacked is refused before it is opened (workbook.reader).
+WORKBOOK_MAX_UNPACKED_BYTES = envint("BAPAS_WORKBOOK_MAX_UNPACKED_MB", 50) * 1024 * 1024
 
 # Security headers. Production (debug off) is HTTPS only.
 SECURE_CONTENT_TYPE_NOSNIFF = True

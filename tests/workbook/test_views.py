@@ -353,3 +353,32 @@ def test_export_office_anonymous_and_method(client, login, admin_a):
 def test_navigation_shows_import_to_admin(login, admin_a):
     body = login(admin_a).get(reverse("workbook:import_upload")).content.decode()
     assert 'data-nav="workbook:import_upload"' in body
+
+
+def _zip_bomb(unpacked_bytes: int) -> bytes:
+    """An XLSX-shaped zip whose one sheet unpacks to ``unpacked_bytes`` of spaces (a few KB packed)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            chunk = b" " * (1024 * 1024)
+            for _ in range(unpacked_bytes // len(chunk)):
+                sheet.write(chunk)
+    return buffer.getvalue()
+
+
+def test_workbook_too_large_once_unpacked_is_refused_before_it_is_opened(login, admin_a, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl must not open it")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    content = _zip_bomb(60 * 1024 * 1024)
+    assert len(content) < 1024 * 1024
+    response = upload(login(admin_a), content)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Workbook terlalu besar setelah dibuka" in body and "50,0 MB" in body
+    assert not ImportJob.objects.exists()
