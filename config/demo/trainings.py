@@ -17,6 +17,7 @@ from bapas.arithmetic import add_months
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
 from trainings import selectors, services
+from trainings.certificates import new_token
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 
 C = TrainingType.Category
@@ -531,7 +532,8 @@ def _certificates(session, recorder):
     for enrolment in changed:
         enrolment.certificate_number = wanted.get(enrolment.pk)
         enrolment.certificate_issued_at = issued_at if enrolment.certificate_number else None
-    Enrolment.objects.bulk_update(changed, ["certificate_number", "certificate_issued_at"])
+        enrolment.certificate_token = new_token() if enrolment.certificate_number else None
+    Enrolment.objects.bulk_update(changed, ["certificate_number", "certificate_issued_at", "certificate_token"])
 
 
 def _write_history(office, sessions, seats, client_rows, creator, outcomes_of):
