@@ -53,44 +53,12 @@ class ClientSheets:
             if row.ok and self._duplicate(seen, name, row, register, "no_register"):
                 row.ok = False
             client = self.clients.get(register) if row.ok else None
-            nik = row.values.get("nik")
-            if nik:
-                if nik in seen_nik:
-                    self.error(
-                        name, row.number, "nik", _("this NIK is also given in row %(row)d.") % {"row": seen_nik[nik]}
-                    )
-                    row.ok = False
-                else:
-                    seen_nik[nik] = row.number
-                owner = nik_owner.get(nik)
-                if owner and (client is None or owner[0] != client.pk):
-                    if owner[1] == self.office.pk:
-                        message = _("this NIK is already used by another client (register number %(register)s).") % {
-                            "register": owner[2]
-                        }
-                    else:
-                        message = _("this NIK is already used by a client of another office.")
-                    self.error(name, row.number, "nik", message)
-                    row.ok = False
+            self._check_nik(name, row, client, nik_owner, seen_nik)
             officer = None
             if row.values.get("pk"):
                 officer = self._officer(name, row, users.get(row.values["pk"]), row.values["pk"])
             if row.ok:
-                start = row.values.get("mulai_bimbingan", client.programme_start if client else None)
-                end = row.values.get("akhir_bimbingan", client.programme_end if client else None)
-                if start and end and end < start:
-                    self.error(
-                        name,
-                        row.number,
-                        "akhir_bimbingan",
-                        _("the programme end %(end)s is before its start %(start)s.") % {"end": end, "start": start},
-                    )
-                    row.ok = False
-                birth = row.values.get("tanggal_lahir", client.birth_date if client else None)
-                problem = birth_date_error(birth, start, self.today)
-                if problem:
-                    self.error(name, row.number, "tanggal_lahir", problem)
-                    row.ok = False
+                self._check_klien_dates(name, row, client)
             if not row.ok:
                 self.failed[name].add(row.raw_key[0] if row.raw_key else "")
                 continue
@@ -105,16 +73,7 @@ class ClientSheets:
                     result.unchanged += 1
                     continue
                 old_officer, old_status = client.officer_id, client.status
-            for column in present:
-                value = row.values[column]
-                if column == "pk":
-                    value = officer
-                elif column == "nik":
-                    value = value or None
-                setattr(client, self.KLIEN_FIELDS[column], value)
-            if changes is None:
-                client.reporting_frequency = client.reporting_frequency or Client.Frequency.MONTHLY
-            client.is_child = client.compute_is_child()
+            self._assign_klien(client, row, present, officer, new=changes is None)
             if not self._field_errors(name, row.number, client, to_column, ["office", "officer"]):
                 self.failed[name].add(register)
                 continue
@@ -133,6 +92,59 @@ class ClientSheets:
                 if client.status != old_status:
                     client.status_date = self.today
                     status_changed.append(client)
+        self._save_klien(created, updated, fields, officer_changed, status_changed)
+
+    def _check_nik(self, sheet: str, row: Row, client, nik_owner: dict, seen_nik: dict) -> None:
+        """A NIK given twice in the sheet, or already held by another client, fails the row."""
+        nik = row.values.get("nik")
+        if not nik:
+            return
+        if nik in seen_nik:
+            self.error(sheet, row.number, "nik", _("this NIK is also given in row %(row)d.") % {"row": seen_nik[nik]})
+            row.ok = False
+        else:
+            seen_nik[nik] = row.number
+        owner = nik_owner.get(nik)
+        if owner and (client is None or owner[0] != client.pk):
+            if owner[1] == self.office.pk:
+                message = _("this NIK is already used by another client (register number %(register)s).") % {
+                    "register": owner[2]
+                }
+            else:
+                message = _("this NIK is already used by a client of another office.")
+            self.error(sheet, row.number, "nik", message)
+            row.ok = False
+
+    def _check_klien_dates(self, sheet: str, row: Row, client) -> None:
+        start = row.values.get("mulai_bimbingan", client.programme_start if client else None)
+        end = row.values.get("akhir_bimbingan", client.programme_end if client else None)
+        if start and end and end < start:
+            self.error(
+                sheet,
+                row.number,
+                "akhir_bimbingan",
+                _("the programme end %(end)s is before its start %(start)s.") % {"end": end, "start": start},
+            )
+            row.ok = False
+        birth = row.values.get("tanggal_lahir", client.birth_date if client else None)
+        problem = birth_date_error(birth, start, self.today)
+        if problem:
+            self.error(sheet, row.number, "tanggal_lahir", problem)
+            row.ok = False
+
+    def _assign_klien(self, client: Client, row: Row, present: list, officer, *, new: bool) -> None:
+        for column in present:
+            value = row.values[column]
+            if column == "pk":
+                value = officer
+            elif column == "nik":
+                value = value or None
+            setattr(client, self.KLIEN_FIELDS[column], value)
+        if new:
+            client.reporting_frequency = client.reporting_frequency or Client.Frequency.MONTHLY
+        client.is_child = client.compute_is_child()
+
+    def _save_klien(self, created: list, updated: list, fields: set, officer_changed: list, status_changed: list):
         for client in self._bulk_create(Client, created):
             self.clients[client.register_number] = client
         if updated:
