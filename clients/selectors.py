@@ -5,6 +5,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 
@@ -46,11 +47,12 @@ def with_last_visit(qs):
     )
 
 
-def due_date_for(client: Client, today: date) -> date | None:
+def due_date_for(client: Any, today: date) -> date | None:
     """When the client must report in the current period, or None when it already did (or needn't).
 
     The date the last report proposed counts when it lies in the current period; otherwise the
-    period's last day (or the programme end, if earlier) is the deadline.
+    period's last day (or the programme end, if earlier) is the deadline. ``client`` is a Client
+    annotated by ``with_last_report``.
     """
     current = period_containing(client.reporting_frequency, today)
     last = client.last_visit_date

@@ -307,7 +307,7 @@ def visit_moves_closed_period(visit: ReportingVisit) -> bool:
     return visit.report_date < latest_today()
 
 
-LEVEL_ORDER = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]
+LEVEL_ORDER: list[str] = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]
 
 
 def warning_errors(*, client: Client, level: str, issued_on: date, earlier, today: date) -> dict:

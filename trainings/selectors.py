@@ -12,6 +12,7 @@ import functools
 import re
 from collections import defaultdict
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -147,7 +148,7 @@ def summarise_statuses(rows: list) -> dict:
 
 
 # Words that tie a client's stated interests (minat) to a training category.
-CATEGORY_KEYWORDS = {
+CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     TrainingType.Category.CULINARY: (
         "kuliner",
         "masak",
@@ -244,7 +245,8 @@ def suggested_clients(session: TrainingSession, *, officer=None, limit: int = 50
     if officer is not None:
         qs = qs.filter(officer=officer)
     training_type = session.training_type
-    rows = []
+    rows: list[Any] = []  # clients with the ranking attributes the page shows
+    client: Any
     for client in qs:
         client.matches_interest = interest_matches(client.interest_list, training_type)
         client.months_left = max(0, (client.programme_end - session.start_date).days // 30)
@@ -266,13 +268,14 @@ def suggested_clients(session: TrainingSession, *, officer=None, limit: int = 50
 # --- partners and agreements: the trainings run under them ---------------------------------------
 
 
-def session_figures(sessions: list[TrainingSession], enrolments: QuerySet, today: date) -> dict:
+def session_figures(sessions: list[Any], enrolments: QuerySet, today: date) -> dict:
     """Per-session counts and rates, with the participant and outcome rules above.
 
     Three queries whatever the number of sessions: counted enrolments, participants with their
     latest follow-up, and attended days. Attendance rate = days present or late / (counted
     enrolments x training days). Implementation rate = implemented / followed up. The totals count
-    held sessions only (``is_held``); ``planned`` counts those not held yet.
+    held sessions only (``is_held``); ``planned`` counts those not held yet. Each TrainingSession gets
+    its figures as attributes (``enrolled``, ``participant_count`` ...).
     """
     enrolments = enrolments.order_by()
     counted = counted_enrolments(enrolments)
@@ -285,7 +288,9 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet, today
         .annotate(n=Count("id"))
         .values_list("enrolment__session_id", "n")
     )
-    per_session = defaultdict(lambda: {"participants": 0, "followed_up": 0, "implemented": 0})
+    per_session: defaultdict[int, dict[str, int]] = defaultdict(
+        lambda: {"participants": 0, "followed_up": 0, "implemented": 0}
+    )
     for session_id, status in outcome_rows:
         row = per_session[session_id]
         row["participants"] += 1
@@ -293,7 +298,14 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet, today
             row["followed_up"] += 1
             if is_implemented(status):
                 row["implemented"] += 1
-    totals = {"sessions": 0, "enrolled": 0, "participants": 0, "followed_up": 0, "implemented": 0, "planned": 0}
+    totals: dict[str, Any] = {
+        "sessions": 0,
+        "enrolled": 0,
+        "participants": 0,
+        "followed_up": 0,
+        "implemented": 0,
+        "planned": 0,
+    }
     totals_days = {"possible": 0, "attended": 0}
     for session in sessions:
         row = per_session[session.pk]
@@ -355,7 +367,7 @@ def expiry_alerts(office, today: date | None = None) -> dict:
     """
     today = today or timezone.localdate()
     office_id = getattr(office, "pk", office)
-    expiring = expiring_agreements(office_id, today)
+    expiring: list[Any] = expiring_agreements(office_id, today)
     sessions = TrainingSession.objects.filter(status=TrainingSession.Status.PLANNED, end_date__gte=today)
     if office_id is not None:
         sessions = sessions.filter(office_id=office_id)
@@ -367,7 +379,7 @@ def expiry_alerts(office, today: date | None = None) -> dict:
             "id", "partner_id", "start_date", "end_date", "terminated_on"
         ):
             by_partner[agreement.partner_id].append(agreement)
-    uncovered: dict[int, Partner] = {}
+    uncovered: dict[int, Any] = {}
     for session in planned:
         if any(a.is_valid_between(session.start_date, session.end_date) for a in by_partner[session.partner_id]):
             continue
