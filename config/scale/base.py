@@ -64,16 +64,16 @@ WORK_NEXT = [("FORMAL", 15), ("INFORMAL", 35), ("USAHA_SENDIRI", 15), ("TIDAK_BE
 WORK_CHANGE = 0.06  # chance that the status changed since the previous report
 
 
-def _work_rng(seed: int, client_id: int) -> random.Random:
+def client_work_rng(seed: int, client_id: int) -> random.Random:
     """A client's own generator for its work status series (the main stream stays as it was)."""
     return random.Random(seed * 1_000_003 + client_id)
 
 
-def _weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
+def weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
     return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
 
 
-def _monthly_periods(start: dt.date, end: dt.date):
+def monthly_periods(start: dt.date, end: dt.date):
     """(first, last) ordinal of each calendar month overlapping [start, end], clipped to it."""
     year, month = start.year, start.month
     while True:
@@ -85,7 +85,7 @@ def _monthly_periods(start: dt.date, end: dt.date):
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _weekly_periods(start: dt.date, end: dt.date):
+def weekly_periods(start: dt.date, end: dt.date):
     monday = start - dt.timedelta(days=start.weekday())
     first = monday.toordinal()
     s, e = start.toordinal(), end.toordinal()
@@ -94,11 +94,11 @@ def _weekly_periods(start: dt.date, end: dt.date):
         first += 7
 
 
-def _scope_codes(rng: random.Random) -> str:
+def scope_codes(rng: random.Random) -> str:
     """Comma list of scope codes in their canonical order; vocational training always included."""
     chosen = {*rng.sample(SCOPES, rng.randint(1, 3)), "KEMANDIRIAN"}
     return ",".join(code for code in SCOPES if code in chosen)
 
 
-def _age(birth: dt.date, on: dt.date) -> int:
+def age(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

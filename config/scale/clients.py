@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from config.scale.base import WORK_START, _age, _weighted, _work_rng
+from config.scale.base import WORK_START, age, client_work_rng, weighted
 from config.scale.words import CITIES, FAMILY_NAMES, FEMALE_NAMES, INTERESTS, MALE_NAMES, OFFENCES, PROGRAMMES
 from config.scale.writing import reserve_ids
 
@@ -85,7 +85,7 @@ class ClientStage:
         rng = self.rng
         yesterday = self.today - dt.timedelta(days=1)
         status, weekly, start, end = self._programme_period()
-        programme = _weighted(rng, PROGRAMMES)
+        programme = weighted(rng, PROGRAMMES)
         child = rng.random() < 0.03
         if child:
             programme = "DIVERSI" if rng.random() < 0.5 else programme
@@ -103,19 +103,19 @@ class ClientStage:
         sensitive = "NARKOTIKA" if rng.random() < 0.1 else "TERORISME" if rng.random() < 0.003 else ""
         offence = "Pasal 114 UU 35/2009" if sensitive == "NARKOTIKA" else rng.choice(OFFENCES)
         institution = "LPKA" if child else rng.choice(["LAPAS", "LAPAS", "RUTAN"])
-        is_child = programme == "DIVERSI" or institution == "LPKA" or _age(birth, start) < 18
+        is_child = programme == "DIVERSI" or institution == "LPKA" or age(birth, start) < 18
         status_date = end if status != "AKTIF" else None
         row = (
             client_id, plan.id, f"PAS-{plan.code}.{n:05d}/{start.year}", name,
             f"97{plan.index + 1:04d}{n:010d}", sex, city, birth, f"Jl. Melati No. {rng.randint(1, 200)}, {city}",
-            f"08{rng.randint(1000000000, 9999999999)}", _weighted(rng, RELIGIONS), _weighted(rng, EDUCATIONS),
-            _weighted(rng, MARITALS), rng.randint(0, 4), rng.choice(OCCUPATIONS),
+            f"08{rng.randint(1000000000, 9999999999)}", weighted(rng, RELIGIONS), weighted(rng, EDUCATIONS),
+            weighted(rng, MARITALS), rng.randint(0, 4), rng.choice(OCCUPATIONS),
             "KOTA" if rng.random() < 0.7 else "DESA", institution, f"{institution} Kelas II {city}", offence,
             f"{rng.randint(1, 8)} tahun", programme, start, end, "MINGGUAN" if weekly else "BULANAN", officer,
             f"{rng.choice(MALE_NAMES)} {rng.choice(FAMILY_NAMES)}", rng.choice(["Orang tua", "Istri", "Saudara"]),
             f"08{rng.randint(1000000000, 9999999999)}", interests, rng.random() < 0.35, sensitive, is_child,
             status, status_date, "" if status == "AKTIF" else STATUS_NOTE, self.anchor, self.anchor,
-            _weighted(_work_rng(self.seed, client_id), WORK_START),
+            weighted(client_work_rng(self.seed, client_id), WORK_START),
         )  # fmt: skip
         active = status == "AKTIF"
         self.clients.append(

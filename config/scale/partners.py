@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bapas.arithmetic import add_months
-from config.scale.base import _scope_codes
+from config.scale.base import scope_codes
 from config.scale.words import FAMILY_NAMES, MALE_NAMES, PARTNER_KINDS, PARTNER_PREFIX, TRAINING_TYPES
 from config.scale.writing import reserve_ids
 
@@ -38,7 +38,7 @@ class PartnerStage:
             for n in range(1, n_partners + 1):
                 partner_id = next(partner_ids)
                 kind = rng.choice(PARTNER_KINDS)
-                offers = _scope_codes(rng)
+                offers = scope_codes(rng)
                 partner_rows.append(
                     (partner_id, plan.id, f"M{n:03d}", f"{PARTNER_PREFIX[kind]} {rng.choice(FAMILY_NAMES)} {n}", kind,
                      f"Jl. Mitra No. {n}, {plan.code}", f"{rng.choice(MALE_NAMES)} {rng.choice(FAMILY_NAMES)}",
@@ -73,7 +73,7 @@ class PartnerStage:
         for plan, index, partner_id, types, renewed in plans:
             start = today - dt.timedelta(days=rng.randint(20, 900))
             end = add_months(start, rng.choice([12, 24, 36])) - dt.timedelta(days=1)
-            scope = _scope_codes(rng)
+            scope = scope_codes(rng)
             previous = None
             if renewed:
                 seq += 1

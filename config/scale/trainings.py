@@ -7,7 +7,7 @@ import math
 from decimal import Decimal
 
 from bapas.arithmetic import add_months
-from config.scale.base import ENROLMENTS_PER_CLIENT, PARTICIPANTS_PER_SESSION, UTC, _weighted
+from config.scale.base import ENROLMENTS_PER_CLIENT, PARTICIPANTS_PER_SESSION, UTC, weighted
 from config.scale.words import FOLLOW_UP_STATUSES, OUTCOMES_BY_QUICKNESS, QUICK, REASONS, SLOW
 from config.scale.writing import reserve_ids
 
@@ -54,7 +54,7 @@ class TrainingStage:
             status = "PLANNED" if start > today else "CANCELLED" if rng.random() < 0.02 else "HELD"
             transport = rng.choice([25000, 50000, 75000, 100000])
             capacity = rng.choice([20, 25, 30])
-            method = _weighted(rng, METHODS)
+            method = weighted(rng, METHODS)
             session_rows.append(
                 (session_id, plan.id, f"PLT-{start.year}-{n:04d}", f"Pelatihan {type_name}", type_id, partner_id,
                  agreement_id, rng.choice(["AULA", "MITRA"]), f"Aula {plan.code}", start, end,

@@ -9,10 +9,10 @@ from config.scale.base import (
     WORK_CHANGE,
     WORK_NEXT,
     WORK_START,
-    _monthly_periods,
-    _weekly_periods,
-    _weighted,
-    _work_rng,
+    client_work_rng,
+    monthly_periods,
+    weekly_periods,
+    weighted,
 )
 from config.scale.words import NOTES, TOPICS
 
@@ -39,15 +39,15 @@ class VisitStage:
         for client_id, plan, officer, start, last, weekly, compliance, _active, _interests, _end in self.clients:
             if last < start:
                 continue
-            periods = _weekly_periods(start, last) if weekly else _monthly_periods(start, last)
+            periods = weekly_periods(start, last) if weekly else monthly_periods(start, last)
             step = 7 if weekly else 30
-            work_rng = _work_rng(self.seed, client_id)
-            work = _weighted(work_rng, WORK_START)
+            work_rng = client_work_rng(self.seed, client_id)
+            work = weighted(work_rng, WORK_START)
             for first, final in periods:
                 if random_() > compliance:
                     continue
                 if work_rng.random() < WORK_CHANGE:
-                    work = _weighted(work_rng, WORK_NEXT)
+                    work = weighted(work_rng, WORK_NEXT)
                 day = fromordinal(randint(first, final))
                 local = combine(day, dt.time(randint(8, 15), randint(0, 59)))
                 at = (local - plan.offset).replace(tzinfo=UTC)
