@@ -90,7 +90,7 @@ def reporting_visits_visible_to(user):
     return ReportingVisit.objects.filter(client__in=clients_visible_to(user).values("pk"))
 
 
-def can_see_full_record(user, client: Client) -> bool:
+def can_see_full_record(user, client: Client | None) -> bool:
     """Identity details, offence and sensitive category: everyone who sees the client but the Kasubsi."""
     return user.role != Role.KASUBSI
 
