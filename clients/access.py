@@ -1,6 +1,6 @@
 """Who may see and change which client. Every clients view starts here; nothing else decides access.
 
-Access matrix (issue 2):
+Access matrix (tests/security/matrix.py):
 - PK: own caseload, read and write (record reports, warnings, status changes, edit).
 - Kasubsi Bimker: office, basic data only (no notes, no identity details, no offence).
 - Kasi BKD: office, read (notes included); reassigns the PK.

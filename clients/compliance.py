@@ -1,4 +1,4 @@
-"""Wajib lapor compliance: reporting periods, due, reported and missed, as CONTRACTS.md section 3 defines them.
+"""Wajib lapor compliance: reporting periods, due, reported and missed, as docs/INTERFACES.md section 3 defines them.
 
 - A reporting period is a calendar month (BULANAN) or ISO week (MINGGUAN) that overlaps the client's
   programme period (whatever the status) and whose last day lies within [from, to] and before today.
@@ -187,7 +187,7 @@ def compliance_dataset(
     officer=None,
     by_officer_month: bool = False,
 ) -> dict:
-    """The compliance report as CONTRACTS.md section 3 gives it, plus ``by_month`` and ``warnings``.
+    """The compliance report as docs/INTERFACES.md section 3 gives it, plus ``by_month`` and ``warnings``.
 
     ``office`` None means all offices; ``officer`` narrows to one PK's current caseload.
     ``by_officer_month`` adds the month-by-month figures of each PK (the dashboards' summary rows

@@ -67,7 +67,7 @@ class IncomeBand(models.TextChoices):
 
 
 class Client(models.Model):
-    """A client under supervision. Codes match the workbook contract (CONTRACTS.md section 2)."""
+    """A client under supervision. Codes match the workbook contract (docs/INTERFACES.md section 2)."""
 
     class Sex(models.TextChoices):
         MALE = "L", _("Male")

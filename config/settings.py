@@ -280,7 +280,7 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-# --- Security helper (issue 9): submit-once tokens ------------------------------------------------
+# --- Security helper: submit-once tokens ------------------------------------------------
 # One-time tokens of create forms (bapas/idempotency.py) are claimed with cache.add(), which must
 # be atomic across every server process: a database cache table. bapas.apps creates the table
 # after every `migrate` (createcachetable is idempotent), so `make run`, CI and tests need nothing more.

@@ -1,6 +1,6 @@
 """Read-side queries of the Pokmaslipas app: statuses, lists, the partner page and expiry alerts.
 
-Agreement status follows CONTRACTS.md section 3 (the same rule as ``Agreement.status_on``):
+Agreement status follows docs/INTERFACES.md section 3 (the same rule as ``Agreement.status_on``):
 TERMINATED when ended early on or before the date, EXPIRED when the end date is before it,
 EXPIRING when it ends within 90 days, otherwise ACTIVE.
 """

@@ -1,6 +1,6 @@
 """One dataset function per report: the web page, PDF, XLSX, CSV and JSON all render its dict.
 
-Counting follows CONTRACTS.md section 3 through ``trainings.selectors`` (the one definition of a
+Counting follows docs/INTERFACES.md section 3 through ``trainings.selectors`` (the one definition of a
 counted enrolment, a participant and the latest follow-up). Every function runs a fixed number of
 grouped queries whatever the number of rows; the breakdowns are folded from those groups in Python.
 Only held sessions are counted (``trainings.selectors.held_q``: not cancelled, started by today);

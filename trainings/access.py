@@ -1,6 +1,6 @@
 """Who may see and change training sessions, enrolments, attendance and follow-ups.
 
-The access matrix (issue 2):
+The access matrix (tests/security/matrix.py):
 - PK: reads the office's sessions; enrols own clients; takes attendance; follow-ups of own caseload.
 - Kasubsi Bimker and Kasi BKD: read and write the office's sessions; read the office's follow-ups.
 - Kepala Bapas: reads sessions and follow-ups of the office.

@@ -1,4 +1,4 @@
-"""The one definition of the counts in CONTRACTS.md section 3, as query pieces every app reuses.
+"""The one definition of the counts in docs/INTERFACES.md section 3, as query pieces every app reuses.
 
 - An enrolment counts unless withdrawn or cancelled.
 - A participant is a counted enrolment with at least one day HADIR or TERLAMBAT.
@@ -130,7 +130,7 @@ def roster(qs: QuerySet) -> QuerySet:
 
 
 def implementation_summary(qs: QuerySet | None = None) -> dict:
-    """Participants, followed up, implemented, rate and coverage of a set of enrolments (CONTRACTS.md 3)."""
+    """Participants, followed up, implemented, rate and coverage of a set of enrolments (docs/INTERFACES.md section 3)."""
     return summarise_statuses(list(participants(qs).values_list("latest_status", flat=True)))
 
 

@@ -134,7 +134,7 @@ def attendance_base(statuses: dict, session: TrainingSession, today: dt.date) ->
 
     Only days up to today count (the importer applies ``hadir`` to those days alone), and it is
     "YA" only when the client attended at least one day, so that filling unrecorded days with it
-    never turns an enrolment into a participant (CONTRACTS.md section 3) or back.
+    never turns an enrolment into a participant (docs/INTERFACES.md section 3) or back.
     """
     past = [status for day, status in statuses.items() if day <= today]
     present = sum(1 for status in past if status == Attendance.Status.PRESENT)
@@ -207,7 +207,7 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
 
 
 def office_workbook(office) -> bytes:
-    """The office's data as one workbook in the import format (CONTRACTS.md section 2)."""
+    """The office's data as one workbook in the import format (docs/INTERFACES.md section 2)."""
     rows = office_rows(office)
     book = Workbook(write_only=True)
     for sheet in schema.SHEETS:

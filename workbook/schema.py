@@ -1,4 +1,4 @@
-"""The workbook format of CONTRACTS.md section 2: sheets, columns, codes and examples.
+"""The workbook format of docs/INTERFACES.md section 2: sheets, columns, codes and examples.
 
 The importer, the exporter and the downloadable template all read this one description, so the
 three cannot drift apart. Sheets are listed in the order they are applied.

@@ -1,4 +1,4 @@
-"""Demo partners and agreements (CONTRACTS.md section 1).
+"""Demo partners and agreements (docs/INTERFACES.md section 1).
 
 Tangerang: the eight Pokmaslipas of the paper (seeds/002, first table), each with the PKS that
 covered its 2022-2023 trainings and renewals up to today, so that the current agreements show

@@ -1,4 +1,4 @@
-"""Reporting periods, due and missed exactly as CONTRACTS.md section 3 defines them."""
+"""Reporting periods, due and missed exactly as docs/INTERFACES.md section 3 defines them."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""The expected access matrix (issue 2) as data, keyed by URL name and method.
+"""The expected access matrix as data, keyed by URL name and method.
 
 Users: the PK who owns the client (pk_owner_a), another PK of office A (pk_other_a), the
 Kasubsi, Kasi, Kepala Bapas and Admin of office A, the same roles of office B, the regional
@@ -165,7 +165,7 @@ EXPECTED = {
 PUBLIC_BY_DESIGN = {"trainings:certificate_verify"}
 
 # Views without a method decorator (they answer every method); documented exceptions to STYLE.md.
-# (healthz has require_safe since issue 9: GET and HEAD only, a POST is 405.)
+# (healthz has require_safe: GET and HEAD only, a POST is 405.)
 NO_METHOD_DECORATOR: set[str] = set()
 
 # URL names taking a non-object argument are also checked with these other values.
@@ -229,7 +229,7 @@ def matches(got, want) -> bool:
     return got == want
 
 
-# Real defects the matrix found, left to the owning app (see the report of issue 9): the matrix
+# Real defects the matrix found, left to the owning app: the matrix
 # test tolerates exactly the recorded outcome and test_known_deviations_still_present fails
 # (strict xfail) once a deviation is fixed, so the entry is then removed and the matrix holds.
 KNOWN_DEVIATIONS = {

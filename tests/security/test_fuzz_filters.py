@@ -54,8 +54,8 @@ COMMON = [
 # participant (seconds each; its one parameter-free page is in the permission matrix).
 SKIPPED = {"healthz", "certificates_pdf"}
 EXAMPLES = 8
-# Defects found here in views this helper may not change, left to their owners (see the report of
-# issue 9): {URL name: (parameter, value)}. The parameter is kept out of the random examples, and
+# Defects found here in views this test may not change, left to their owners: {URL name:
+# (parameter, value)}. The parameter is kept out of the random examples, and
 # the test fails once the page no longer breaks, so that the entry is removed.
 KNOWN_DEFECTS: dict = {}  # name -> (parameter, value) still giving a 500; empty: none known
 # "²" and "٣" are digits to str.isdigit() (int() refuses the first); 99999 is a year datetime refuses

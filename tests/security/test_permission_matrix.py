@@ -1,4 +1,4 @@
-"""The permission matrix (issue 9): every URL of the project, every role of two offices, every method.
+"""The permission matrix: every URL of the project, every role of two offices, every method.
 
 URL patterns are discovered from the resolver (not a hand-kept list); the expected outcome of
 each (URL name, user, method) comes from tests/security/matrix.py. A URL name missing from

@@ -1,6 +1,6 @@
 """python manage.py report NAME [--office CODE] (--year YYYY | --from DATE --to DATE) --format F [--output FILE]
 
-CONTRACTS.md section 3: without --output the bytes go to standard output; without --office, all offices.
+docs/INTERFACES.md section 3: without --output the bytes go to standard output; without --office, all offices.
 """
 
 import sys

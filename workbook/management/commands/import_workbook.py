@@ -14,7 +14,7 @@ from workbook.reader import read_workbook
 
 
 class Command(BaseCommand):
-    help = "Import a workbook (CONTRACTS.md section 2) into one office: all or nothing."
+    help = "Import a workbook (docs/INTERFACES.md section 2) into one office: all or nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .xlsx file")
