@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from bapas.data_version import bump_offices
 from bapas.formtools import apply_errors, filter_values
+from bapas.navigation import safe_next
 from pokmaslipas import selectors, services
 from pokmaslipas.access import (
     agreements_visible_to,
@@ -91,8 +93,8 @@ def partner_create(request):
             partner = form.save()
             bump_offices([partner.office_id])
         messages.success(request, _("Partner %(name)s was registered.") % {"name": partner.name})
-        return redirect("pokmaslipas:partner_detail", pk=partner.pk)
-    return render(request, "pokmaslipas/partner_form.html", {"form": form, "partner": None})
+        return redirect(safe_next(request) or reverse("pokmaslipas:partner_detail", args=[partner.pk]))
+    return render(request, "pokmaslipas/partner_form.html", {"form": form, "partner": None, "back": safe_next(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -198,7 +200,7 @@ def agreement_create(request):
             agreement = form.save()
             bump_offices([agreement.office_id])
         messages.success(request, _("Agreement %(number)s was registered.") % {"number": agreement.number})
-        return redirect("pokmaslipas:agreement_detail", pk=agreement.pk)
+        return redirect(safe_next(request) or reverse("pokmaslipas:agreement_detail", args=[agreement.pk]))
     return render(
         request,
         "pokmaslipas/agreement_form.html",
@@ -206,6 +208,7 @@ def agreement_create(request):
             "form": form,
             "agreement": None,
             "has_partners": form.fields["partner"].queryset.exists(),
+            "back": safe_next(request),
         },
     )
 

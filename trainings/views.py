@@ -146,11 +146,8 @@ def session_detail(request, pk):
 
 
 def _session_form_page(request, form, *, title, session=None, repeat_of=None):
-    return render(
-        request,
-        "trainings/session_form.html",
-        {"form": form, "title": title, "session": session, "repeat_of": repeat_of},
-    )
+    context = {"form": form, "title": title, "session": session, "repeat_of": repeat_of, "back": safe_next(request)}
+    return render(request, "trainings/session_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -165,7 +162,7 @@ def session_create(request):
         else:
             messages.success(request, _("Training %(code)s planned.") % {"code": session.code})
             _warn(request, warnings)
-            return redirect("trainings:session_detail", pk=session.pk)
+            return redirect(safe_next(request) or reverse("trainings:session_detail", args=[session.pk]))
     return _session_form_page(request, form, title=_("Plan a training"))
 
 
