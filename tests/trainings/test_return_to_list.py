@@ -62,3 +62,9 @@ def test_agreement_registered_from_the_list_returns_to_it(login, admin_a, partne
     assert create.replace("&", "&amp;") in client.get(listed).content.decode()
     form_page = client.get(create).content.decode()
     assert f'href="{listed}"' in form_page
+
+
+def test_client_list_export_carries_the_default_active_filter(login, kasi_a):
+    """The client list opens on active clients; its XLSX button exports what the page shows."""
+    page = login(kasi_a).get(reverse("clients:list")).content.decode()
+    assert reverse("workbook:export_list", args=["clients"]) + "?status=AKTIF" in page
