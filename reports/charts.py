@@ -308,7 +308,11 @@ def svg_bars(bars: list[Bar], *, title: str = "", percent: bool = False, width: 
     top = 28 if title else 6
     chars = max(8, int(label_w / (font * CHAR_EM)))
     rows = [(bar, _wrap(bar.label, chars)) for bar in bars]
-    heights = [max(26, len(lines) * line + 10) for _bar, lines in rows]
+    notes = [[part for part in (bar.note, _("not enough data") if bar.weak else "") if part] for bar in bars]
+    heights = [
+        max(26, len(lines) * line + 10, 18 + 11 * len(note) + 4)
+        for (_bar, lines), note in zip(rows, notes, strict=True)
+    ]
     height = top + sum(heights) + 8
     values = [b.value for b in bars if b.value is not None]
     top_value = 1 if percent else _nice_max(max(values, default=0))
@@ -325,7 +329,7 @@ def svg_bars(bars: list[Bar], *, title: str = "", percent: bool = False, width: 
         parts.append(f"<title>{escape(title)}</title>")
         parts.append(f'<text x="0" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>')
     y = top
-    for (bar, lines), row_h in zip(rows, heights, strict=True):
+    for (bar, lines), row_h, note in zip(rows, heights, notes, strict=True):
         first = y + (row_h - len(lines) * line) / 2 + line - 3
         for k, text in enumerate(lines):
             parts.append(
@@ -339,16 +343,17 @@ def svg_bars(bars: list[Bar], *, title: str = "", percent: bool = False, width: 
             f"{stroke}><title>{escape(bar.label)}</title></rect>"
         )
         shown = "–" if bar.value is None else _format(bar.value, percent)
-        note = " · ".join(part for part in (bar.note, _("not enough data") if bar.weak else "") if part)
         color = "#6c757d" if bar.weak else "#212529"
-        parts.append(
-            f'<text x="{bar_x + size + 4:.1f}" y="{y + row_h / 2 - (1 if note else -4):.1f}" fill="{color}" '
-            f'font-weight="bold">{escape(shown)}</text>'
-        )
-        if note:
+        # The value and each part of its note on a line of their own after the bar, moved left over a
+        # long bar as far as needed to stay inside the chart (never cut at its right edge).
+        texts = [(shown, font, ' font-weight="bold"'), *((part, 10, "") for part in note)]
+        widest = max(len(text) * size_ * CHAR_EM for text, size_, _bold in texts)
+        x = min(bar_x + size + 4, width - widest - 2)
+        baseline = y + (row_h - (14 + 11 * len(note))) / 2 + 12
+        for k, (text, size_, bold) in enumerate(texts):
             parts.append(
-                f'<text x="{bar_x + size + 4:.1f}" y="{y + row_h / 2 + 11:.1f}" font-size="10" fill="{color}">'
-                f"{escape(note)}</text>"
+                f'<text x="{x:.1f}" y="{baseline + (0 if k == 0 else 3 + 11 * k):.1f}" font-size="{size_}" '
+                f'fill="{color}"{bold}>{escape(text)}</text>'
             )
         y += row_h
     parts.append(f'<line x1="{bar_x}" y1="{top}" x2="{bar_x}" y2="{y}" stroke="#6c757d" stroke-width="1"/>')
