@@ -138,6 +138,19 @@ elif os.environ.get("DJANGO_TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without clobbering each other.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}
 
+# A PostgreSQL hot standby for heavy read-only pages and commands (bapas/replica.py): used when set,
+# skipped while unreachable or more than BAPAS_REPLICA_MAX_LAG_SECONDS behind.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["bapas.replica.ReplicaRouter"]
+BAPAS_REPLICA_MAX_LAG_SECONDS = envint("BAPAS_REPLICA_MAX_LAG_SECONDS", 30)
+BAPAS_REPLICA_CHECK_SECONDS = envint("BAPAS_REPLICA_CHECK_SECONDS", 5)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "bapas.User"
 
@@ -293,6 +306,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
 }
+if os.environ.get("REDIS_URL"):
+    # One cache for every application host (several machines behind a load balancer).
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
 IDEMPOTENCY_CACHE = "submissions"
 IDEMPOTENCY_TOKEN_MAX_AGE = 12 * 60 * 60
 # --- end of security helper block ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bapas.access import log_access, user_office_id
 from bapas.models import Role
+from bapas.replica import replica_reads
 from clients.access import clients_visible_to, get_client_for_card
 from clients.selectors import worklist_for
 from reports import dashboards
@@ -131,6 +132,7 @@ def _report_request(request, name):
 
 
 @require_GET
+@replica_reads
 def report(request, name):
     scope, form, data = _report_request(request, name)
     query = request.GET.urlencode()
@@ -173,6 +175,7 @@ def _is_large(data, fmt, period) -> bool:
 
 
 @require_GET
+@replica_reads
 def download(request, name, fmt):
     if fmt not in FORMATS:
         raise Http404
@@ -345,6 +348,7 @@ def _year_param(request):
 
 
 @require_GET
+@replica_reads
 def dashboard_office(request):
     office = dashboard_office_for_user(request.user, "office")
     context = dashboards.office_dashboard(
@@ -354,6 +358,7 @@ def dashboard_office(request):
 
 
 @require_GET
+@replica_reads
 def dashboard_kasubsi(request):
     office = dashboard_office_for_user(request.user, "kasubsi")
     context = dashboards.kasubsi_dashboard(office, today=_today(request.user))
@@ -361,6 +366,7 @@ def dashboard_kasubsi(request):
 
 
 @require_GET
+@replica_reads
 def dashboard_regional(request):
     dashboard_office_for_user(request.user, "regional")
     context = dashboards.regional_dashboard(today=_today(request.user), year=_year_param(request))
