@@ -245,6 +245,10 @@ TASKS = {
     }
 }
 GENERATED_FILE_RETENTION_HOURS = envint("BAPAS_GENERATED_FILE_RETENTION_HOURS", 72)
+# A background file whose worker gave no sign of life for this long is handed to another worker
+# (at most GENERATED_FILE_MAX_ATTEMPTS tries in all).
+GENERATED_FILE_STALLED_SECONDS = envint("BAPAS_GENERATED_FILE_STALLED_SECONDS", 300)
+GENERATED_FILE_MAX_ATTEMPTS = 3
 # Report PDFs with more table rows than this are printed in parts (bounded memory; reports.pdf).
 REPORT_PDF_CHUNK_ROWS = envint("BAPAS_REPORT_PDF_CHUNK_ROWS", 400)
 # Dashboards: an outdated summary row computed less than this long ago is shown (marked as such)

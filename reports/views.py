@@ -38,7 +38,7 @@ from reports.forms import ReportFilterForm
 from reports.models import GeneratedFile
 from reports.panels import pk_panel
 from reports.pdf import letterhead, render_template_pdf, signer_for
-from reports.services import generated_file_request, generated_file_retry
+from reports.services import generated_file_request, generated_file_retry, generated_files_requeue_stalled
 from reports.tables import REPORT_TITLES, report_tables
 from trainings.access import get_session_for_user
 from trainings.certificates import render_session_certificates
@@ -392,6 +392,8 @@ def generated_detail(request, pk):
 @require_GET
 def generated_status(request, pk):
     generated = get_generated_file_for_user(request.user, pk)
+    if generated.status == GeneratedFile.Status.RUNNING and generated_files_requeue_stalled():
+        generated.refresh_from_db()  # its worker had stopped: another one takes it
     return JsonResponse(
         {
             "id": generated.pk,
