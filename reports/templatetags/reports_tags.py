@@ -61,3 +61,11 @@ def get_item(mapping, key):
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def points(value):
+    """A difference of rates in whole percentage points with its sign: 0.183 -> "+18"; None -> "–"."""
+    if value is None or value == "":
+        return DASH
+    return f"{round(float(value) * 100):+d}"
