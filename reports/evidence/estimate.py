@@ -196,8 +196,9 @@ def confounding(frame: pd.DataFrame, factors: dict[str, list], session_factors: 
                     continue
                 for other_level in other_levels:
                     b = (known[other] == other_level).to_numpy(float)
-                    corr = abs(_indicator_correlation(a, b))
-                    if corr >= CONFOUNDING_CORRELATION and corr > best:
+                    signed = _indicator_correlation(a, b)
+                    corr = abs(signed) - (0 if signed > 0 else 1e-9)  # the level that coincides first
+                    if abs(signed) >= CONFOUNDING_CORRELATION and corr > best:
                         best, best_name = corr, level_name(other, other_level)
             if best_name:
                 found[level_name(factor, level)] = best_name
