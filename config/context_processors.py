@@ -13,13 +13,14 @@ NAVIGATION = [
     ("pokmaslipas:partner_list", _("Partners"), (P, S, K, H, A), "partners"),
     ("pokmaslipas:agreement_list", _("Agreements (PKS)"), (P, S, K, H, A), "partners"),
     ("trainings:session_list", _("Trainings"), (P, S, K, H, A), ""),
-    ("reports:index", _("Reports"), (P, S, K, H, A, R), ""),
+    ("reports:index", _("Reports"), (P, S, K, H, A, R), "reports"),
+    ("reports:evidence", _("Findings (Temuan)"), (K, H, R), "reports"),
     ("workbook:import_upload", _("Import"), (K, A), "office"),
     ("bapas:staff_list", _("Staff"), (A,), "office"),
     ("bapas:access_log", _("Access log"), (K, H), "office"),
 ]
 # Menus of the navigation bar: with two or more items a group is a dropdown, so the bar fits one line.
-NAV_GROUPS = {"clients": _("Clients"), "partners": _("Partners"), "office": _("Office")}
+NAV_GROUPS = {"clients": _("Clients"), "partners": _("Partners"), "reports": _("Reports"), "office": _("Office")}
 
 
 def navigation(request):

@@ -270,6 +270,13 @@ CACHES = {
         "TIMEOUT": 12 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
+    # Results kept across processes (the evidence report of all offices: reports/evidence/cache.py).
+    "reports": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bapas_reports_cache",
+        "TIMEOUT": 14 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
 IDEMPOTENCY_CACHE = "submissions"
 IDEMPOTENCY_TOKEN_MAX_AGE = 12 * 60 * 60

@@ -55,6 +55,14 @@ def report_scope_for(user, office_code: str | None = None) -> ReportScope:
     return ReportScope(office=user.office, officer=officer)
 
 
+def evidence_scope_for(user, office_code: str | None = None) -> ReportScope:
+    """The scope of the Temuan page: Kasi BKD and Kepala Bapas their office, the regional viewer all
+    offices pooled (or one office), aggregates only. 403 for other roles, 404 for another office."""
+    if not user.is_authenticated or user.role not in (*LEAD_ROLES, Role.REGIONAL):
+        raise PermissionDenied
+    return report_scope_for(user, office_code)
+
+
 def get_client_for_card(user, pk):
     """The client of a kartu bimbingan: a PK's own caseload, the whole office for Kasi BKD and Kepala Bapas."""
     from clients.models import Client

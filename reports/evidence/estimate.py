@@ -21,8 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 HIGHER = "HIGHER"
 LOWER = "LOWER"
@@ -40,6 +38,20 @@ ADJUSTED_SESSIONS_PER_PARAMETER = 2  # the adjusted model needs at least this ma
 POWER_DIFFERENCE = 0.20  # the difference a "how many more sessions" estimate aims to detect
 DEFAULT_ICC = 0.1  # when the data cannot estimate the intra-session correlation
 UNKNOWN = None
+
+
+def _stats():
+    """scipy.stats, imported on first use (seconds of start-up every process would pay otherwise)."""
+    from scipy import stats
+
+    return stats
+
+
+def _gee(y, X, groups):
+    from statsmodels.genmod import cov_struct, families
+    from statsmodels.genmod.generalized_estimating_equations import GEE
+
+    return GEE(y, X, groups=groups, family=families.Gaussian(), cov_struct=cov_struct.Exchangeable())
 
 
 def _r(value, digits=4):
@@ -72,13 +84,7 @@ def fit_gee(y: np.ndarray, columns: dict[str, np.ndarray], groups: np.ndarray) -
     if n_groups <= X.shape[1] or np.linalg.matrix_rank(X) < X.shape[1]:
         return None
     small = n_groups < SMALL_SAMPLE_SESSIONS
-    model = sm.GEE(
-        y.astype(float),
-        X,
-        groups=groups,
-        family=sm.families.Gaussian(),
-        cov_struct=sm.cov_struct.Exchangeable(),
-    )
+    model = _gee(y.astype(float), X, groups)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -88,7 +94,7 @@ def fit_gee(y: np.ndarray, columns: dict[str, np.ndarray], groups: np.ndarray) -
     bse = np.asarray(result.bse)
     if not np.all(np.isfinite(bse)):
         return None
-    quantile = stats.t.ppf(0.975, n_groups - X.shape[1]) if small else stats.norm.ppf(0.975)
+    quantile = _stats().t.ppf(0.975, n_groups - X.shape[1]) if small else _stats().norm.ppf(0.975)
     params = np.asarray(result.params)
     dep = result.cov_struct.dep_params
     icc = float(dep) if np.isscalar(dep) or np.size(dep) == 1 else None
@@ -109,15 +115,14 @@ def rate_interval(y: np.ndarray, groups: np.ndarray) -> tuple[float | None, floa
     if n_groups < 2 or mean in (0.0, 1.0):
         # no spread to estimate (one session, or all alike): the exact binomial interval, no narrower
         k = int(np.sum(y))
-        ci = stats.binomtest(k, len(y)).proportion_ci(method="exact")
+        ci = _stats().binomtest(k, len(y)).proportion_ci(method="exact")
         return _r(ci.low), _r(ci.high)
-    model = sm.GEE(y.astype(float), np.ones((len(y), 1)), groups=groups, family=sm.families.Gaussian(),
-                   cov_struct=sm.cov_struct.Exchangeable())  # fmt: skip
+    model = _gee(y.astype(float), np.ones((len(y), 1)), groups)
     small = n_groups < SMALL_SAMPLE_SESSIONS
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = model.fit(cov_type="bias_reduced" if small else "robust")
-    quantile = stats.t.ppf(0.975, n_groups - 1) if small else stats.norm.ppf(0.975)
+    quantile = _stats().t.ppf(0.975, n_groups - 1) if small else _stats().norm.ppf(0.975)
     centre, se = float(result.params[0]), float(result.bse[0])
     return _r(max(0.0, centre - quantile * se)), _r(min(1.0, centre + quantile * se))
 
@@ -244,7 +249,7 @@ def sessions_for_power(reference_rate: float | None, per_session: float, icc: fl
     p = reference_rate if reference_rate not in (None, 0.0, 1.0) else 0.3
     m = max(per_session, 1.0)
     icc = DEFAULT_ICC if icc is None or not math.isfinite(icc) or icc < 0 else min(icc, 1.0)
-    z = stats.norm.ppf(0.975) + stats.norm.ppf(0.80)
+    z = _stats().norm.ppf(0.975) + _stats().norm.ppf(0.80)
     q = min(p + POWER_DIFFERENCE, 0.99)
     individuals = z * z * (p * (1 - p) + q * (1 - q)) / POWER_DIFFERENCE**2 * (1 + (m - 1) * icc)
     return max(MIN_SESSIONS, math.ceil(individuals / m))
@@ -276,6 +281,8 @@ def factor_effects(frame: pd.DataFrame, factors: dict[str, list], session_factor
     per_session = len(frame) / frame["session"].nunique() if len(frame) else 0.0
     rows = []
     for factor, levels in factors.items():
+        if not levels:  # a factor whose levels come from the data (category) and the data are empty
+            continue
         reference = levels[0]
         ref_counts = _level_counts(frame, factor, reference)
         fit = adjusted
@@ -364,11 +371,13 @@ def matched_difference(frame: pd.DataFrame, outcome: str) -> dict:
     }
     if len(treated) < MIN_MATCHED or matched["client"].nunique() < 3:
         return result
-    X = sm.add_constant(matched["treated"].to_numpy(float))
+    from statsmodels.regression.linear_model import WLS
+
+    X = np.column_stack([np.ones(len(matched)), matched["treated"].to_numpy(float)])
     y = matched[outcome].to_numpy(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = sm.WLS(y, X, weights=matched["weight"].to_numpy(float)).fit(
+        fit = WLS(y, X, weights=matched["weight"].to_numpy(float)).fit(
             cov_type="cluster", cov_kwds={"groups": pd.factorize(matched["client"])[0]}
         )
     low, high = fit.conf_int(alpha=0.05)[1]
