@@ -224,8 +224,8 @@ def download(request, name, fmt):
 # --- Temuan: the evidence report -------------------------------------------------------------------
 
 
-def _evidence_request(request):
-    """(scope, form, data or None) of a Temuan request."""
+def _evidence_request(request, wait=True):
+    """(scope, form, data or None) of a Temuan request (``wait``: see reports.evidence.cache.evidence_for)."""
     scope = evidence_scope_for(request.user, request.GET.get("office") or None)
     if request.GET:
         form = EvidenceForm(request.GET, user=request.user)
@@ -237,14 +237,14 @@ def _evidence_request(request):
         return scope, form, None
     period = form.cleaned_data["period_obj"]
     data = evidence_for(scope.office, period.date_from, period.date_to, form.cleaned_data["horizon"],
-                        _today(request.user))  # fmt: skip
+                        _today(request.user), wait=wait)  # fmt: skip
     return scope, form, data
 
 
 @require_GET
 def evidence(request):
     """Temuan: which trainings lead to work, with honest uncertainty (Kasi BKD, Kepala Bapas, regional)."""
-    scope, form, data = _evidence_request(request)
+    scope, form, data = _evidence_request(request, wait=False)
     query = request.GET.urlencode()
     context = {
         "title": REPORT_TITLES["evidence"],
@@ -255,7 +255,9 @@ def evidence(request):
             for fmt in ("pdf", "xlsx", "csv", "json")
         ],
     }
-    if data is not None:
+    if data is not None and data.get("pending"):
+        context["pending"] = True
+    elif data is not None:
         context.update(evidence_context(data))
     return render(request, "reports/evidence.html", context, status=200 if data else 400)
 

@@ -50,19 +50,29 @@ def compute_and_keep(office, date_from: date, date_to: date, horizon: int, today
     return {**data, "computed_at": entry["computed_at"]}
 
 
-def evidence_for(office, date_from: date, date_to: date, horizon: int, today: date) -> dict:
+def _queue_refresh(date_from: date, date_to: date, horizon: int, today: date) -> None:
+    try:
+        refresh_evidence.enqueue(None, date_from.isoformat(), date_to.isoformat(), horizon, today.isoformat())
+    except Exception:  # the queue is down: the next visit tries again
+        logger.exception("could not queue the national evidence refresh")
+
+
+def evidence_for(office, date_from: date, date_to: date, horizon: int, today: date, *, wait: bool = True) -> dict:
     """The evidence dataset with ``computed_at`` (ISO time) and ``stale`` (True when data changed
-    since and a fresh result is being computed in the background)."""
+    since and a fresh result is being computed in the background). All offices pooled without
+    ``wait``: never computed in the request; ``{"pending": True}`` until the worker has a result."""
     key = _key(office, date_from, date_to, horizon, today, translation.get_language())
     entry = _cache().get(key)
     if entry is not None and entry["versions"] == _versions(office):
         return {**entry["data"], "computed_at": entry["computed_at"], "stale": False}
-    if entry is not None and office is None:
-        try:
-            refresh_evidence.enqueue(None, date_from.isoformat(), date_to.isoformat(), horizon, today.isoformat())
-        except Exception:  # the queue is down: the stale result is shown, the next visit tries again
-            logger.exception("could not queue the national evidence refresh")
-        return {**entry["data"], "computed_at": entry["computed_at"], "stale": True}
+    if office is None and not wait:
+        _queue_refresh(date_from, date_to, horizon, today)
+        if entry is not None:
+            return {**entry["data"], "computed_at": entry["computed_at"], "stale": True}
+        entry = _cache().get(key)  # an immediate backend (tests) has computed it already
+        if entry is None:
+            return {"pending": True}
+        return {**entry["data"], "computed_at": entry["computed_at"], "stale": False}
     return {**compute_and_keep(office, date_from, date_to, horizon, today), "stale": False}
 
 

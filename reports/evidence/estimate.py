@@ -107,7 +107,7 @@ def fit_gee(y: np.ndarray, columns: dict[str, np.ndarray], groups: np.ndarray) -
 
 
 def rate_interval(y: np.ndarray, groups: np.ndarray) -> tuple[float | None, float | None]:
-    """95% interval of a rate that accounts for sessions: the intercept-only GEE."""
+    """95% interval of a rate that accounts for sessions (cluster-robust standard error by session)."""
     if len(y) == 0:
         return None, None
     n_groups = len(np.unique(groups))
@@ -117,12 +117,15 @@ def rate_interval(y: np.ndarray, groups: np.ndarray) -> tuple[float | None, floa
         k = int(np.sum(y))
         ci = _stats().binomtest(k, len(y)).proportion_ci(method="exact")
         return _r(ci.low), _r(ci.high)
-    model = _gee(y.astype(float), np.ones((len(y), 1)), groups)
-    small = n_groups < SMALL_SAMPLE_SESSIONS
+    from statsmodels.regression.linear_model import OLS
+
+    # the observed rate itself with a cluster-robust (session) standard error, t with sessions - 1 df
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = model.fit(cov_type="bias_reduced" if small else "robust")
-    quantile = _stats().t.ppf(0.975, n_groups - 1) if small else _stats().norm.ppf(0.975)
+        result = OLS(y.astype(float), np.ones((len(y), 1))).fit(
+            cov_type="cluster", cov_kwds={"groups": pd.factorize(groups)[0]}
+        )
+    quantile = _stats().t.ppf(0.975, n_groups - 1)
     centre, se = float(result.params[0]), float(result.bse[0])
     return _r(max(0.0, centre - quantile * se)), _r(min(1.0, centre + quantile * se))
 
@@ -175,38 +178,69 @@ def _level_counts(frame: pd.DataFrame, factor: str, level: str) -> dict:
     }
 
 
-def _indicator_correlation(a: np.ndarray, b: np.ndarray) -> float:
-    if len(a) < 2 or a.std() == 0 or b.std() == 0:
-        return 0.0
-    return float(np.corrcoef(a, b)[0, 1])
+def _indicators(frame: pd.DataFrame, factors: dict[str, list]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Names "factor=level", the 0/1 indicator matrix (rows x levels) and which rows know each factor."""
+    names, columns, known = [], [], []
+    for factor, levels in factors.items():
+        values = frame[factor]
+        for level in levels:
+            names.append(level_name(factor, level))
+            columns.append((values == level).to_numpy(float))
+            known.append(values.notna().to_numpy())
+    if not names:
+        return names, np.zeros((len(frame), 0)), np.zeros((len(frame), 0), bool)
+    return names, np.column_stack(columns), np.column_stack(known)
+
+
+def _correlations(matrix: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Pairwise correlations of the indicator columns over the rows where both factors are known
+    (all rows when every factor is known, the common case; constant columns correlate 0)."""
+    if known.all():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = np.corrcoef(matrix, rowvar=False) if len(matrix) > 1 else np.zeros((matrix.shape[1],) * 2)
+        return np.nan_to_num(np.atleast_2d(corr))
+    size = matrix.shape[1]
+    corr = np.zeros((size, size))
+    for i in range(size):
+        for j in range(i + 1, size):
+            rows = known[:, i] & known[:, j]
+            a, b = matrix[rows, i], matrix[rows, j]
+            if len(a) > 1 and a.std() > 0 and b.std() > 0:
+                corr[i, j] = corr[j, i] = float(np.corrcoef(a, b)[0, 1])
+    return corr
 
 
 def confounding(frame: pd.DataFrame, factors: dict[str, list], session_factors: set) -> dict[str, str]:
     """For each non-reference level, the other factor's level it cannot be told apart from.
 
     Two session factors are compared over sessions (one row per session), any other pair over
-    participants; both levels' indicators must correlate at CONFOUNDING_CORRELATION or more."""
+    participants; both levels' indicators must correlate at CONFOUNDING_CORRELATION or more
+    (in absolute value; the level that coincides is named before one that excludes)."""
+    names, matrix, known = _indicators(frame, factors)
     sessions = frame.drop_duplicates("session")
+    s_names, s_matrix, s_known = _indicators(sessions, {f: lv for f, lv in factors.items() if f in session_factors})
+    by_participant = _correlations(matrix, known)
+    by_session = _correlations(s_matrix, s_known)
+    index, s_index = {n: i for i, n in enumerate(names)}, {n: i for i, n in enumerate(s_names)}
     found: dict[str, str] = {}
     for factor, levels in factors.items():
         for level in levels[1:]:
-            best, best_name = 0.0, None
+            name, best, best_name = level_name(factor, level), 0.0, None
             for other, other_levels in factors.items():
                 if other == factor:
                     continue
-                base = sessions if factor in session_factors and other in session_factors else frame
-                known = base[base[factor].notna() & base[other].notna()]
-                a = (known[factor] == level).to_numpy(float)
-                if not a.any():
-                    continue
+                pooled = factor in session_factors and other in session_factors
                 for other_level in other_levels:
-                    b = (known[other] == other_level).to_numpy(float)
-                    signed = _indicator_correlation(a, b)
-                    corr = abs(signed) - (0 if signed > 0 else 1e-9)  # the level that coincides first
-                    if abs(signed) >= CONFOUNDING_CORRELATION and corr > best:
-                        best, best_name = corr, level_name(other, other_level)
+                    other_name = level_name(other, other_level)
+                    if pooled:
+                        signed = by_session[s_index[name], s_index[other_name]]
+                    else:
+                        signed = by_participant[index[name], index[other_name]]
+                    score = abs(signed) - (0 if signed > 0 else 1e-9)
+                    if abs(signed) >= CONFOUNDING_CORRELATION and score > best:
+                        best, best_name = score, other_name
             if best_name:
-                found[level_name(factor, level)] = best_name
+                found[name] = best_name
     return found
 
 
