@@ -401,3 +401,23 @@ def svg_forest(rows: list[Interval], *, title: str = "", width: int = 560, row_h
         y += row_h
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def rate_bars_by_size(rows: list[dict], key: str, limit: int = 12) -> list[Bar]:
+    """Implementation rates of the largest groups first (by participants followed up), not ranked by
+    rate: which training works is the evidence report's question (Temuan), not a bar chart's.
+    Groups with fewer than MIN_FOLLOWED_UP followed up are hatched and marked "not enough data"."""
+    from django.utils.translation import gettext as _
+
+    bars = []
+    for row in sorted(rows, key=lambda r: (-(r.get("followed_up") or 0), str(r.get(key))))[:limit]:
+        followed = row.get("followed_up") or 0
+        bars.append(
+            Bar(
+                label=str(row.get(key)),
+                value=row.get("rate"),
+                note=_("n=%(n)s followed up") % {"n": followed},
+                weak=followed < MIN_FOLLOWED_UP or row.get("rate") is None,
+            )
+        )
+    return bars

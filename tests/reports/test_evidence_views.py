@@ -146,3 +146,19 @@ def test_the_command_writes_the_same_json_and_knows_the_horizon(login, kasi_a, s
         call_command("report", "participation", "--year", "2023", "--horizon", "6", "--format", "json")
     with pytest.raises(CommandError):
         call_command("report", "evidence", "--year", "2023", "--horizon", "9", "--format", "json")
+
+
+def test_dashboard_links_to_temuan_and_orders_groups_by_size_not_rate(login, kasi_a, rita):
+    from reports.charts import rate_bars_by_size
+
+    page = login(kasi_a).get(reverse("reports:dashboard_office")).content.decode()
+    assert 'id="evidence-link"' in page and reverse("reports:evidence") in page
+    assert reverse("reports:evidence") in login(rita).get(reverse("reports:dashboard_regional")).content.decode()
+    rows = [
+        {"training_type": "Pembuatan Seblak", "rate": 1.0, "followed_up": 3},
+        {"training_type": "Barista", "rate": 0.0, "followed_up": 40},
+        {"training_type": "Make-Up Artis", "rate": 0.33, "followed_up": 15},
+    ]
+    bars = rate_bars_by_size(rows, "training_type")
+    assert [b.label for b in bars] == ["Barista", "Make-Up Artis", "Pembuatan Seblak"]
+    assert [b.weak for b in bars] == [False, False, True]
