@@ -162,3 +162,16 @@ def test_dashboard_links_to_temuan_and_orders_groups_by_size_not_rate(login, kas
     bars = rate_bars_by_size(rows, "training_type")
     assert [b.label for b in bars] == ["Barista", "Make-Up Artis", "Pembuatan Seblak"]
     assert [b.weak for b in bars] == [False, False, True]
+
+
+def test_precompute_fills_the_national_page(login, rita, study, settings):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
+                                  "QUEUES": ["default", "reports", "imports"]}}  # fmt: skip
+    caches_clear()
+    out = io.StringIO()
+    call_command("precompute_evidence", stdout=out)
+    assert "3 results" in out.getvalue()
+    page = login(rita).get(reverse("reports:evidence")).content.decode()  # the default period
+    assert 'id="computed-at"' in page and "evidence-pending" not in page
