@@ -349,9 +349,10 @@ def svg_forest(rows: list[Interval], *, title: str = "", width: int = 560, row_h
     font, line = 12, 14
     label_w = int(width * 0.38)
     plot_x, plot_w = label_w + 10, width - label_w - 20
-    top = 28 if title else 6
+    title_lines = _wrap(title, max(20, int(width / (13 * CHAR_EM))), lines=2) if title else []
+    top = 12 + 18 * len(title_lines) if title else 6
     chars = max(8, int(label_w / (font * CHAR_EM)))
-    wrapped = [(row, _wrap(row.label, chars)) for row in rows]
+    wrapped = [(row, _wrap(row.label, chars, lines=5)) for row in rows]
     heights = [max(row_height, len(lines) * line + 6) for _row, lines in wrapped]
     axis_y = top + sum(heights) + 4
     height = axis_y + 22
@@ -368,7 +369,10 @@ def svg_forest(rows: list[Interval], *, title: str = "", width: int = 560, row_h
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
-        parts.append(f'<text x="0" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>')
+        for k, text in enumerate(title_lines):
+            parts.append(
+                f'<text x="0" y="{16 + 18 * k}" font-size="13" font-weight="bold" fill="#212529">{escape(text)}</text>'
+            )
     for tick in (-span, -span / 2, 0, span / 2, span):
         parts.append(
             f'<line x1="{x(tick):.1f}" y1="{top}" x2="{x(tick):.1f}" y2="{axis_y}" '

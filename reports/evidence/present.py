@@ -51,7 +51,7 @@ def evidence_context(data: dict) -> dict:
         "estimated": estimated,
         "not_enough": [row for row in rows if row["verdict"] == estimate.NOT_ENOUGH_DATA],
         "confounded": [row for row in rows if row["verdict"] == estimate.CONFOUNDED],
-        "forest": forest_chart(rows),
+        "forest": forest_chart(rows, width=440),
         "forest_print": forest_chart(rows, width=900, row_height=20),
         "methods_note": evidence_methods_note(),
         "thresholds": {
