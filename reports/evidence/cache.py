@@ -84,9 +84,14 @@ def refresh_evidence(office_code, date_from: str, date_to: str, horizon: int, to
                          date.fromisoformat(today))  # fmt: skip
 
 
+DEFAULT_YEARS = 5
+
+
 def default_period(today: date) -> tuple[date, date]:
-    """The page's default: the last full calendar year (its sessions have reached most horizons)."""
-    return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    """The page's default: the five full calendar years before this one. An office runs about ten
+    sessions a year and the comparisons need several on each side; the horizons of those years'
+    sessions have mostly passed."""
+    return date(today.year - DEFAULT_YEARS, 1, 1), date(today.year - 1, 12, 31)
 
 
 @task(queue_name="reports")

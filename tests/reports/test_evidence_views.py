@@ -7,14 +7,18 @@ import json
 import pytest
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils import timezone
 
 QUERY = {"period": "range", "date_from": "2022-01-01", "date_to": "2023-12-31", "horizon": "6"}
 
 
 def test_kasi_opens_temuan_with_the_default_period(login, kasi_a):
-    response = login(kasi_a).get(reverse("reports:evidence"))
+    """The five full years before this one, in the office's own date."""
+    response = login(kasi_a).get(reverse("reports:evidence"), HTTP_ACCEPT_LANGUAGE="id")
     assert response.status_code == 200
-    assert "Temuan" in response.content.decode()
+    year = timezone.localdate(timezone=kasi_a.office.tzinfo).year
+    page = response.content.decode()
+    assert "Temuan" in page and f"1 Januari {year - 5} – 31 Desember {year - 1}" in page
 
 
 @pytest.mark.parametrize("who", ["alice", "kasubsi_a", "admin_a"])
