@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from bapas.models import Role
-from clients.models import Client
+from clients.models import Client, ExcusedAbsence
 
 # What ``write`` may ask for in get_client_for_user, and which roles may do it.
 WRITE_ROLES = {
@@ -96,3 +96,15 @@ def compliance_office_for_user(user):
     if user.role not in COMPLIANCE_ROLES or not user.office_id:
         raise PermissionDenied
     return user.office
+
+
+def get_excuse_evidence_for_user(user, pk) -> ExcusedAbsence:
+    """An excused absence whose evidence the user may open: the client's own PK, the Kasi and the Kepala
+    Bapas of its office (a doctor's letter is health data). 404 outside the user's clients, 403 for
+    the other roles who see the client."""
+    excuse = get_object_or_404(
+        ExcusedAbsence.objects.select_related("client").filter(client__in=clients_visible_to(user)), pk=pk
+    )
+    if not can_see_notes(user, excuse.client):
+        raise PermissionDenied
+    return excuse

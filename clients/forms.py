@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bapas.formatting import period_code_label
 from bapas.models import Role, User
-from clients.models import Client, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
 from clients.services import EDITABLE_FIELDS
 
 # Programme dates outside these are typing errors (a year 1 start made every period since then due).
@@ -272,6 +272,85 @@ class WarningForm(forms.ModelForm):
             "missed",
             Submit("save", _("Issue warning"), css_class="btn-warning"),
         )
+
+
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+EVIDENCE_TYPES = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def evidence_extension(upload) -> str | None:
+    """``pdf``, ``jpg``, ``png`` or ``webp`` judged by the content (never the name); None for anything else."""
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return "pdf"
+    from PIL import Image
+
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+            kind = image.format
+    except Exception:  # Pillow raises many kinds of errors on a file that is not a picture
+        return None
+    finally:
+        upload.seek(0)
+    return EVIDENCE_TYPES.get(kind)
+
+
+class ExcuseForm(forms.ModelForm):
+    """Record an excused absence (izin) with its evidence."""
+
+    class Meta:
+        model = ExcusedAbsence
+        fields = ["date_from", "date_to", "kind", "reason", "evidence"]
+        widgets = {
+            "date_from": DateInput(),
+            "date_to": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+        }
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _(
+            "A doctor's or employer's letter: PDF, JPEG, PNG or WebP, at most 5 MB. Kept private."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _row("date_from", "date_to", "kind"),
+            "reason",
+            "evidence",
+            Submit("save", _("Record excused absence"), css_class="btn-primary"),
+        )
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if not upload or not hasattr(upload, "content_type"):
+            return upload
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(_("The evidence is larger than 5 MB. Choose a smaller file."))
+        extension = evidence_extension(upload)
+        if extension is None:
+            raise forms.ValidationError(_("The evidence must be a PDF or a JPEG, PNG or WebP picture."))
+        upload.name = f"izin-{uuid.uuid4().hex[:12]}.{extension}"
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        for name in ("date_from", "date_to"):
+            value = data.get(name)
+            if value and not (PROGRAMME_EARLIEST <= value <= PROGRAMME_LATEST):
+                self.add_error(
+                    name,
+                    _("Enter a date between %(earliest)s and %(latest)s.")
+                    % {"earliest": date_format(PROGRAMME_EARLIEST), "latest": date_format(PROGRAMME_LATEST)},
+                )
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of an excused absence cannot be before its start."))
+        return data
 
 
 class ClientFilterForm(forms.Form):

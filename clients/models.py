@@ -394,3 +394,48 @@ class ReportingWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.client}"
+
+
+class ExcusedAbsence(models.Model):
+    """An izin: the PK excused the client from reporting from one day to another.
+
+    A reporting period that such an absence touches and in which the client did not report is
+    *excused*: neither due nor missed (``clients.compliance``). The evidence (a doctor's letter, the
+    employer's letter) is an image or a PDF kept in the private store.
+    """
+
+    class Kind(models.TextChoices):
+        ILLNESS = "SAKIT", _("Illness (with a letter)")
+        WORK = "KERJA", _("Permitted work away")
+        DISASTER = "BENCANA", _("Disaster")
+        FAMILY = "KELUARGA", _("Family emergency")
+        OTHER = "LAINNYA", _("Other")
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="excuses")
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("until"))
+    kind = models.CharField(_("reason"), max_length=10, choices=Kind.choices)
+    reason = models.TextField(_("explanation"))
+    evidence = models.FileField(_("evidence"), upload_to="excuses/%Y/%m/", blank=True, max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["-date_from", "-id"]
+        verbose_name = _("excused absence")
+        verbose_name_plural = _("excused absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_to__gte=models.F("date_from")),
+                name="excuse_end_after_start",
+                violation_error_message=_("The end of an excused absence cannot be before its start."),
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "date_from"], name="excuse_client_from")]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.date_from}–{self.date_to}"

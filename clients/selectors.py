@@ -5,10 +5,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
-from clients.compliance import consecutive_missed, period_containing
-from clients.models import Client, ReportingVisit
+from clients.compliance import client_compliance, period_containing
+from clients.models import Client, ExcusedAbsence, ReportingVisit
 
 ENDING_SOON_DAYS = 30
 PAGE_SIZE = 25
@@ -25,6 +25,7 @@ class WorklistRow:
     missed: int = 0
     last_visit_date: date | None = None
     days: int = 0
+    missed_periods: list = field(default_factory=list)
 
 
 @dataclass
@@ -63,12 +64,20 @@ def due_date_for(client: Client, today: date) -> date | None:
 
 
 def worklist_for(clients_qs, today: date) -> Worklist:
-    """Sections of the PK's home page from its active caseload: one query."""
+    """Sections of the PK's home page from its active caseload: two queries (clients, their excuses).
+
+    A client excused for the current period is not due in it; periods it missed before still make
+    it overdue.
+    """
     work = Worklist(today=today)
     week_end = today + timedelta(days=6)  # "this week": the next seven days
-    clients = with_last_visit(
-        clients_qs.filter(status=Client.Status.ACTIVE, is_archived=False, programme_start__lte=today)
-    ).order_by("name", "id")
+    clients = (
+        with_last_visit(clients_qs.filter(status=Client.Status.ACTIVE, is_archived=False, programme_start__lte=today))
+        .prefetch_related(
+            Prefetch("excuses", queryset=ExcusedAbsence.objects.only("client_id", "date_from", "date_to"))
+        )
+        .order_by("name", "id")
+    )
     for client in clients:
         if today <= client.programme_end <= today + timedelta(days=ENDING_SOON_DAYS):
             work.ending_soon.append(
@@ -76,11 +85,22 @@ def worklist_for(clients_qs, today: date) -> Worklist:
             )
         if client.programme_end < today:
             continue
-        due = due_date_for(client, today)
-        if due is None:
+        excuses = [(e.date_from, e.date_to) for e in client.excuses.all()]
+        current = period_containing(client.reporting_frequency, today)
+        excused_now = any(first <= current.end and last >= current.start for first, last in excuses)
+        due = None if excused_now else due_date_for(client, today)
+        report_dates = [] if client.last_visit_date is None else [client.last_visit_date]
+        state = client_compliance(client, today=today, report_dates=report_dates, excuses=excuses)
+        missed = state.missed_in_a_row
+        if due is None and not missed:
             continue
-        missed = consecutive_missed(client, client.last_visit_date, today)
-        row = WorklistRow(client, due_date=due, missed=missed, last_visit_date=client.last_visit_date)
+        row = WorklistRow(
+            client,
+            due_date=due,
+            missed=missed,
+            last_visit_date=client.last_visit_date,
+            missed_periods=state.missed_in_a_row_periods,
+        )
         if missed:
             work.overdue.append(row)
         elif due <= today:
@@ -174,16 +194,17 @@ def keyset_page(qs, *, after: str | None = None, before: str | None = None, size
 
 @dataclass
 class TimelineEntry:
-    kind: str  # visit, warning, status, assignment
+    kind: str  # visit, warning, excuse, status, assignment
     day: date
     obj: object
     sort_key: tuple = ()
 
 
-def timeline(visits, warnings, status_changes, assignments) -> list[TimelineEntry]:
+def timeline(visits, warnings, status_changes, assignments, excuses=()) -> list[TimelineEntry]:
     entries = [TimelineEntry("visit", v.report_date, v, (v.report_date, 3, v.reported_at.timestamp())) for v in visits]
     entries += [TimelineEntry("warning", w.issued_on, w, (w.issued_on, 2, w.pk)) for w in warnings]
     entries += [TimelineEntry("status", s.date, s, (s.date, 1, s.pk)) for s in status_changes]
+    entries += [TimelineEntry("excuse", e.date_from, e, (e.date_from, 2, e.pk)) for e in excuses]
     entries += [TimelineEntry("assignment", a.start_date, a, (a.start_date, 0, a.pk)) for a in assignments]
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries

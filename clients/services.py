@@ -14,9 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bapas.data_version import bump_offices, latest_today
-from bapas.formatting import date_label
+from bapas.formatting import date_label, period_label
 from bapas.models import Role
-from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
+from clients.models import (
+    Client,
+    ExcusedAbsence,
+    PKAssignment,
+    ReportingVisit,
+    ReportingWarning,
+    StatusChange,
+    WorkStatus,
+)
 
 # Fields a client edit may change; the PK, status and archive flag have their own services.
 EDITABLE_FIELDS = [
@@ -344,3 +352,65 @@ def warning_issue(
     warning.save()
     bump_offices([client.office_id])
     return warning
+
+
+# --- excused absences (izin) -------------------------------------------------------------------
+
+# An excuse is recorded for a stretch of the programme; beyond a year ahead it is a typing error.
+EXCUSE_MAX_AHEAD_DAYS = 366
+
+
+@transaction.atomic
+def excuse_record(
+    *, client: Client, date_from: date, date_to: date, kind: str, reason: str, evidence=None, user
+) -> ExcusedAbsence:
+    """Excuse the client from reporting from ``date_from`` to ``date_to`` (an izin).
+
+    Refused when it overlaps a wajib lapor the client made (the client reported: nothing to excuse),
+    lies outside the programme, or another excuse of the client covers part of it.
+    """
+    current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
+    today = timezone.localdate(timezone=current.office.tzinfo)
+    errors = {}
+    if date_to < date_from:
+        errors["date_to"] = _("The end of an excused absence cannot be before its start.")
+    elif date_from < current.programme_start or date_to > current.programme_end:
+        errors["date_from"] = _("An excused absence must lie within the programme (%(start)s to %(end)s).") % {
+            "start": date_label(current.programme_start),
+            "end": date_label(current.programme_end),
+        }
+    elif date_to > today + timedelta(days=EXCUSE_MAX_AHEAD_DAYS):
+        errors["date_to"] = _("An excused absence can be recorded at most a year ahead.")
+    if not reason.strip():
+        errors["reason"] = _("Explain the reason for the excused absence.")
+    if not errors:
+        visit = (
+            current.visits.filter(report_date__gte=date_from, report_date__lte=date_to).order_by("report_date").first()
+        )
+        if visit is not None:
+            errors["date_from"] = _(
+                "The client reported on %(date)s, within this period: an excused absence cannot cover a day "
+                "the client reported."
+            ) % {"date": date_label(visit.report_date)}
+        other = current.excuses.filter(date_from__lte=date_to, date_to__gte=date_from).first()
+        if other is not None:
+            errors["date_to"] = _("This overlaps the excused absence of %(period)s.") % {
+                "period": period_label(other.date_from, other.date_to)
+            }
+    if errors:
+        raise ValidationError(errors)
+    excuse = ExcusedAbsence(
+        client=current,
+        date_from=date_from,
+        date_to=date_to,
+        kind=kind,
+        reason=reason.strip(),
+        recorded_by=user,
+    )
+    if evidence:
+        excuse.evidence = evidence
+    excuse.full_clean()
+    _stamp(excuse, user)
+    excuse.save()
+    bump_offices([current.office_id])
+    return excuse

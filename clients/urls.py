@@ -14,5 +14,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.status_change, name="status_change"),
     path("<int:pk>/pk/", views.reassign, name="reassign"),
     path("<int:pk>/peringatan/", views.warning_create, name="warning_create"),
+    path("<int:pk>/izin/", views.excuse_create, name="excuse_create"),
+    path("izin/<int:pk>/bukti/", views.excuse_evidence, name="excuse_evidence"),
     path("<int:pk>/arsip/", views.archive, name="archive"),
 ]

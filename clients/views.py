@@ -1,9 +1,11 @@
 """Clients and wajib lapor: the client list and page, and the forms that change them."""
 
+import mimetypes
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bapas.access import LEAD_ROLES, log_access, user_office_id
 from bapas.audit import history_rows
-from bapas.formatting import date_label
+from bapas.formatting import date_label, period_label
 from bapas.models import Role
 from bapas.navigation import safe_next
 from clients import services
@@ -26,10 +28,19 @@ from clients.access import (
     clients_visible_to,
     compliance_office_for_user,
     get_client_for_user,
+    get_excuse_evidence_for_user,
     require_create_client,
 )
 from clients.compliance import client_compliance, compliance_dataset
-from clients.forms import ClientFilterForm, ClientForm, ReassignForm, StatusChangeForm, VisitForm, WarningForm
+from clients.forms import (
+    ClientFilterForm,
+    ClientForm,
+    ExcuseForm,
+    ReassignForm,
+    StatusChangeForm,
+    VisitForm,
+    WarningForm,
+)
 from clients.models import Client
 from clients.selectors import keyset_page, search_clients, timeline
 
@@ -120,9 +131,15 @@ def client_detail(request, pk):
         warnings = list(client.warnings.select_related("issued_by"))
         statuses = list(client.status_changes.select_related("recorded_by"))
         assignments = list(client.pk_assignments.select_related("officer", "assigned_by"))
+        excuses = list(client.excuses.select_related("recorded_by"))
         context.update(
-            compliance=client_compliance(client, today=today, report_dates=[v.report_date for v in visits]),
-            timeline=timeline(visits, warnings, statuses, assignments),
+            compliance=client_compliance(
+                client,
+                today=today,
+                report_dates=[v.report_date for v in visits],
+                excuses=[(e.date_from, e.date_to) for e in excuses],
+            ),
+            timeline=timeline(visits, warnings, statuses, assignments, excuses),
             assignments=assignments,
             visit_count=len(visits),
         )
@@ -296,6 +313,51 @@ def warning_create(request, pk):
         "clients/warning_form.html",
         {"form": form, "client": client, "missed": missed, "next": safe_next(request)},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def excuse_create(request, pk):
+    client = get_client_for_user(request.user, pk, write="supervise")
+    form = ExcuseForm(request.POST or None, request.FILES or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            excuse = services.excuse_record(
+                client=client,
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+                kind=data["kind"],
+                reason=data["reason"],
+                evidence=data.get("evidence") or None,
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Excused absence of %(name)s recorded for %(period)s.")
+                % {"name": client.name, "period": period_label(excuse.date_from, excuse.date_to)},
+            )
+            return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]) + "#timeline")
+    return render(request, "clients/excuse_form.html", {"form": form, "client": client, "next": safe_next(request)})
+
+
+@require_GET
+def excuse_evidence(request, pk):
+    excuse = get_excuse_evidence_for_user(request.user, pk)
+    if not excuse.evidence:
+        raise Http404
+    try:
+        handle = excuse.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(excuse.evidence.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    log_access(request, "excuse_evidence", excuse.client, detail=str(excuse.pk))
+    return response
 
 
 @require_POST

@@ -201,7 +201,8 @@ def test_worklist_query_count_does_not_grow(login, alice, make_client, make_visi
     big_queries, big = cold_and_warm()
     assert big.context["pk_panel"]["participants"] == 25 and small.context["pk_panel"]["participants"] == 0
     assert small_queries == big_queries
-    assert big_queries[0] <= 13 and big_queries[1] <= 7
+    # the excuses of the caseload are one more query (prefetched), cold and warm
+    assert big_queries[0] <= 15 and big_queries[1] <= 8
     assert len(big.context["work"].overdue) + len(big.context["work"].due_this_week) + len(
         big.context["work"].due_today
     ) > len(small.context["work"].overdue) + len(small.context["work"].due_this_week) + len(

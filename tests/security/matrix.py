@@ -91,6 +91,9 @@ EXPECTED = {
     "clients:detail": {"GET": obj(OK, N, OK, OK, OK, OK)},
     "clients:edit": {"GET": obj(OK, N, F, F, F, OK), "POST": obj(OK, N, F, F, F, OK)},
     "clients:visit_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
+    "clients:excuse_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
+    # the evidence of an izin (a doctor's letter is health data): own PK, Kasi, Kepala Bapas
+    "clients:excuse_evidence": {"GET": obj(OK, N, F, OK, OK, F)},
     "clients:warning_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "clients:status_change": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "clients:reassign": {"GET": obj(F, N, F, OK, F, OK), "POST": obj(F, N, F, OK, F, OK)},
@@ -197,6 +200,7 @@ def resolve_arg(key, objects, variant=None):
 PK_OBJECT = {
     "bapas": "staff",
     "clients": "client",
+    "clients:excuse_evidence": "excuse",
     "pokmaslipas:partner": "partner",
     "pokmaslipas:agreement": "agreement",
     "trainings:enrolment": "enrolment",

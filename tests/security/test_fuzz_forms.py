@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 from bapas.idempotency import FIELD_NAME, issue_token
 from bapas.models import User
-from clients.models import Client, ReportingVisit, ReportingWarning
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import ClientFactory, EnrolmentFactory
 from tests.security import fuzz_support as fz
@@ -224,6 +224,21 @@ CASES = [
         key="client",
         overrides=lambda w: {"level": "SP2", "reason": "Tidak lapor dua kali"},
         model=ReportingWarning,
+        shown=("reason",),
+        record_page=client_page,
+    ),
+    Case(
+        "excuse_create",
+        "clients:excuse_create",
+        "pk_owner_a",
+        key="client",
+        overrides=lambda w: {
+            "date_from": (_today() - dt.timedelta(days=40)).isoformat(),
+            "date_to": (_today() - dt.timedelta(days=35)).isoformat(),
+            "kind": "SAKIT",
+            "reason": "Sakit dengan surat dokter",
+        },
+        model=ExcusedAbsence,
         shown=("reason",),
         record_page=client_page,
     ),

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from bapas.models import Role
-from clients.models import ReportingWarning
+from clients.models import ExcusedAbsence, ReportingWarning
 from reports.models import GeneratedFile
 from tests.factories import (
     AgreementFactory,
@@ -133,6 +133,14 @@ def _office_objects(office, pk_user, admin, tag):
         reason="Tidak lapor",
         issued_by=pk_user,
     )
+    excuse = ExcusedAbsence.objects.create(
+        client=client,
+        date_from=timezone.localdate() - dt.timedelta(days=60),
+        date_to=timezone.localdate() - dt.timedelta(days=50),
+        kind=ExcusedAbsence.Kind.ILLNESS,
+        reason="Sakit",
+    )
+    excuse.evidence.save("izin.pdf", ContentFile(PDF), save=True)
     partner = PartnerFactory(office=office)
     agreement = AgreementFactory(partner=partner)
     agreement.document.save("pks.pdf", ContentFile(PDF), save=True)
@@ -159,6 +167,7 @@ def _office_objects(office, pk_user, admin, tag):
     return {
         "client": client, "partner": partner, "agreement": agreement, "session": session,
         "enrolment": enrolment, "follow_up": follow_up, "generated": generated, "job": job, "warning": warning,
+        "excuse": excuse,
     }  # fmt: skip
 
 
