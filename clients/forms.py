@@ -243,25 +243,38 @@ class ReassignForm(forms.Form):
 
 
 class WarningForm(forms.ModelForm):
+    """Issue a surat peringatan. Opened from the worklist (``?level=SP2``) it comes filled with the
+    level due and the run of missed periods."""
+
     missed = forms.MultipleChoiceField(
         label=_("Missed periods it answers"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
         model = ReportingWarning
-        fields = ["level", "issued_on", "reason"]
-        widgets = {"issued_on": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
+        fields = ["level", "issued_on", "reason", "order_reason"]
+        widgets = {
+            "issued_on": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "order_reason": forms.Textarea(attrs={"rows": 2}),
+        }
 
-    def __init__(self, *args, client, missed_periods, **kwargs):
+    def __init__(self, *args, client, missed_periods, proposed_level=None, proposed_missed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["missed"].choices = [(p.label, period_code_label(p.label)) for p in missed_periods]
         if not self.is_bound:
             self.initial.setdefault("issued_on", timezone.localdate(timezone=client.office.tzinfo))
+            if proposed_level in ReportingWarning.Level.values:
+                self.initial.setdefault("level", proposed_level)
             issued = set(client.warnings.values_list("level", flat=True))
             for level in ReportingWarning.Level.values:
                 if level not in issued:
                     self.initial.setdefault("level", level)
                     break
+            known = {p.label for p in missed_periods}
+            chosen = [code for code in proposed_missed if code in known]
+            if chosen:
+                self.initial.setdefault("missed", chosen)
         if not missed_periods:
             self.fields["missed"].help_text = _("No missed periods so far.")
         self.helper = FormHelper()
@@ -270,7 +283,8 @@ class WarningForm(forms.ModelForm):
             _row("level", "issued_on"),
             "reason",
             "missed",
-            Submit("save", _("Issue warning"), css_class="btn-warning"),
+            "order_reason",
+            Submit("save", _("Issue and print the letter"), css_class="btn-warning"),
         )
 
 

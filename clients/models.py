@@ -380,6 +380,11 @@ class ReportingWarning(models.Model):
     missed_periods = models.CharField(
         _("missed periods"), max_length=300, blank=True, help_text=_("The reporting periods it answers.")
     )
+    order_reason = models.TextField(
+        _("reason for skipping a step"),
+        blank=True,
+        help_text=_("Why this warning comes without the previous level (e.g. SP3 without SP2)."),
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -394,6 +399,11 @@ class ReportingWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.client}"
+
+    @property
+    def letter_number(self) -> str:
+        """The number printed on the letter and cited by later papers: ``TNG/SP1/2026/00042``."""
+        return f"{self.client.office.code}/{self.level}/{self.issued_on:%Y}/{self.pk:05d}"
 
 
 class ExcusedAbsence(models.Model):

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from clients.compliance import client_compliance, period_containing
-from clients.models import Client, ExcusedAbsence, ReportingVisit
+from clients.ladder import ladder_state
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning
 
 ENDING_SOON_DAYS = 30
 PAGE_SIZE = 25
@@ -26,6 +27,7 @@ class WorklistRow:
     last_visit_date: date | None = None
     days: int = 0
     missed_periods: list = field(default_factory=list)
+    ladder: object = None  # clients.ladder.LadderState of an overdue client
 
 
 @dataclass
@@ -64,7 +66,7 @@ def due_date_for(client: Client, today: date) -> date | None:
 
 
 def worklist_for(clients_qs, today: date) -> Worklist:
-    """Sections of the PK's home page from its active caseload: two queries (clients, their excuses).
+    """Sections of the PK's home page from its active caseload: three queries (clients, excuses, warnings).
 
     A client excused for the current period is not due in it; periods it missed before still make
     it overdue.
@@ -74,7 +76,8 @@ def worklist_for(clients_qs, today: date) -> Worklist:
     clients = (
         with_last_visit(clients_qs.filter(status=Client.Status.ACTIVE, is_archived=False, programme_start__lte=today))
         .prefetch_related(
-            Prefetch("excuses", queryset=ExcusedAbsence.objects.only("client_id", "date_from", "date_to"))
+            Prefetch("excuses", queryset=ExcusedAbsence.objects.only("client_id", "date_from", "date_to")),
+            Prefetch("warnings", queryset=ReportingWarning.objects.only("client_id", "level", "missed_periods")),
         )
         .order_by("name", "id")
     )
@@ -100,6 +103,7 @@ def worklist_for(clients_qs, today: date) -> Worklist:
             missed=missed,
             last_visit_date=client.last_visit_date,
             missed_periods=state.missed_in_a_row_periods,
+            ladder=ladder_state(state, client.warnings.all(), today) if missed else None,
         )
         if missed:
             work.overdue.append(row)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bapas.data_version import bump_offices, latest_today
-from bapas.formatting import date_label, period_label
+from bapas.formatting import date_label, period_code_label, period_label
 from bapas.models import Role
 from clients.models import (
     Client,
@@ -320,23 +320,64 @@ def visit_moves_closed_period(visit: ReportingVisit) -> bool:
 LEVEL_ORDER = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]
 
 
+def _check_warning_periods(client: Client, codes: list[str], today: date) -> str | None:
+    """The error for the periods a warning answers, or None: each must be a missed period of the client."""
+    from clients.compliance import client_compliance, client_periods
+
+    if not codes:
+        return _("Choose the missed reporting periods this warning answers.")
+    state = client_compliance(client, today=today)
+    missed = {p.label for p in state.missed_periods}
+    excused = {p.label for p in state.excused_periods}
+    ended = {p.label for p in client_periods(client, today)}
+    for code in codes:
+        if code in missed:
+            continue
+        label = period_code_label(code)
+        if code in excused:
+            return _("%(period)s is excused (izin): a warning cannot answer it.") % {"period": label}
+        if code in ended:
+            return _("The client reported in %(period)s: a warning cannot answer it.") % {"period": label}
+        return _("%(period)s is not an ended reporting period of this client's programme.") % {"period": label}
+    return None
+
+
 @transaction.atomic
 def warning_issue(
-    *, client: Client, level: str, issued_on: date, reason: str, missed_periods: str = "", user
+    *,
+    client: Client,
+    level: str,
+    issued_on: date,
+    reason: str,
+    missed_periods: str | list[str] = "",
+    order_reason: str = "",
+    user,
 ) -> ReportingWarning:
-    """Record a surat peringatan. SP2 needs an earlier SP1 and SP3 an earlier SP2."""
+    """Record a surat peringatan for the missed periods it answers (period codes, at least one).
+
+    A period that was reported or excused cannot be answered. SP2 follows an SP1 and SP3 an SP2;
+    a warning that skips a step (SP3 with no SP2 before it) needs ``order_reason``.
+    """
+    client = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
+    today = timezone.localdate(timezone=client.office.tzinfo)
+    codes = missed_periods if isinstance(missed_periods, list) else missed_periods.split(",")
+    codes = sorted({code.strip() for code in codes if code.strip()})
     errors = {}
-    if issued_on > timezone.localdate(timezone=client.office.tzinfo):
+    if issued_on > today:
         errors["issued_on"] = _("A warning cannot be dated in the future.")
     elif issued_on < client.programme_start:
         errors["issued_on"] = _("A warning cannot be dated before the programme start.")
-    if level in LEVEL_ORDER and LEVEL_ORDER.index(level) > 0:
+    if level not in LEVEL_ORDER:
+        errors["level"] = _("Choose SP1, SP2 or SP3.")
+    elif LEVEL_ORDER.index(level) > 0 and not order_reason.strip():
         previous = LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]
         if not client.warnings.filter(level=previous, issued_on__lte=issued_on).exists():
-            errors["level"] = _("%(level)s needs an earlier %(previous)s for this client.") % {
-                "level": level,
-                "previous": previous,
-            }
+            errors["order_reason"] = _(
+                "%(level)s comes without an earlier %(previous)s for this client: give the reason for skipping a step."
+            ) % {"level": level, "previous": previous}
+    period_error = _check_warning_periods(client, codes, today)
+    if period_error:
+        errors["missed_periods"] = period_error
     if errors:
         raise ValidationError(errors)
     warning = ReportingWarning(
@@ -344,7 +385,8 @@ def warning_issue(
         level=level,
         issued_on=issued_on,
         reason=reason.strip(),
-        missed_periods=missed_periods,
+        missed_periods=", ".join(codes),
+        order_reason=order_reason.strip(),
         issued_by=user,
     )
     warning.full_clean()

@@ -41,6 +41,7 @@ from clients.forms import (
     VisitForm,
     WarningForm,
 )
+from clients.ladder import ladder_state
 from clients.models import Client
 from clients.selectors import keyset_page, search_clients, timeline
 
@@ -132,13 +133,15 @@ def client_detail(request, pk):
         statuses = list(client.status_changes.select_related("recorded_by"))
         assignments = list(client.pk_assignments.select_related("officer", "assigned_by"))
         excuses = list(client.excuses.select_related("recorded_by"))
+        compliance = client_compliance(
+            client,
+            today=today,
+            report_dates=[v.report_date for v in visits],
+            excuses=[(e.date_from, e.date_to) for e in excuses],
+        )
         context.update(
-            compliance=client_compliance(
-                client,
-                today=today,
-                report_dates=[v.report_date for v in visits],
-                excuses=[(e.date_from, e.date_to) for e in excuses],
-            ),
+            compliance=compliance,
+            ladder=ladder_state(compliance, warnings, today),
             timeline=timeline(visits, warnings, statuses, assignments, excuses),
             assignments=assignments,
             visit_count=len(visits),
@@ -280,9 +283,19 @@ def reassign(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def warning_create(request, pk):
+    """Issue a warning: one action records it and opens its letter (PDF) to print."""
     client = get_client_for_user(request.user, pk, write="supervise")
-    missed = client_compliance(client, today=_today(request.user)).missed_periods
-    form = WarningForm(request.POST or None, client=client, missed_periods=missed)
+    state = client_compliance(client, today=_today(request.user))
+    missed = state.missed_periods
+    # Opened for a level (the worklist's "Issue SP2"): the run of missed periods is ticked already.
+    proposed_level = request.GET.get("level")
+    form = WarningForm(
+        request.POST or None,
+        client=client,
+        missed_periods=missed,
+        proposed_level=proposed_level,
+        proposed_missed=[p.label for p in state.missed_in_a_row_periods] if proposed_level else (),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -291,10 +304,13 @@ def warning_create(request, pk):
                 level=data["level"],
                 issued_on=data["issued_on"],
                 reason=data["reason"],
-                missed_periods=", ".join(data.get("missed") or []),
+                missed_periods=list(data.get("missed") or []),
+                order_reason=data.get("order_reason") or "",
                 user=request.user,
             )
         except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "missed_periods" in exc.error_dict:
+                exc.error_dict["missed"] = exc.error_dict.pop("missed_periods")
             _apply_errors(form, exc)
         else:
             letter = reverse("reports:warning_letter", args=[warning.pk])
@@ -302,12 +318,12 @@ def warning_create(request, pk):
                 request,
                 format_html(
                     '{} <a class="alert-link" href="{}" data-doc="warning-letter">{}</a>',
-                    _("Warning recorded."),
+                    _("Warning %(level)s recorded.") % {"level": warning.level},
                     letter,
                     _("Print the warning letter (PDF)"),
                 ),
             )
-            return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]))
+            return redirect(letter)
     return render(
         request,
         "clients/warning_form.html",

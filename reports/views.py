@@ -322,7 +322,7 @@ def warning_letter(request, pk):
         "signer": signer_for(client.office, "head"),
         "office": client.office,
         "printed_on": warning.issued_on,
-        "number": f"{client.office.code}/{warning.level}/{warning.issued_on:%Y}/{warning.pk:05d}",
+        "number": warning.letter_number,
         "title": _("Warning letter"),
     }
     log_access(request, "warning_letter", client, detail=warning.level)

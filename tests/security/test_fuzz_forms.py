@@ -177,6 +177,12 @@ def _staff_new(w):
     }
 
 
+def _first_missed(w):
+    from clients.compliance import client_compliance
+
+    return client_compliance(w["objects"]["client"]).missed_periods[0].label
+
+
 def _attendance(w):
     enrolment = w["objects"]["enrolment"]
     return {f"status_{enrolment.pk}": "HADIR", f"transport_{enrolment.pk}": "50000"}
@@ -222,7 +228,7 @@ CASES = [
         "clients:warning_create",
         "pk_owner_a",
         key="client",
-        overrides=lambda w: {"level": "SP2", "reason": "Tidak lapor dua kali"},
+        overrides=lambda w: {"level": "SP2", "reason": "Tidak lapor dua kali", "missed": _first_missed(w)},
         model=ReportingWarning,
         shown=("reason",),
         record_page=client_page,
