@@ -11,8 +11,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bapas.formatting import period_code_label
+from bapas.forms import ModelMultipleChoiceField
 from bapas.models import Role, User
-from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
+from clients.models import (
+    Client,
+    ExcusedAbsence,
+    ReportingVisit,
+    ReportingWarning,
+    RevocationProposal,
+    StatusChange,
+    TPPCase,
+    WorkStatus,
+)
 from clients.services import EDITABLE_FIELDS
 
 # Programme dates outside these are typing errors (a year 1 start made every period since then due).
@@ -209,7 +219,10 @@ class StatusChangeForm(forms.ModelForm):
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [c for c in Client.Status.choices if c[0] != client.status]
+        # Suspension has its own path (the Kepala Bapas, on a TPP's recommendation).
+        self.fields["status"].choices = [
+            c for c in Client.Status.choices if c[0] not in (client.status, Client.Status.SUSPENDED)
+        ]
         self.fields["transferred_to"].help_text = _("Only for a transfer (pelimpahan).")
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate(timezone=client.office.tzinfo))
@@ -388,3 +401,129 @@ class ClientFilterForm(forms.Form):
             self.fields["officer"].queryset = office_pks(user.office_id)
             self.fields["officer"].empty_label = _("All PKs")
             self.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+# --- TPP, suspension, decision ---------------------------------------------------------------
+
+
+class StaffChoiceField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name() or obj.username} ({obj.get_role_display()})"
+
+
+class ClientChoiceField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.register_number})"
+
+
+class TPPSessionForm(forms.Form):
+    """The Kasi schedules a TPP session: date, place, members from the office's staff, the cases."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    members = StaffChoiceField(
+        label=_("Members"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    clients = ClientChoiceField(
+        label=_("Cases (clients)"), queryset=Client.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, office, member_roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = User.objects.filter(
+            office=office, role__in=member_roles, is_active=True
+        ).order_by("role", "first_name", "username")
+        self.fields["clients"].queryset = Client.objects.filter(
+            office=office, status=Client.Status.ACTIVE, is_archived=False
+        ).order_by("name", "id")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _row("date", "place"), "members", "clients", Submit("save", _("Schedule session"), css_class="btn-primary")
+        )
+
+
+class TPPMinutesForm(forms.Form):
+    """The minutes of a TPP session: who attended, and per case the findings and the recommendation."""
+
+    attendees = StaffChoiceField(
+        label=_("Present"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label=_("Notes of the session"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = session.members.order_by("role", "first_name", "username")
+        self.cases = list(session.cases.select_related("client"))
+        layout = ["attendees"]
+        for case in self.cases:
+            self.fields[f"findings_{case.pk}"] = forms.CharField(
+                label=_("Findings: %(name)s") % {"name": case.client.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=case.findings,
+            )
+            self.fields[f"recommendation_{case.pk}"] = forms.ChoiceField(
+                label=_("Recommendation"),
+                choices=[("", "---------"), *TPPCase.Recommendation.choices],
+                required=False,
+                initial=case.recommendation,
+            )
+            self.fields[f"note_{case.pk}"] = forms.CharField(
+                label=_("Note"), required=False, max_length=2000, initial=case.note
+            )
+            layout += [f"findings_{case.pk}", _row(f"recommendation_{case.pk}", f"note_{case.pk}")]
+        if not self.is_bound:
+            self.initial.setdefault("attendees", list(session.attendees.all()) or list(session.members.all()))
+            self.initial.setdefault("notes", session.notes)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*layout, "notes", Submit("save", _("Save the minutes"), css_class="btn-primary"))
+
+    def case_data(self) -> dict:
+        return {
+            case.pk: {
+                "findings": self.cleaned_data.get(f"findings_{case.pk}", ""),
+                "recommendation": self.cleaned_data.get(f"recommendation_{case.pk}", ""),
+                "note": self.cleaned_data.get(f"note_{case.pk}", ""),
+            }
+            for case in self.cases
+        }
+
+
+class SuspendForm(forms.Form):
+    date = forms.DateField(label=_("Suspended from"), widget=DateInput())
+    grounds = forms.CharField(
+        label=_("Further grounds"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate(timezone=client.office.tzinfo))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "date", "grounds", Submit("save", _("Suspend and propose revocation"), css_class="btn-danger")
+        )
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = RevocationProposal
+        fields = ["decision", "decree_number", "decree_date", "decision_note"]
+        widgets = {"decree_date": DateInput(), "decision_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            c for c in RevocationProposal.Decision.choices if c[0] != RevocationProposal.Decision.PENDING
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "decision",
+            _row("decree_number", "decree_date"),
+            "decision_note",
+            Submit("save", _("Record the decision"), css_class="btn-primary"),
+        )

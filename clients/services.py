@@ -138,12 +138,16 @@ def client_update(*, client: Client, data: dict, version: int, user) -> Client:
 
 
 @transaction.atomic
-def client_change_status(*, client: Client, status: str, date: date, reason: str = "", transferred_to: str = "", user):
+def client_change_status(
+    *, client: Client, status: str, date: date, reason: str = "", transferred_to: str = "", user, suspending=False
+):
     """Move a client along its lifecycle (active, completed, revoked, transferred, deceased)."""
     current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
     errors = {}
     if status == current.status:
         errors["status"] = _("The client already has this status.")
+    if status == Client.Status.SUSPENDED and not suspending:
+        errors["status"] = _("A programme is suspended by the Kepala Bapas on a TPP's recommendation.")
     if date > timezone.localdate(timezone=current.office.tzinfo):
         errors["date"] = _("The date of a status change cannot be in the future.")
     elif date < current.programme_start:

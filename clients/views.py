@@ -18,8 +18,9 @@ from bapas.audit import history_rows
 from bapas.formatting import date_label, period_label
 from bapas.models import Role
 from bapas.navigation import safe_next
-from clients import services
+from clients import services, supervision
 from clients.access import (
+    PROPOSAL_READ_ROLES,
     can_create_client,
     can_see_full_record,
     can_see_history,
@@ -29,21 +30,28 @@ from clients.access import (
     compliance_office_for_user,
     get_client_for_user,
     get_excuse_evidence_for_user,
+    get_proposal_for_user,
+    get_tpp_session_for_user,
     require_create_client,
+    tpp_office_for_user,
 )
 from clients.compliance import client_compliance, compliance_dataset
 from clients.forms import (
     ClientFilterForm,
     ClientForm,
+    DecisionForm,
     ExcuseForm,
     ReassignForm,
     StatusChangeForm,
+    SuspendForm,
+    TPPMinutesForm,
+    TPPSessionForm,
     VisitForm,
     WarningForm,
 )
 from clients.ladder import ladder_state
-from clients.models import Client
-from clients.selectors import keyset_page, search_clients, timeline
+from clients.models import Client, RevocationProposal, TPPSession
+from clients.selectors import keyset_page, search_clients, timeline, worklist_for
 
 VISIT_TOKENS_KEY = "clients_visit_tokens"
 
@@ -133,6 +141,10 @@ def client_detail(request, pk):
         statuses = list(client.status_changes.select_related("recorded_by"))
         assignments = list(client.pk_assignments.select_related("officer", "assigned_by"))
         excuses = list(client.excuses.select_related("recorded_by"))
+        tpp_cases = list(
+            client.tpp_cases.filter(session__state=TPPSession.State.HELD).select_related("session__office")
+        )
+        proposals = list(client.proposals.select_related("client__office", "decided_by"))
         compliance = client_compliance(
             client,
             today=today,
@@ -142,7 +154,15 @@ def client_detail(request, pk):
         context.update(
             compliance=compliance,
             ladder=ladder_state(compliance, warnings, today),
-            timeline=timeline(visits, warnings, statuses, assignments, excuses),
+            timeline=timeline(visits, warnings, statuses, assignments, excuses, tpp_cases, proposals),
+            can_suspend=can_write(user, "suspend")
+            and client.status == Client.Status.ACTIVE
+            and supervision.revocation_case(client) is not None,
+            pending_proposal=next(
+                (p for p in proposals if p.decision == RevocationProposal.Decision.PENDING and user.role == Role.ADMIN),
+                None,
+            ),
+            can_read_proposals=user.role in PROPOSAL_READ_ROLES,
             assignments=assignments,
             visit_count=len(visits),
         )
@@ -439,4 +459,157 @@ def compliance(request):
             "month_end": last,
             "partial": last >= today,
         },
+    )
+
+
+# --- the ladder overview and the TPP (Kasi, Kepala Bapas) -------------------------------------
+
+
+@require_GET
+def tpp_list(request):
+    """The office's ladder: clients at each step, steps overdue, cases for the TPP; sessions planned and held."""
+    office = tpp_office_for_user(request.user)
+    today = _today(request.user)
+    rows = worklist_for(Client.objects.filter(office=office).select_related("officer"), today).overdue
+    steps = {step: [r for r in rows if r.ladder and r.ladder.step == step] for step in (1, 2, 3)}
+    sessions = list(
+        TPPSession.objects.filter(office=office).prefetch_related("cases__client").order_by("-date", "-id")[:50]
+    )
+    proposals = list(
+        RevocationProposal.objects.filter(client__office=office)
+        .select_related("client")
+        .order_by("-suspended_on", "-id")[:50]
+    )
+    return render(
+        request,
+        "clients/tpp_list.html",
+        {
+            "steps": steps,
+            "overdue_steps": [r for r in rows if r.ladder and r.ladder.overdue],
+            "tpp_ready": [r for r in rows if r.ladder and r.ladder.tpp_ready],
+            "planned": [s for s in sessions if s.state == TPPSession.State.PLANNED],
+            "held": [s for s in sessions if s.state == TPPSession.State.HELD],
+            "proposals": proposals,
+            "can_schedule": request.user.role == Role.KASI,
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tpp_create(request):
+    office = tpp_office_for_user(request.user, write=True)
+    initial = {"date": _today(request.user)}
+    if request.GET.get("client", "").isdigit():
+        initial["clients"] = Client.objects.filter(office=office, pk=int(request.GET["client"]))
+    form = TPPSessionForm(
+        request.POST or None, office=office, member_roles=supervision.TPP_MEMBER_ROLES, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = supervision.tpp_session_schedule(
+                office=office,
+                date=data["date"],
+                place=data["place"],
+                members=data["members"],
+                clients=data["clients"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("TPP session scheduled for %(date)s.") % {"date": date_label(session.date)})
+            return redirect("clients:tpp_detail", pk=session.pk)
+    return render(request, "clients/tpp_form.html", {"form": form})
+
+
+@require_GET
+def tpp_detail(request, pk):
+    session = get_tpp_session_for_user(request.user, pk)
+    return render(
+        request,
+        "clients/tpp_detail.html",
+        {
+            "session": session,
+            "cases": session.cases.select_related("client", "client__officer"),
+            "members": session.members.order_by("role", "first_name"),
+            "attendee_ids": set(session.attendees.values_list("pk", flat=True)),
+            "can_write": request.user.role == Role.KASI,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tpp_minutes(request, pk):
+    session = get_tpp_session_for_user(request.user, pk, write=True)
+    form = TPPMinutesForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supervision.tpp_minutes_record(
+                session=session,
+                attendees=form.cleaned_data["attendees"],
+                cases=form.case_data(),
+                notes=form.cleaned_data["notes"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Minutes of the TPP session saved."))
+            return redirect("clients:tpp_detail", pk=session.pk)
+    return render(request, "clients/tpp_minutes_form.html", {"form": form, "session": session})
+
+
+@require_http_methods(["GET", "POST"])
+def suspend(request, pk):
+    """The Kepala Bapas suspends the programme on the TPP's recommendation and proposes its revocation."""
+    client = get_client_for_user(request.user, pk, write="suspend")
+    case = supervision.revocation_case(client)
+    form = SuspendForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = supervision.client_suspend(
+                client=client, date=form.cleaned_data["date"], grounds=form.cleaned_data["grounds"], user=request.user
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            letter = reverse("reports:revocation_proposal", args=[proposal.pk])
+            messages.success(
+                request,
+                format_html(
+                    '{} <a class="alert-link" href="{}" data-doc="revocation-proposal">{}</a>',
+                    _("Programme suspended; revocation proposed."),
+                    letter,
+                    _("Print the proposal to the Kanwil (PDF)"),
+                ),
+            )
+            return redirect(letter)
+    return render(request, "clients/suspend_form.html", {"form": form, "client": client, "case": case})
+
+
+@require_http_methods(["GET", "POST"])
+def revocation_decide(request, pk):
+    """The Admin records the Kanwil's decision on a revocation proposal."""
+    proposal = get_proposal_for_user(request.user, pk, write=True)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            supervision.revocation_decide(
+                proposal=proposal,
+                decision=data["decision"],
+                decree_number=data.get("decree_number") or "",
+                decree_date=data.get("decree_date"),
+                note=data.get("decision_note") or "",
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("clients:detail", pk=proposal.client_id)
+    return render(
+        request, "clients/decision_form.html", {"form": form, "proposal": proposal, "client": proposal.client}
     )

@@ -10,6 +10,7 @@ NAVIGATION = [
     ("home", _("Home"), (P, S, K, H, A, R), ""),
     ("clients:list", _("Clients"), (P, S, K, H, A), "clients"),
     ("clients:compliance", _("Compliance"), (K, H), "clients"),
+    ("clients:tpp_list", _("Warning ladder and TPP"), (K, H), "clients"),
     ("pokmaslipas:partner_list", _("Partners"), (P, S, K, H, A), "partners"),
     ("pokmaslipas:agreement_list", _("Agreements (PKS)"), (P, S, K, H, A), "partners"),
     ("trainings:session_list", _("Trainings"), (P, S, K, H, A), ""),
