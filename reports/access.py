@@ -1,10 +1,11 @@
-"""Who may see which report data (ACCESS MATRIX of issue 2, column "reports").
+"""Who may see which report data (the "reports" column of the access matrix in docs/ARCHITECTURE.md).
 
 - PK: the own caseload (reports are narrowed to the PK's clients) of the own office.
 - Kasubsi Bimker, Kasi BKD, Kepala Bapas, Admin: the whole own office.
 - Regional viewer: aggregates of every office, never names or other personal data.
 
-Everything in this app asks these helpers; nothing else decides access.
+The client card and the attendance sheet use the owners' helpers (clients/access.py,
+trainings/access.py). Everything in this app asks these helpers; nothing else decides access.
 """
 
 from dataclasses import dataclass
@@ -13,8 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from bapas.access import LEAD_ROLES, OFFICE_ROLES
+from bapas.access import LEAD_ROLES, OFFICE_ROLES, require_role
 from bapas.models import Office, Role
+from clients.access import caseload_officer, get_client_for_card
 
 REPORT_ROLES = (*OFFICE_ROLES, Role.REGIONAL)
 
@@ -33,7 +35,7 @@ class ReportScope:
 
 
 def offices_visible_to(user):
-    if user.role == Role.REGIONAL:
+    if sees_all_offices(user):
         return Office.objects.all()
     if user.role in OFFICE_ROLES and user.office_id:
         return Office.objects.filter(pk=user.office_id)
@@ -44,29 +46,33 @@ def report_scope_for(user, office_code: str | None = None) -> ReportScope:
     """The scope of a report request. 404 for an office the user may not see, 403 for other roles."""
     if not user.is_authenticated or user.role not in REPORT_ROLES:
         raise PermissionDenied
-    if user.role == Role.REGIONAL:
+    if sees_all_offices(user):
         office = get_object_or_404(Office, code=office_code) if office_code else None
         return ReportScope(office=office, personal_data=False)
     if not user.office_id:
         raise Http404
     if office_code and office_code != user.office.code:
         raise Http404
-    officer = user if user.role == Role.PK else None
-    return ReportScope(office=user.office, officer=officer)
+    return ReportScope(office=user.office, officer=caseload_officer(user))
 
 
-def get_client_for_card(user, pk):
-    """The client of a kartu bimbingan: a PK's own caseload, the whole office for Kasi BKD and Kepala Bapas."""
-    from clients.models import Client
+# --- dashboards (home pages) ----------------------------------------------------------------------
+DASHBOARD_ROLES = {"office": LEAD_ROLES, "kasubsi": (Role.KASUBSI,), "regional": (Role.REGIONAL,)}
 
-    if not user.is_authenticated or not user.office_id:
+
+def sees_all_offices(user) -> bool:
+    """The regional viewer reads aggregates of every office (and chooses one); the others their own."""
+    return user.is_authenticated and user.role == Role.REGIONAL
+
+
+def dashboard_office_for_user(user, dashboard: str) -> Office | None:
+    """The office of a dashboard: 403 for a role with another home, 404 without an office; None: all."""
+    require_role(user, *DASHBOARD_ROLES[dashboard])
+    if dashboard == "regional":
+        return None
+    if not user.office_id:
         raise Http404
-    qs = Client.objects.select_related("office", "officer").filter(office_id=user.office_id)
-    if user.role == Role.PK:
-        qs = qs.filter(officer=user)
-    elif user.role not in LEAD_ROLES:
-        raise Http404
-    return get_object_or_404(qs, pk=pk)
+    return user.office
 
 
 def get_warning_for_letter(user, pk):
@@ -76,16 +82,6 @@ def get_warning_for_letter(user, pk):
     warning = get_object_or_404(ReportingWarning.objects.select_related("issued_by"), pk=pk)
     warning.client = get_client_for_card(user, warning.client_id)
     return warning
-
-
-def get_session_for_sheet(user, pk):
-    """The session of a daftar hadir: every office role reads the sessions of its own office."""
-    from trainings.models import TrainingSession
-
-    if not user.is_authenticated or not user.office_id or user.role not in OFFICE_ROLES:
-        raise Http404
-    qs = TrainingSession.objects.select_related("office", "partner", "training_type")
-    return get_object_or_404(qs, pk=pk, office_id=user.office_id)
 
 
 def generated_files_visible_to(user):

@@ -1,6 +1,6 @@
 """One dataset function per report: the web page, PDF, XLSX, CSV and JSON all render its dict.
 
-Counting follows CONTRACTS.md section 3 through ``trainings.selectors`` (the one definition of a
+Counting follows docs/INTERFACES.md section 3 through ``trainings.selectors`` (the one definition of a
 counted enrolment, a participant and the latest follow-up). Every function runs a fixed number of
 grouped queries whatever the number of rows; the breakdowns are folded from those groups in Python.
 Only held sessions are counted (``trainings.selectors.held_q``: not cancelled, started by today);
@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bapas.arithmetic import rate
 from clients.models import Client
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 from trainings.selectors import (
@@ -41,13 +42,6 @@ BUDGET_BANDS = [
     (1_000_000, None, gettext_lazy("Rp1,000,000 or more")),
 ]
 QUARTER_MONTHS = 3
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    """A fraction rounded to 4 decimals, or None when the denominator is 0 (contract section 3)."""
-    if not denominator:
-        return None
-    return round(numerator / denominator, 4)
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float | None, float | None]:
@@ -137,21 +131,9 @@ def _fold_sessions(rows, key_func, **labels):
     return list(groups.values())
 
 
-def participation_dataset(
-    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
-) -> dict:
-    """Rekap partisipasi: sessions held and who took part, per session and in every breakdown.
-
-    ``officer`` narrows the counts to one PK's caseload (the PK's own reports). ``today`` decides
-    which sessions are held (default: each office's own date). Seven queries.
-    """
-    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
-             "training_type": training_type, "officer": officer, "today": today}  # fmt: skip
-    sessions = _scoped_sessions(**scope)
-    enrolments = _scoped_enrolments(sessions, officer)
-    rows = _session_rows(sessions)
+def _count_per_session(rows: list[dict], enrolments) -> None:
+    """Fill each session row's enrolled, participants, attended days, transport and attendance rate."""
     by_id = {row["id"]: row for row in rows}
-
     for item in counted_enrolments(enrolments).order_by().values("session_id").annotate(n=Count("pk")):
         by_id[item["session_id"]]["enrolled"] = item["n"]
     for item in participants(enrolments).order_by().values("session_id").annotate(n=Count("pk")):
@@ -169,6 +151,9 @@ def participation_dataset(
     for row in rows:
         row["attendance_rate"] = rate(row["attended_days"], row["enrolled"] * row["days"])
 
+
+def _participants_by_person(enrolments) -> tuple[dict, dict]:
+    """Participants by the client's programme and by sex, from one grouped query."""
     by_programme: dict = {}
     by_sex: dict = {}
     programme_labels = dict(Client.Programme.choices)
@@ -184,32 +169,53 @@ def participation_dataset(
         by_sex.setdefault(sex, {"sex": sex, "label": str(sex_labels.get(sex, sex)), "participants": 0})[
             "participants"
         ] += item["n"]
-    unique_clients = participants(enrolments).order_by().values("client_id").distinct().count()
+    return by_programme, by_sex
 
-    enrolled = sum(r["enrolled"] for r in rows)
+
+def _participation_totals(rows: list[dict], unique_clients: int) -> dict:
     attended_days = sum(r["attended_days"] for r in rows)
     possible_days = sum(r["enrolled"] * r["days"] for r in rows)
     budgets = [r["budget"] for r in rows if r["budget"] is not None]
-    totals = {
+    return {
         "sessions": len(rows),
-        "enrolled": enrolled,
+        "enrolled": sum(r["enrolled"] for r in rows),
         "participants": sum(r["participants"] for r in rows),
         "unique_clients": unique_clients,
         "attendance_rate": rate(attended_days, possible_days),
         "budget": sum(budgets),
         "transport_paid": sum(r["transport_paid"] for r in rows),
-        "planned": _scoped_sessions(**scope, planned=True).count(),
     }
+
+
+def _quarter_key(row: dict) -> tuple[int, int]:
+    return int(row["start"][:4]), (int(row["start"][5:7]) - 1) // QUARTER_MONTHS + 1
+
+
+def _month_key(row: dict) -> tuple[int, int]:
+    return int(row["start"][:4]), int(row["start"][5:7])
+
+
+def participation_dataset(
+    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
+) -> dict:
+    """Rekap partisipasi: sessions held and who took part, per session and in every breakdown.
+
+    ``officer`` narrows the counts to one PK's caseload (the PK's own reports). ``today`` decides
+    which sessions are held (default: each office's own date). Seven queries.
+    """
+    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
+             "training_type": training_type, "officer": officer, "today": today}  # fmt: skip
+    sessions = _scoped_sessions(**scope)
+    enrolments = _scoped_enrolments(sessions, officer)
+    rows = _session_rows(sessions)
+    _count_per_session(rows, enrolments)
+    by_programme, by_sex = _participants_by_person(enrolments)
+    unique_clients = participants(enrolments).order_by().values("client_id").distinct().count()
+    totals = {**_participation_totals(rows, unique_clients), "planned": _scoped_sessions(**scope, planned=True).count()}
 
     by_year = {year: _empty_counts(year=year) for year in range(date_from.year, date_to.year + 1)}
     for group in _fold_sessions(rows, lambda r: (int(r["start"][:4]),), year=None):
         by_year[group["year"]] = group
-
-    def quarter_key(row):
-        return int(row["start"][:4]), (int(row["start"][5:7]) - 1) // QUARTER_MONTHS + 1
-
-    def month_key(row):
-        return int(row["start"][:4]), int(row["start"][5:7])
 
     return {
         "report": "participation",
@@ -220,8 +226,8 @@ def participation_dataset(
         "empty": not rows,
         "totals": totals,
         "by_year": list(by_year.values()),
-        "by_quarter": _fold_sessions(rows, quarter_key, year=None, quarter=None),
-        "by_month": _fold_sessions(rows, month_key, year=None, month=None),
+        "by_quarter": _fold_sessions(rows, _quarter_key, year=None, quarter=None),
+        "by_month": _fold_sessions(rows, _month_key, year=None, month=None),
         "by_office": sorted(_fold_sessions(rows, lambda r: (r["office"],), office=None), key=lambda g: g["office"]),
         "by_partner": sorted(_fold_sessions(rows, lambda r: (r["partner"],), partner=None), key=_by_name("partner")),
         "by_training_type": sorted(
@@ -314,32 +320,12 @@ def implementation_dataset(
     )[0]
 
 
-def implementation_with_sessions(
-    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
-) -> tuple[dict, list[dict]]:
-    """The implementation dataset and its per-session rows (with participants) for the dashboards.
-
-    Held sessions only; ``totals.planned`` counts the sessions of the period not held yet."""
-    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
-             "training_type": training_type, "officer": officer, "today": today}  # fmt: skip
-    sessions = _scoped_sessions(**scope)
-    rows = _session_rows(sessions)
-    by_id = {row["id"]: row for row in rows}
-    groups = (
-        participants(_scoped_enrolments(sessions, officer))
-        .order_by()
-        .values("session_id", "client__domicile", "matched_interest", "latest_status")
-        .annotate(n=Count("pk"))
-    )
-    groups = list(groups)
-    for item in groups:
-        by_id[item["session_id"]]["participants"] += item["n"]
-
+def _implementation_dimensions() -> dict:
+    """Each breakdown of the implementation report: name -> (session row, group) -> (label key, label)."""
     category_labels = dict(TrainingType.Category.choices)
     method_labels = dict(TrainingSession.Method.choices)
     domicile_labels = dict(Client.Domicile.choices)
-    status_labels = dict(FollowUp.Status.choices)
-    dimensions = {
+    return {
         "by_training_type": lambda r, g: ("training_type", r["training_type"]),
         "by_partner": lambda r, g: ("partner", r["partner"]),
         "by_category": lambda r, g: ("category", str(category_labels.get(r["category"], r["category"]))),
@@ -357,6 +343,11 @@ def implementation_with_sessions(
         "by_office": lambda r, g: ("office", r["office"]),
         "by_session": lambda r, g: ("session", f"{r['code']} · {r['title']}"),
     }
+
+
+def _fold_outcomes(groups: list[dict], by_id: dict) -> tuple[dict[str, dict], dict, dict]:
+    """The participant groups added up per breakdown label, in total and per latest outcome."""
+    dimensions = _implementation_dimensions()
     breakdowns: dict[str, dict] = {name: {} for name in dimensions}
     totals = _outcome_counts()
     outcomes: dict = defaultdict(int)
@@ -376,7 +367,31 @@ def implementation_with_sessions(
         totals["participants"] += item["n"]
         totals["followed_up"] += followed
         totals["implemented"] += implemented
+    return breakdowns, totals, outcomes
 
+
+def implementation_with_sessions(
+    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
+) -> tuple[dict, list[dict]]:
+    """The implementation dataset and its per-session rows (with participants) for the dashboards.
+
+    Held sessions only; ``totals.planned`` counts the sessions of the period not held yet."""
+    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
+             "training_type": training_type, "officer": officer, "today": today}  # fmt: skip
+    sessions = _scoped_sessions(**scope)
+    rows = _session_rows(sessions)
+    by_id = {row["id"]: row for row in rows}
+    groups = list(
+        participants(_scoped_enrolments(sessions, officer))
+        .order_by()
+        .values("session_id", "client__domicile", "matched_interest", "latest_status")
+        .annotate(n=Count("pk"))
+    )
+    for item in groups:
+        by_id[item["session_id"]]["participants"] += item["n"]
+    breakdowns, totals, outcomes = _fold_outcomes(groups, by_id)
+
+    status_labels = dict(FollowUp.Status.choices)
     result = {
         "report": "implementation",
         "office": _office_code(office),

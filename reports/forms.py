@@ -8,9 +8,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from bapas.formatting import quarter_label
-from bapas.models import Role
 from pokmaslipas.models import Partner
-from reports.access import offices_visible_to
+from reports.access import offices_visible_to, sees_all_offices
 from reports.periods import Period, month_period, quarter_period, validate_period, year_period
 from trainings.models import TrainingType
 
@@ -76,7 +75,7 @@ class ReportFilterForm(forms.Form):
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
         self.fields["month"].initial = today.month
         offices = offices_visible_to(user)
-        if user.role == Role.REGIONAL:
+        if sees_all_offices(user):
             self.fields["office"].choices = [("", _("All offices")), *[(o.code, o.name) for o in offices]]
         else:
             del self.fields["office"]
@@ -89,7 +88,7 @@ class ReportFilterForm(forms.Form):
             self.fields["training_type"].queryset = TrainingType.objects.filter(office__in=office_ids).order_by("name")
         else:
             del self.fields["training_type"]
-        if user.role == Role.REGIONAL:
+        if sees_all_offices(user):
             del self.fields["signer"]
         self.helper = FormHelper()
         self.helper.form_method = "get"

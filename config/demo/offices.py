@@ -1,4 +1,4 @@
-"""Demo offices and staff (CONTRACTS.md section 1). Every person here is synthetic."""
+"""Demo offices and staff (docs/INTERFACES.md section 1). Every person here is synthetic."""
 
 from bapas.models import Office, Role, User
 

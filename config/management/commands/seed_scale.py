@@ -1,4 +1,4 @@
-"""``python manage.py seed_scale --clients N [--offices K] [--seed S]`` (CONTRACTS.md section 4)."""
+"""``python manage.py seed_scale --clients N [--offices K] [--seed S]`` (docs/INTERFACES.md section 4)."""
 
 import datetime as dt
 import time
