@@ -108,7 +108,7 @@ def worklist_for(clients_qs, today: date) -> Worklist:
             missed_periods=state.missed_in_a_row_periods,
             ladder=ladder_state(state, client.warnings.all(), today) if missed else None,
         )
-        if missed:
+        if missed or due is None:
             work.overdue.append(row)
         elif due <= today:
             work.due_today.append(row)

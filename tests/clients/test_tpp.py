@@ -189,3 +189,20 @@ def test_who_may_do_what(warned, login, alice, kasi_a, kasi_b, kabapas_a, admin_
     assert login(alice).get(reverse("clients:tpp_detail", args=[session.pk])).status_code == 403
     assert login(alice).get(reverse("clients:suspend", args=[warned.pk])).status_code == 403
     assert login(admin_a).get(reverse("clients:suspend", args=[warned.pk])).status_code == 403
+
+
+def test_the_kasi_sees_the_office_ladder(make_client, make_visit, login, alice, kasi_a, today):
+    """Clients at each step, the steps due for more than seven days, the sessions planned."""
+    two = make_client(alice, name="Dua Terlewat", programme_start=month_start(today, 3))
+    make_visit(two, month_start(today, 3) + dt.timedelta(days=1))  # missed -2 and -1: SP2 due
+    one = make_client(alice, name="Satu Terlewat", programme_start=month_start(today, 2))
+    make_visit(one, month_start(today, 2) + dt.timedelta(days=1))  # missed -1: SP1 due
+    response = login(kasi_a).get(reverse("clients:tpp_list"))
+    steps = response.context["steps"]
+    assert [r.client for r in steps[1]] == [one] and [r.client for r in steps[2]] == [two]
+    assert "SP2 perlu diterbitkan" in response.content.decode()
+    overdue = {r.client for r in response.context["overdue_steps"]}
+    # SP2 of "two" has been due since the first of this month: overdue after seven days
+    assert (two in overdue) == ((today - month_start(today, 0)).days > 7)
+    supervision.tpp_session_schedule(office=two.office, date=today, members=[kasi_a], clients=[two], user=kasi_a)
+    assert len(login(kasi_a).get(reverse("clients:tpp_list")).context["planned"]) == 1
