@@ -19,6 +19,7 @@ from bapas.models import Office, Role
 from clients.access import caseload_officer, get_client_for_card
 
 REPORT_ROLES = (*OFFICE_ROLES, Role.REGIONAL)
+EVIDENCE_ROLES = (*LEAD_ROLES, Role.REGIONAL)  # the Temuan page
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ def report_scope_for(user, office_code: str | None = None) -> ReportScope:
     if office_code and office_code != user.office.code:
         raise Http404
     return ReportScope(office=user.office, officer=caseload_officer(user))
+
+
+def evidence_scope_for(user, office_code: str | None = None) -> ReportScope:
+    """The scope of the Temuan page: Kasi BKD and Kepala Bapas their office, the regional viewer all
+    offices pooled (or one office), aggregates only. 403 for other roles, 404 for another office."""
+    if not user.is_authenticated or user.role not in EVIDENCE_ROLES:
+        raise PermissionDenied
+    return report_scope_for(user, office_code)
 
 
 # --- dashboards (home pages) ----------------------------------------------------------------------

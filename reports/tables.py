@@ -14,6 +14,7 @@ REPORT_TITLES = {
     "implementation": gettext_lazy("Training implementation rate (tingkat implementasi)"),
     "compliance": gettext_lazy("Wajib lapor compliance"),
     "agreements": gettext_lazy("Cooperation agreements (PKS)"),
+    "evidence": gettext_lazy("Findings: which trainings work (temuan)"),
 }
 
 

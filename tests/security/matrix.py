@@ -153,6 +153,9 @@ EXPECTED = {
     "reports:dashboard_office": {"GET": page(F, F, OK, OK, F, regional=F)},  # Kasubsi: dashboard_kasubsi
     "reports:dashboard_kasubsi": {"GET": page(F, OK, F, F, F, regional=F)},
     "reports:dashboard_regional": {"GET": page(F, F, F, F, F, regional=OK)},
+    # Temuan: Kasi BKD and Kepala Bapas their office, the regional viewer all offices pooled
+    "reports:evidence": {"GET": page(F, F, OK, OK, F, regional=OK)},
+    "reports:evidence_download": {"GET": page(F, F, OK, OK, F, regional=OK)},
     "reports:client_card": {"GET": obj(OK, N, N, OK, OK, N)},
     "reports:attendance_sheet": {"GET": obj(OK, OK, OK, OK, OK, OK)},
     # the surat peringatan of a warning: whoever may print the client's card
@@ -185,6 +188,7 @@ NO_METHOD_DECORATOR: set[str] = set()
 VARIANTS = {
     "reports:report": [({"name": "compliance"}, None)],
     "reports:download": [({"name": "compliance", "fmt": "pdf"}, None), ({"name": "agreements", "fmt": "xlsx"}, None)],
+    "reports:evidence_download": [({"fmt": "json"}, None)],
     "trainings:attendance": [
         ({"date": "saved"}, {"GET": obj(OK, OK, OK, OK, OK, OK), "POST": obj(F, F, OK, OK, F, F)})
     ],
