@@ -14,14 +14,21 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from bapas.models import Role
-from clients.models import Client, ReportingVisit
+from clients.models import Client, ExcusedAbsence, ReportingVisit, RevocationProposal, TPPSession
 
 # What ``write`` may ask for in get_client_for_user, and which roles may do it.
 WRITE_ROLES = {
     "edit": (Role.PK, Role.ADMIN),  # identity and programme data
     "supervise": (Role.PK,),  # wajib lapor, warnings, status changes
     "reassign": (Role.KASI, Role.ADMIN),  # change the responsible PK
+    "suspend": (Role.KABAPAS,),  # suspend the programme on a TPP's recommendation
 }
+# The TPP: the Kasi BKD schedules sessions and records the minutes; the Kepala Bapas reads them.
+TPP_READ_ROLES = (Role.KASI, Role.KABAPAS)
+TPP_WRITE_ROLES = (Role.KASI,)
+# Revocation proposals: the leads and the Admin read them; the Admin records the Kanwil's decision.
+PROPOSAL_READ_ROLES = (Role.KASI, Role.KABAPAS, Role.ADMIN)
+PROPOSAL_WRITE_ROLES = (Role.ADMIN,)
 OFFICE_READ_ROLES = (Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN)
 CREATE_ROLES = (Role.PK, Role.ADMIN)
 COMPLIANCE_ROLES = (Role.KASI, Role.KABAPAS)
@@ -133,3 +140,46 @@ def compliance_office_for_user(user):
     if user.role not in COMPLIANCE_ROLES or not user.office_id:
         raise PermissionDenied
     return user.office
+
+
+def get_excuse_evidence_for_user(user, pk) -> ExcusedAbsence:
+    """An excused absence whose evidence the user may open: the client's own PK, the Kasi and the Kepala
+    Bapas of its office (a doctor's letter is health data). 404 outside the user's clients, 403 for
+    the other roles who see the client."""
+    excuse = get_object_or_404(
+        ExcusedAbsence.objects.select_related("client").filter(client__in=clients_visible_to(user)), pk=pk
+    )
+    if not can_see_notes(user, excuse.client):
+        raise PermissionDenied
+    return excuse
+
+
+def tpp_office_for_user(user, *, write=False):
+    """The office whose TPP sessions the user may see (Kasi, Kepala Bapas) or schedule (Kasi); 403 otherwise."""
+    if not user.is_authenticated or not user.office_id:
+        raise PermissionDenied
+    if user.role not in (TPP_WRITE_ROLES if write else TPP_READ_ROLES):
+        raise PermissionDenied
+    return user.office
+
+
+def get_tpp_session_for_user(user, pk, *, write=False) -> TPPSession:
+    """A TPP session of the user's office (404 otherwise); 403 for roles that may not read (or write) it."""
+    office_id = user.office_id if user.is_authenticated else None
+    session = get_object_or_404(TPPSession.objects.select_related("office"), pk=pk, office_id=office_id or -1)
+    if user.role not in (TPP_WRITE_ROLES if write else TPP_READ_ROLES):
+        raise PermissionDenied
+    return session
+
+
+def get_proposal_for_user(user, pk, *, write=False) -> RevocationProposal:
+    """A revocation proposal of the user's office (404 otherwise); read: Kasi, Kepala Bapas, Admin; write: Admin."""
+    office_id = user.office_id if user.is_authenticated else None
+    proposal = get_object_or_404(
+        RevocationProposal.objects.select_related("client__office", "client__officer", "tpp_case__session"),
+        pk=pk,
+        client__office_id=office_id or -1,
+    )
+    if user.role not in (PROPOSAL_WRITE_ROLES if write else PROPOSAL_READ_ROLES):
+        raise PermissionDenied
+    return proposal

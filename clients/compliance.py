@@ -2,7 +2,9 @@
 
 - A reporting period is a calendar month (BULANAN) or ISO week (MINGGUAN) that overlaps the client's
   programme period (whatever the status) and whose last day lies within [from, to] and before today.
-- It is reported when at least one wajib lapor of that client falls in it, otherwise missed.
+- It is reported when at least one wajib lapor of that client falls in it; otherwise it is excused when
+  an excused absence (izin) of the client covers at least one of its days, and missed when not.
+  An excused period is neither due nor missed: it leaves every count (due, reported, missed, rate).
 - A client counts under its current PK.
 
 ``compliance_dataset`` is the one function behind the Kasi's page and the compliance report. It
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, DateField, F, Func, Q
@@ -22,7 +24,7 @@ from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from bapas.arithmetic import rate
-from clients.models import Client, ReportingVisit, ReportingWarning
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning
 
 MONTHLY = Client.Frequency.MONTHLY
 WEEKLY = Client.Frequency.WEEKLY
@@ -178,6 +180,65 @@ def _reported_counts(visits, periods_by_kind: dict[str, list[Period]]) -> dict[t
     return reported
 
 
+def excused_periods(
+    periods: list[Period], excuses, reported_starts: set[date], programme_start: date, programme_end: date
+) -> list[Period]:
+    """The periods of ``periods`` that an excuse (``(from, to)`` pairs) touches and that were not reported."""
+    return [
+        p
+        for p in periods
+        if p.start not in reported_starts
+        and p.start <= programme_end
+        and p.end >= programme_start
+        and any(first <= p.end and last >= p.start for first, last in excuses)
+    ]
+
+
+def _excused_counts(clients, periods_by_kind: dict[str, list[Period]]) -> dict[tuple, int]:
+    """{(officer_id, period): clients whose period is excused}: two queries, whatever the number of clients.
+
+    Excuses are rare, so they are read row by row; the reports of the clients that have one decide
+    which of their touched periods are reported (and so not excused).
+    """
+    counts: dict[tuple, int] = defaultdict(int)
+    spans = [(kind, periods) for kind, periods in periods_by_kind.items() if periods]
+    if not spans:
+        return counts
+    first = min(periods[0].start for _, periods in spans)
+    last = max(periods[-1].end for _, periods in spans)
+    rows = list(
+        ExcusedAbsence.objects.filter(client__in=clients, date_from__lte=last, date_to__gte=first)
+        .order_by()
+        .values_list(
+            "client_id",
+            "client__officer_id",
+            "client__reporting_frequency",
+            "client__programme_start",
+            "client__programme_end",
+            "date_from",
+            "date_to",
+        )
+    )
+    if not rows:
+        return counts
+    by_client: dict[int, dict] = {}
+    for client_id, officer_id, kind, start, end, date_from, date_to in rows:
+        entry = by_client.setdefault(
+            client_id, {"officer": officer_id, "kind": kind, "start": start, "end": end, "excuses": []}
+        )
+        entry["excuses"].append((date_from, date_to))
+    reported: dict[int, set] = defaultdict(set)
+    for client_id, day in ReportingVisit.objects.filter(
+        client_id__in=list(by_client), report_date__gte=first, report_date__lte=last
+    ).values_list("client_id", "report_date"):
+        reported[client_id].add(period_containing(by_client[client_id]["kind"], day).start)
+    for client_id, entry in by_client.items():
+        periods = periods_by_kind.get(entry["kind"], [])
+        for period in excused_periods(periods, entry["excuses"], reported[client_id], entry["start"], entry["end"]):
+            counts[(entry["officer"], period)] += 1
+    return counts
+
+
 def compliance_dataset(
     *,
     office=None,
@@ -210,6 +271,10 @@ def compliance_dataset(
     periods_by_kind = {kind: eligible_periods(kind, date_from, date_to, today) for kind in (MONTHLY, WEEKLY)}
     due = _due_counts(clients, periods_by_kind)
     reported = _reported_counts(visits, periods_by_kind)
+    for key, n in _excused_counts(clients, periods_by_kind).items():
+        due[key] = due.get(key, 0) - n
+        if due[key] <= 0:
+            del due[key]
 
     by_officer: dict = defaultdict(lambda: [0, 0])
     by_month: dict = defaultdict(lambda: [0, 0])
@@ -281,6 +346,12 @@ class ClientCompliance:
     reported: int
     missed_periods: list[Period]
     missed_in_a_row: int = 0
+    excused_periods: list[Period] = field(default_factory=list)
+
+    @property
+    def missed_in_a_row_periods(self) -> list[Period]:
+        """The missed periods since the last report: the last ``missed_in_a_row`` of ``missed_periods``."""
+        return self.missed_periods[len(self.missed_periods) - self.missed_in_a_row :]
 
     @property
     def missed(self) -> int:
@@ -301,22 +372,38 @@ def client_periods(client: Client, today: date) -> list[Period]:
     return [p for p in periods_overlapping(client.reporting_frequency, client.programme_start, last) if p.end < today]
 
 
-def client_compliance(client: Client, *, today: date | None = None, report_dates=None) -> ClientCompliance:
-    """Compliance of one client so far (from its programme start up to yesterday)."""
+def client_compliance(
+    client: Client, *, today: date | None = None, report_dates=None, excuses=None
+) -> ClientCompliance:
+    """Compliance of one client so far (from its programme start up to yesterday).
+
+    ``report_dates`` and ``excuses`` (``(from, to)`` pairs) are read from the database when not given.
+    An excused period counts nowhere: it is not due, and it neither breaks nor lengthens a run of
+    missed periods.
+    """
     today = today or timezone.localdate(timezone=client.office.tzinfo)
     if report_dates is None:
         report_dates = client.visits.values_list("report_date", flat=True)
+    if excuses is None:
+        excuses = client.excuses.values_list("date_from", "date_to")
     reported_starts = {period_containing(client.reporting_frequency, d).start for d in report_dates}
     periods = client_periods(client, today)
-    missed = [p for p in periods if p.start not in reported_starts]
+    excused = excused_periods(periods, list(excuses), reported_starts, client.programme_start, client.programme_end)
+    excused_starts = {p.start for p in excused}
+    counted = [p for p in periods if p.start not in excused_starts]
+    missed = [p for p in counted if p.start not in reported_starts]
     last_reported = max(reported_starts, default=None)
     in_a_row = [p for p in missed if last_reported is None or p.start > last_reported]
     return ClientCompliance(
-        due=len(periods), reported=len(periods) - len(missed), missed_periods=missed, missed_in_a_row=len(in_a_row)
+        due=len(counted),
+        reported=len(counted) - len(missed),
+        missed_periods=missed,
+        missed_in_a_row=len(in_a_row),
+        excused_periods=excused,
     )
 
 
-def consecutive_missed(client: Client, last_visit_date: date | None, today: date) -> int:
+def consecutive_missed(client: Client, last_visit_date: date | None, today: date, excuses=None) -> int:
     """Periods missed since the last report (``ClientCompliance.missed_in_a_row``) from the last report's date."""
     report_dates = [] if last_visit_date is None else [last_visit_date]
-    return client_compliance(client, today=today, report_dates=report_dates).missed_in_a_row
+    return client_compliance(client, today=today, report_dates=report_dates, excuses=excuses).missed_in_a_row

@@ -11,9 +11,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bapas.formatting import period_code_label
+from bapas.forms import ModelMultipleChoiceField
 from bapas.models import Role, User
 from clients.access import has_caseload
-from clients.models import Client, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
+from clients.models import (
+    Client,
+    ExcusedAbsence,
+    ReportingVisit,
+    ReportingWarning,
+    RevocationProposal,
+    StatusChange,
+    TPPCase,
+    WorkStatus,
+)
 from clients.services import EDITABLE_FIELDS
 
 # Programme dates outside these are typing errors (a year 1 start made every period since then due).
@@ -210,7 +220,10 @@ class StatusChangeForm(forms.ModelForm):
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [c for c in Client.Status.choices if c[0] != client.status]
+        # Suspension has its own path (the Kepala Bapas, on a TPP's recommendation).
+        self.fields["status"].choices = [
+            c for c in Client.Status.choices if c[0] not in (client.status, Client.Status.SUSPENDED)
+        ]
         self.fields["transferred_to"].help_text = _("Only for a transfer (pelimpahan).")
         if not self.is_bound:
             self.initial.setdefault("date", timezone.localdate(timezone=client.office.tzinfo))
@@ -244,25 +257,38 @@ class ReassignForm(forms.Form):
 
 
 class WarningForm(forms.ModelForm):
+    """Issue a surat peringatan. Opened from the worklist (``?level=SP2``) it comes filled with the
+    level due and the run of missed periods."""
+
     missed = forms.MultipleChoiceField(
         label=_("Missed periods it answers"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
         model = ReportingWarning
-        fields = ["level", "issued_on", "number", "reason"]
-        widgets = {"issued_on": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
+        fields = ["level", "issued_on", "number", "reason", "order_reason"]
+        widgets = {
+            "issued_on": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "order_reason": forms.Textarea(attrs={"rows": 2}),
+        }
 
-    def __init__(self, *args, client, missed_periods, **kwargs):
+    def __init__(self, *args, client, missed_periods, proposed_level=None, proposed_missed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["missed"].choices = [(p.label, period_code_label(p.label)) for p in missed_periods]
         if not self.is_bound:
             self.initial.setdefault("issued_on", timezone.localdate(timezone=client.office.tzinfo))
+            if proposed_level in ReportingWarning.Level.values:
+                self.initial.setdefault("level", proposed_level)
             issued = set(client.warnings.values_list("level", flat=True))
             for level in ReportingWarning.Level.values:
                 if level not in issued:
                     self.initial.setdefault("level", level)
                     break
+            known = {p.label for p in missed_periods}
+            chosen = [code for code in proposed_missed if code in known]
+            if chosen:
+                self.initial.setdefault("missed", chosen)
         if not missed_periods:
             self.fields["missed"].help_text = _("No missed periods so far.")
         self.helper = FormHelper()
@@ -272,8 +298,88 @@ class WarningForm(forms.ModelForm):
             "number",
             "reason",
             "missed",
-            Submit("save", _("Issue warning"), css_class="btn-warning"),
+            "order_reason",
+            Submit("save", _("Issue and print the letter"), css_class="btn-warning"),
         )
+
+
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+EVIDENCE_TYPES = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+def evidence_extension(upload) -> str | None:
+    """``pdf``, ``jpg``, ``png`` or ``webp`` judged by the content (never the name); None for anything else."""
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        return "pdf"
+    from PIL import Image
+
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+            kind = image.format
+    except Exception:  # Pillow raises many kinds of errors on a file that is not a picture
+        return None
+    finally:
+        upload.seek(0)
+    return EVIDENCE_TYPES.get(kind)
+
+
+class ExcuseForm(forms.ModelForm):
+    """Record an excused absence (izin) with its evidence."""
+
+    class Meta:
+        model = ExcusedAbsence
+        fields = ["date_from", "date_to", "kind", "reason", "evidence"]
+        widgets = {
+            "date_from": DateInput(),
+            "date_to": DateInput(),
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+        }
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _(
+            "A doctor's or employer's letter: PDF, JPEG, PNG or WebP, at most 5 MB. Kept private."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _row("date_from", "date_to", "kind"),
+            "reason",
+            "evidence",
+            Submit("save", _("Record excused absence"), css_class="btn-primary"),
+        )
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if not upload or not hasattr(upload, "content_type"):
+            return upload
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(_("The evidence is larger than 5 MB. Choose a smaller file."))
+        extension = evidence_extension(upload)
+        if extension is None:
+            raise forms.ValidationError(_("The evidence must be a PDF or a JPEG, PNG or WebP picture."))
+        upload.name = f"izin-{uuid.uuid4().hex[:12]}.{extension}"
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        for name in ("date_from", "date_to"):
+            value = data.get(name)
+            if value and not (PROGRAMME_EARLIEST <= value <= PROGRAMME_LATEST):
+                self.add_error(
+                    name,
+                    _("Enter a date between %(earliest)s and %(latest)s.")
+                    % {"earliest": date_format(PROGRAMME_EARLIEST), "latest": date_format(PROGRAMME_LATEST)},
+                )
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of an excused absence cannot be before its start."))
+        return data
 
 
 class ClientFilterForm(forms.Form):
@@ -326,3 +432,129 @@ class ReportingVisitFilterForm(forms.Form):
         data = super().clean()
         data["date_from"], data["date_to"] = data.pop("from", None), data.pop("to", None)
         return data
+
+
+# --- TPP, suspension, decision ---------------------------------------------------------------
+
+
+class StaffChoiceField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name() or obj.username} ({obj.get_role_display()})"
+
+
+class ClientChoiceField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.register_number})"
+
+
+class TPPSessionForm(forms.Form):
+    """The Kasi schedules a TPP session: date, place, members from the office's staff, the cases."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    members = StaffChoiceField(
+        label=_("Members"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    clients = ClientChoiceField(
+        label=_("Cases (clients)"), queryset=Client.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, office, member_roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = User.objects.filter(
+            office=office, role__in=member_roles, is_active=True
+        ).order_by("role", "first_name", "username")
+        self.fields["clients"].queryset = Client.objects.filter(
+            office=office, status=Client.Status.ACTIVE, is_archived=False
+        ).order_by("name", "id")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _row("date", "place"), "members", "clients", Submit("save", _("Schedule session"), css_class="btn-primary")
+        )
+
+
+class TPPMinutesForm(forms.Form):
+    """The minutes of a TPP session: who attended, and per case the findings and the recommendation."""
+
+    attendees = StaffChoiceField(
+        label=_("Present"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(label=_("Notes of the session"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = session.members.order_by("role", "first_name", "username")
+        self.cases = list(session.cases.select_related("client"))
+        layout = ["attendees"]
+        for case in self.cases:
+            self.fields[f"findings_{case.pk}"] = forms.CharField(
+                label=_("Findings: %(name)s") % {"name": case.client.name},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=case.findings,
+            )
+            self.fields[f"recommendation_{case.pk}"] = forms.ChoiceField(
+                label=_("Recommendation"),
+                choices=[("", "---------"), *TPPCase.Recommendation.choices],
+                required=False,
+                initial=case.recommendation,
+            )
+            self.fields[f"note_{case.pk}"] = forms.CharField(
+                label=_("Note"), required=False, max_length=2000, initial=case.note
+            )
+            layout += [f"findings_{case.pk}", _row(f"recommendation_{case.pk}", f"note_{case.pk}")]
+        if not self.is_bound:
+            self.initial.setdefault("attendees", list(session.attendees.all()) or list(session.members.all()))
+            self.initial.setdefault("notes", session.notes)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*layout, "notes", Submit("save", _("Save the minutes"), css_class="btn-primary"))
+
+    def case_data(self) -> dict:
+        return {
+            case.pk: {
+                "findings": self.cleaned_data.get(f"findings_{case.pk}", ""),
+                "recommendation": self.cleaned_data.get(f"recommendation_{case.pk}", ""),
+                "note": self.cleaned_data.get(f"note_{case.pk}", ""),
+            }
+            for case in self.cases
+        }
+
+
+class SuspendForm(forms.Form):
+    date = forms.DateField(label=_("Suspended from"), widget=DateInput())
+    grounds = forms.CharField(
+        label=_("Further grounds"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("date", timezone.localdate(timezone=client.office.tzinfo))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "date", "grounds", Submit("save", _("Suspend and propose revocation"), css_class="btn-danger")
+        )
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = RevocationProposal
+        fields = ["decision", "decree_number", "decree_date", "decision_note"]
+        widgets = {"decree_date": DateInput(), "decision_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            c for c in RevocationProposal.Decision.choices if c[0] != RevocationProposal.Decision.PENDING
+        ]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "decision",
+            _row("decree_number", "decree_date"),
+            "decision_note",
+            Submit("save", _("Record the decision"), css_class="btn-primary"),
+        )

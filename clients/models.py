@@ -90,6 +90,7 @@ class Client(models.Model):
         ACTIVE = "AKTIF", _("Active")
         COMPLETED = "SELESAI", _("Completed")
         REVOKED = "DICABUT", _("Revoked")
+        SUSPENDED = "DITANGGUHKAN", _("Suspended")
         TRANSFERRED = "PINDAH", _("Transferred")
         DECEASED = "MENINGGAL", _("Deceased")
 
@@ -187,7 +188,7 @@ class Client(models.Model):
         _("sensitive category"), max_length=10, choices=Sensitive.choices, blank=True, default=""
     )
     is_child = models.BooleanField(_("child"), default=False, editable=False)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     status_date = models.DateField(_("status date"), null=True, blank=True)
     status_reason = models.TextField(_("status reason"), blank=True)
     transferred_to = models.CharField(_("transferred to (Bapas)"), max_length=200, blank=True)
@@ -303,7 +304,7 @@ class StatusChange(models.Model):
     """One step of a client's status lifecycle, with date and reason."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_changes")
-    status = models.CharField(_("status"), max_length=10, choices=Client.Status.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Client.Status.choices)
     date = models.DateField(_("date"))
     reason = models.TextField(_("reason"), blank=True)
     transferred_to = models.CharField(_("transferred to (Bapas)"), max_length=200, blank=True)
@@ -410,6 +411,11 @@ class ReportingWarning(models.Model):
     missed_periods = models.CharField(
         _("missed periods"), max_length=300, blank=True, help_text=_("The reporting periods it answers.")
     )
+    order_reason = models.TextField(
+        _("reason for skipping a step"),
+        blank=True,
+        help_text=_("Why this warning comes without the previous level (e.g. SP3 without SP2)."),
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -424,3 +430,164 @@ class ReportingWarning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level} {self.client}"
+
+    @property
+    def letter_number(self) -> str:
+        """The number printed on the letter and cited by later papers: the one typed, else ``TNG/SP1/2026/00042``."""
+        return self.number or f"{self.client.office.code}/{self.level}/{self.issued_on:%Y}/{self.pk:05d}"
+
+
+class ExcusedAbsence(models.Model):
+    """An izin: the PK excused the client from reporting from one day to another.
+
+    A reporting period that such an absence touches and in which the client did not report is
+    *excused*: neither due nor missed (``clients.compliance``). The evidence (a doctor's letter, the
+    employer's letter) is an image or a PDF kept in the private store.
+    """
+
+    class Kind(models.TextChoices):
+        ILLNESS = "SAKIT", _("Illness (with a letter)")
+        WORK = "KERJA", _("Permitted work away")
+        DISASTER = "BENCANA", _("Disaster")
+        FAMILY = "KELUARGA", _("Family emergency")
+        OTHER = "LAINNYA", _("Other")
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="excuses")
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("until"))
+    kind = models.CharField(_("reason"), max_length=10, choices=Kind.choices)
+    reason = models.TextField(_("explanation"))
+    evidence = models.FileField(_("evidence"), upload_to="excuses/%Y/%m/", blank=True, max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["-date_from", "-id"]
+        verbose_name = _("excused absence")
+        verbose_name_plural = _("excused absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_to__gte=models.F("date_from")),
+                name="excuse_end_after_start",
+                violation_error_message=_("The end of an excused absence cannot be before its start."),
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "date_from"], name="excuse_client_from")]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.date_from}–{self.date_to}"
+
+
+class TPPSession(models.Model):
+    """A session of the observation team (Tim Pengamat Pemasyarakatan) on one or more clients' cases.
+
+    The Kasi BKD schedules it (date, members from the office's staff, the cases); its minutes record
+    who attended and, per case, the findings and the recommendation.
+    """
+
+    class State(models.TextChoices):
+        PLANNED = "DIRENCANAKAN", _("Planned")
+        HELD = "DILAKSANAKAN", _("Held")
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="+")
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("present"), related_name="+", blank=True
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PLANNED)
+    notes = models.TextField(_("notes"), blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    minutes_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("TPP session")
+        verbose_name_plural = _("TPP sessions")
+
+    def __str__(self) -> str:
+        return f"TPP {self.office.code} {self.date}"
+
+    @property
+    def number(self) -> str:
+        """The minutes' number, cited by the proposal to the Kanwil: ``TNG/TPP/2026/0007``."""
+        return f"{self.office.code}/TPP/{self.date:%Y}/{self.pk:04d}"
+
+
+class TPPCase(models.Model):
+    """One client's case in a TPP session, with the session's findings and recommendation."""
+
+    class Recommendation(models.TextChoices):
+        CONTINUE = "LANJUT", _("Continue the programme, with a note")
+        WARNING = "PERINGATAN", _("Another warning")
+        REVOKE = "USUL_CABUT", _("Propose revocation")
+
+    session = models.ForeignKey(TPPSession, on_delete=models.CASCADE, related_name="cases")
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="tpp_cases")
+    findings = models.TextField(_("findings"), blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=12, choices=Recommendation.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["session", "id"]
+        verbose_name = _("TPP case")
+        verbose_name_plural = _("TPP cases")
+        constraints = [models.UniqueConstraint(fields=["session", "client"], name="tpp_case_unique_client")]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.client}"
+
+
+class RevocationProposal(models.Model):
+    """The Kepala Bapas suspended the programme on a TPP's recommendation and proposed its revocation to
+    the Kanwil; the Admin records the Kanwil's decision (revoked with a decree, or continued)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "MENUNGGU", _("Awaiting the Kanwil's decision")
+        REVOKED = "DICABUT", _("Revoked")
+        CONTINUED = "DILANJUTKAN", _("Continued")
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="proposals")
+    tpp_case = models.ForeignKey(TPPCase, verbose_name=_("TPP recommendation"), on_delete=models.PROTECT)
+    suspended_on = models.DateField(_("suspended on"))
+    grounds = models.TextField(_("further grounds"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, default=Decision.PENDING)
+    decree_number = models.CharField(_("decree number"), max_length=100, blank=True)
+    decree_date = models.DateField(_("decree date"), null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["-suspended_on", "-id"]
+        verbose_name = _("revocation proposal")
+        verbose_name_plural = _("revocation proposals")
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.suspended_on}"
+
+    @property
+    def number(self) -> str:
+        """The proposal letter's number: ``TNG/USUL-CABUT/2026/00003``."""
+        return f"{self.client.office.code}/USUL-CABUT/{self.suspended_on:%Y}/{self.pk:05d}"

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
-from clients.compliance import consecutive_missed, period_containing
-from clients.models import Client, ReportingVisit
+from clients.compliance import client_compliance, period_containing
+from clients.ladder import ladder_state
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning
 
 ENDING_SOON_DAYS = 30
 PAGE_SIZE = 25
@@ -27,6 +28,8 @@ class WorklistRow:
     missed: int = 0
     last_visit_date: date | None = None
     days: int = 0
+    missed_periods: list = field(default_factory=list)
+    ladder: object = None  # clients.ladder.LadderState of an overdue client
 
 
 @dataclass
@@ -66,12 +69,21 @@ def due_date_for(client: Any, today: date) -> date | None:
 
 
 def worklist_for(clients_qs, today: date) -> Worklist:
-    """Sections of the PK's home page from its active caseload: one query."""
+    """Sections of the PK's home page from its active caseload: three queries (clients, excuses, warnings).
+
+    A client excused for the current period is not due in it; periods it missed before still make
+    it overdue.
+    """
     work = Worklist(today=today)
     week_end = today + timedelta(days=6)  # "this week": the next seven days
-    clients = with_last_visit(
-        clients_qs.filter(status=Client.Status.ACTIVE, is_archived=False, programme_start__lte=today)
-    ).order_by("name", "id")
+    clients = (
+        with_last_visit(clients_qs.filter(status=Client.Status.ACTIVE, is_archived=False, programme_start__lte=today))
+        .prefetch_related(
+            Prefetch("excuses", queryset=ExcusedAbsence.objects.only("client_id", "date_from", "date_to")),
+            Prefetch("warnings", queryset=ReportingWarning.objects.only("client_id", "level", "missed_periods")),
+        )
+        .order_by("name", "id")
+    )
     for client in clients:
         if today <= client.programme_end <= today + timedelta(days=ENDING_SOON_DAYS):
             work.ending_soon.append(
@@ -79,12 +91,24 @@ def worklist_for(clients_qs, today: date) -> Worklist:
             )
         if client.programme_end < today:
             continue
-        due = due_date_for(client, today)
-        if due is None:
+        excuses = [(e.date_from, e.date_to) for e in client.excuses.all()]
+        current = period_containing(client.reporting_frequency, today)
+        excused_now = any(first <= current.end and last >= current.start for first, last in excuses)
+        due = None if excused_now else due_date_for(client, today)
+        report_dates = [] if client.last_visit_date is None else [client.last_visit_date]
+        state = client_compliance(client, today=today, report_dates=report_dates, excuses=excuses)
+        missed = state.missed_in_a_row
+        if due is None and not missed:
             continue
-        missed = consecutive_missed(client, client.last_visit_date, today)
-        row = WorklistRow(client, due_date=due, missed=missed, last_visit_date=client.last_visit_date)
-        if missed:
+        row = WorklistRow(
+            client,
+            due_date=due,
+            missed=missed,
+            last_visit_date=client.last_visit_date,
+            missed_periods=state.missed_in_a_row_periods,
+            ladder=ladder_state(state, client.warnings.all(), today) if missed else None,
+        )
+        if missed or due is None:
             work.overdue.append(row)
         elif due <= today:
             work.due_today.append(row)
@@ -185,16 +209,21 @@ def keyset_page(qs, *, after: str | None = None, before: str | None = None, size
 
 @dataclass
 class TimelineEntry:
-    kind: str  # visit, warning, status, assignment
+    kind: str  # visit, warning, excuse, tpp, proposal, status, assignment
     day: date
     obj: object
     sort_key: tuple = ()
 
 
-def timeline(visits, warnings, status_changes, assignments) -> list[TimelineEntry]:
+def timeline(
+    visits, warnings, status_changes, assignments, excuses=(), tpp_cases=(), proposals=()
+) -> list[TimelineEntry]:
     entries = [TimelineEntry("visit", v.report_date, v, (v.report_date, 3, v.reported_at.timestamp())) for v in visits]
     entries += [TimelineEntry("warning", w.issued_on, w, (w.issued_on, 2, w.pk)) for w in warnings]
     entries += [TimelineEntry("status", s.date, s, (s.date, 1, s.pk)) for s in status_changes]
+    entries += [TimelineEntry("tpp", c.session.date, c, (c.session.date, 2, c.pk)) for c in tpp_cases]
+    entries += [TimelineEntry("proposal", p.suspended_on, p, (p.suspended_on, 0, p.pk)) for p in proposals]
+    entries += [TimelineEntry("excuse", e.date_from, e, (e.date_from, 2, e.pk)) for e in excuses]
     entries += [TimelineEntry("assignment", a.start_date, a, (a.start_date, 0, a.pk)) for a in assignments]
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries

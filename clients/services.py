@@ -14,10 +14,18 @@ from django.utils.translation import gettext as _
 
 from bapas.arithmetic import add_months
 from bapas.data_version import bump_offices, latest_today
-from bapas.formatting import date_label
+from bapas.formatting import date_label, period_code_label, period_label
 from bapas.models import Role
 from clients.access import has_caseload
-from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
+from clients.models import (
+    Client,
+    ExcusedAbsence,
+    PKAssignment,
+    ReportingVisit,
+    ReportingWarning,
+    StatusChange,
+    WorkStatus,
+)
 
 # Fields a client edit may change; the PK, status and archive flag have their own services.
 EDITABLE_FIELDS = [
@@ -131,12 +139,16 @@ def client_update(*, client: Client, data: dict, version: int, user) -> Client:
 
 
 @transaction.atomic
-def client_change_status(*, client: Client, status: str, date: date, reason: str = "", transferred_to: str = "", user):
+def client_change_status(
+    *, client: Client, status: str, date: date, reason: str = "", transferred_to: str = "", user, suspending=False
+):
     """Move a client along its lifecycle (active, completed, revoked, transferred, deceased)."""
     current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
     errors = {}
     if status == current.status:
         errors["status"] = _("The client already has this status.")
+    if status == Client.Status.SUSPENDED and not suspending:
+        errors["status"] = _("A programme is suspended by the Kepala Bapas on a TPP's recommendation.")
     if date > timezone.localdate(timezone=current.office.tzinfo):
         errors["date"] = _("The date of a status change cannot be in the future.")
     elif date < current.programme_start:
@@ -310,39 +322,93 @@ def visit_moves_closed_period(visit: ReportingVisit) -> bool:
 LEVEL_ORDER: list[str] = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]
 
 
-def warning_errors(*, client: Client, level: str, issued_on: date, earlier, today: date) -> dict:
+def warning_errors(
+    *, client: Client, level: str, issued_on: date, earlier, today: date, order_reason: str | None = None
+) -> dict:
     """The rules of a warning (the form and the workbook import): {field: message}.
 
-    ``earlier`` holds the (level, date) of the client's other warnings; SP2 needs an earlier SP1
-    and SP3 an earlier SP2.
+    ``earlier`` holds the (level, date) of the client's other warnings; SP2 follows an earlier SP1
+    and SP3 an earlier SP2. Where a reason can be given (the form: ``order_reason`` not None), a
+    step may be skipped with a reason; the workbook, which carries none, keeps the order strictly.
     """
     errors = {}
     if issued_on > today:
         errors["issued_on"] = _("A warning cannot be dated in the future.")
     elif issued_on < client.programme_start:
         errors["issued_on"] = _("A warning cannot be dated before the programme start.")
-    if level in LEVEL_ORDER and LEVEL_ORDER.index(level) > 0:
+    if level not in LEVEL_ORDER:
+        errors["level"] = _("Choose SP1, SP2 or SP3.")
+    elif LEVEL_ORDER.index(level) > 0 and not (order_reason or "").strip():
         previous = LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]
         if not any(other == previous and day <= issued_on for other, day in earlier):
-            errors["level"] = _("%(level)s needs an earlier %(previous)s for this client.") % {
-                "level": level,
-                "previous": previous,
-            }
+            names = {"level": level, "previous": previous}
+            if order_reason is None:
+                errors["level"] = _("%(level)s needs an earlier %(previous)s for this client.") % names
+            else:
+                errors["order_reason"] = (
+                    _(
+                        "%(level)s comes without an earlier %(previous)s for this client: give the reason for "
+                        "skipping a step."
+                    )
+                    % names
+                )
     return errors
+
+
+def _check_warning_periods(client: Client, codes: list[str], today: date) -> str | None:
+    """The error for the periods a warning answers, or None: each must be a missed period of the client."""
+    from clients.compliance import client_compliance, client_periods
+
+    if not codes:
+        return _("Choose the missed reporting periods this warning answers.")
+    state = client_compliance(client, today=today)
+    missed = {p.label for p in state.missed_periods}
+    excused = {p.label for p in state.excused_periods}
+    ended = {p.label for p in client_periods(client, today)}
+    for code in codes:
+        if code in missed:
+            continue
+        label = period_code_label(code)
+        if code in excused:
+            return _("%(period)s is excused (izin): a warning cannot answer it.") % {"period": label}
+        if code in ended:
+            return _("The client reported in %(period)s: a warning cannot answer it.") % {"period": label}
+        return _("%(period)s is not an ended reporting period of this client's programme.") % {"period": label}
+    return None
 
 
 @transaction.atomic
 def warning_issue(
-    *, client: Client, level: str, issued_on: date, reason: str, missed_periods: str = "", number: str = "", user
+    *,
+    client: Client,
+    level: str,
+    issued_on: date,
+    reason: str,
+    missed_periods: str | list[str] = "",
+    number: str = "",
+    order_reason: str = "",
+    user,
 ) -> ReportingWarning:
-    """Record a surat peringatan. SP2 needs an earlier SP1 and SP3 an earlier SP2."""
+    """Record a surat peringatan for the missed periods it answers (period codes, at least one).
+
+    A period that was reported or excused cannot be answered. SP2 follows an SP1 and SP3 an SP2;
+    a warning that skips a step (SP3 with no SP2 before it) needs ``order_reason``.
+    """
+    client = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
+    today = timezone.localdate(timezone=client.office.tzinfo)
+    codes = missed_periods if isinstance(missed_periods, list) else missed_periods.split(",")
+    codes = sorted({code.strip() for code in codes if code.strip()})
     errors = warning_errors(
         client=client,
         level=level,
         issued_on=issued_on,
         earlier=client.warnings.values_list("level", "issued_on"),
-        today=timezone.localdate(timezone=client.office.tzinfo),
+        today=today,
+        order_reason=order_reason,
     )
+    period_error = _check_warning_periods(client, codes, today)
+    if period_error:
+        errors["missed_periods"] = period_error
     if errors:
         raise ValidationError(errors)
     warning = ReportingWarning(
@@ -351,7 +417,8 @@ def warning_issue(
         number=(number or "").strip(),
         issued_on=issued_on,
         reason=reason.strip(),
-        missed_periods=missed_periods,
+        missed_periods=", ".join(codes),
+        order_reason=order_reason.strip(),
         issued_by=user,
     )
     warning.full_clean()
@@ -359,3 +426,65 @@ def warning_issue(
     warning.save()
     bump_offices([client.office_id])
     return warning
+
+
+# --- excused absences (izin) -------------------------------------------------------------------
+
+# An excuse is recorded for a stretch of the programme; beyond a year ahead it is a typing error.
+EXCUSE_MAX_AHEAD_DAYS = 366
+
+
+@transaction.atomic
+def excuse_record(
+    *, client: Client, date_from: date, date_to: date, kind: str, reason: str, evidence=None, user
+) -> ExcusedAbsence:
+    """Excuse the client from reporting from ``date_from`` to ``date_to`` (an izin).
+
+    Refused when it overlaps a wajib lapor the client made (the client reported: nothing to excuse),
+    lies outside the programme, or another excuse of the client covers part of it.
+    """
+    current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
+    today = timezone.localdate(timezone=current.office.tzinfo)
+    errors = {}
+    if date_to < date_from:
+        errors["date_to"] = _("The end of an excused absence cannot be before its start.")
+    elif date_from < current.programme_start or date_to > current.programme_end:
+        errors["date_from"] = _("An excused absence must lie within the programme (%(start)s to %(end)s).") % {
+            "start": date_label(current.programme_start),
+            "end": date_label(current.programme_end),
+        }
+    elif date_to > today + timedelta(days=EXCUSE_MAX_AHEAD_DAYS):
+        errors["date_to"] = _("An excused absence can be recorded at most a year ahead.")
+    if not reason.strip():
+        errors["reason"] = _("Explain the reason for the excused absence.")
+    if not errors:
+        visit = (
+            current.visits.filter(report_date__gte=date_from, report_date__lte=date_to).order_by("report_date").first()
+        )
+        if visit is not None:
+            errors["date_from"] = _(
+                "The client reported on %(date)s, within this period: an excused absence cannot cover a day "
+                "the client reported."
+            ) % {"date": date_label(visit.report_date)}
+        other = current.excuses.filter(date_from__lte=date_to, date_to__gte=date_from).first()
+        if other is not None:
+            errors["date_to"] = _("This overlaps the excused absence of %(period)s.") % {
+                "period": period_label(other.date_from, other.date_to)
+            }
+    if errors:
+        raise ValidationError(errors)
+    excuse = ExcusedAbsence(
+        client=current,
+        date_from=date_from,
+        date_to=date_to,
+        kind=kind,
+        reason=reason.strip(),
+        recorded_by=user,
+    )
+    if evidence:
+        excuse.evidence = evidence
+    excuse.full_clean()
+    _stamp(excuse, user)
+    excuse.save()
+    bump_offices([current.office_id])
+    return excuse

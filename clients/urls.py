@@ -14,5 +14,13 @@ urlpatterns = [
     path("<int:pk>/status/", views.status_change, name="status_change"),
     path("<int:pk>/pk/", views.reassign, name="reassign"),
     path("<int:pk>/peringatan/", views.warning_create, name="warning_create"),
+    path("<int:pk>/izin/", views.excuse_create, name="excuse_create"),
+    path("izin/<int:pk>/bukti/", views.excuse_evidence, name="excuse_evidence"),
+    path("<int:pk>/tangguhkan/", views.suspend, name="suspend"),
+    path("usulan-pencabutan/<int:pk>/keputusan/", views.revocation_decide, name="revocation_decide"),
+    path("tpp/", views.tpp_list, name="tpp_list"),
+    path("tpp/baru/", views.tpp_create, name="tpp_create"),
+    path("tpp/<int:pk>/", views.tpp_detail, name="tpp_detail"),
+    path("tpp/<int:pk>/berita-acara/", views.tpp_minutes, name="tpp_minutes"),
     path("<int:pk>/arsip/", views.archive, name="archive"),
 ]

@@ -1,9 +1,11 @@
 """Clients and wajib lapor: the client list and page, and the forms that change them."""
 
+import mimetypes
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bapas.access import LEAD_ROLES, log_access, user_office_id
 from bapas.audit import history_rows
-from bapas.formatting import date_label
+from bapas.formatting import date_label, period_label
 from bapas.formtools import apply_errors, filter_values
 from bapas.models import Role
 from bapas.navigation import safe_next
-from clients import services
+from clients import services, supervision
 from clients.access import (
+    PROPOSAL_READ_ROLES,
     can_create_client,
     can_see_full_record,
     can_see_history,
@@ -28,13 +31,30 @@ from clients.access import (
     clients_visible_to,
     compliance_office_for_user,
     get_client_for_user,
+    get_excuse_evidence_for_user,
+    get_proposal_for_user,
+    get_tpp_session_for_user,
     has_caseload,
     require_create_client,
+    tpp_office_for_user,
 )
 from clients.compliance import client_compliance, compliance_dataset
-from clients.forms import ClientFilterForm, ClientForm, ReassignForm, StatusChangeForm, VisitForm, WarningForm
-from clients.models import Client
-from clients.selectors import keyset_page, search_clients, timeline
+from clients.forms import (
+    ClientFilterForm,
+    ClientForm,
+    DecisionForm,
+    ExcuseForm,
+    ReassignForm,
+    StatusChangeForm,
+    SuspendForm,
+    TPPMinutesForm,
+    TPPSessionForm,
+    VisitForm,
+    WarningForm,
+)
+from clients.ladder import ladder_state
+from clients.models import Client, RevocationProposal, TPPSession
+from clients.selectors import keyset_page, search_clients, timeline, worklist_for
 
 VISIT_TOKENS_KEY = "clients_visit_tokens"
 
@@ -104,9 +124,29 @@ def client_detail(request, pk):
         warnings = list(client.warnings.select_related("issued_by"))
         statuses = list(client.status_changes.select_related("recorded_by"))
         assignments = list(client.pk_assignments.select_related("officer", "assigned_by"))
+        excuses = list(client.excuses.select_related("recorded_by"))
+        tpp_cases = list(
+            client.tpp_cases.filter(session__state=TPPSession.State.HELD).select_related("session__office")
+        )
+        proposals = list(client.proposals.select_related("client__office", "decided_by"))
+        compliance = client_compliance(
+            client,
+            today=today,
+            report_dates=[v.report_date for v in visits],
+            excuses=[(e.date_from, e.date_to) for e in excuses],
+        )
         context.update(
-            compliance=client_compliance(client, today=today, report_dates=[v.report_date for v in visits]),
-            timeline=timeline(visits, warnings, statuses, assignments),
+            compliance=compliance,
+            ladder=ladder_state(compliance, warnings, today),
+            timeline=timeline(visits, warnings, statuses, assignments, excuses, tpp_cases, proposals),
+            can_suspend=can_write(user, "suspend")
+            and client.status == Client.Status.ACTIVE
+            and supervision.revocation_case(client) is not None,
+            pending_proposal=next(
+                (p for p in proposals if p.decision == RevocationProposal.Decision.PENDING and user.role == Role.ADMIN),
+                None,
+            ),
+            can_read_proposals=user.role in PROPOSAL_READ_ROLES,
             assignments=assignments,
             visit_count=len(visits),
         )
@@ -247,9 +287,19 @@ def reassign(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def warning_create(request, pk):
+    """Issue a warning: one action records it and opens its letter (PDF) to print."""
     client = get_client_for_user(request.user, pk, write="supervise")
-    missed = client_compliance(client, today=_today(request.user)).missed_periods
-    form = WarningForm(request.POST or None, client=client, missed_periods=missed)
+    state = client_compliance(client, today=_today(request.user))
+    missed = state.missed_periods
+    # Opened for a level (the worklist's "Issue SP2"): the run of missed periods is ticked already.
+    proposed_level = request.GET.get("level")
+    form = WarningForm(
+        request.POST or None,
+        client=client,
+        missed_periods=missed,
+        proposed_level=proposed_level,
+        proposed_missed=[p.label for p in state.missed_in_a_row_periods] if proposed_level else (),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -259,10 +309,13 @@ def warning_create(request, pk):
                 issued_on=data["issued_on"],
                 number=data.get("number") or "",
                 reason=data["reason"],
-                missed_periods=", ".join(data.get("missed") or []),
+                missed_periods=list(data.get("missed") or []),
+                order_reason=data.get("order_reason") or "",
                 user=request.user,
             )
         except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "missed_periods" in exc.error_dict:
+                exc.error_dict["missed"] = exc.error_dict.pop("missed_periods")
             apply_errors(form, exc)
         else:
             letter = reverse("reports:warning_letter", args=[warning.pk])
@@ -270,17 +323,62 @@ def warning_create(request, pk):
                 request,
                 format_html(
                     '{} <a class="alert-link" href="{}" data-doc="warning-letter">{}</a>',
-                    _("Warning recorded."),
+                    _("Warning %(level)s recorded.") % {"level": warning.level},
                     letter,
                     _("Print the warning letter (PDF)"),
                 ),
             )
-            return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]))
+            return redirect(letter)
     return render(
         request,
         "clients/warning_form.html",
         {"form": form, "client": client, "missed": missed, "next": safe_next(request)},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def excuse_create(request, pk):
+    client = get_client_for_user(request.user, pk, write="supervise")
+    form = ExcuseForm(request.POST or None, request.FILES or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            excuse = services.excuse_record(
+                client=client,
+                date_from=data["date_from"],
+                date_to=data["date_to"],
+                kind=data["kind"],
+                reason=data["reason"],
+                evidence=data.get("evidence") or None,
+                user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Excused absence of %(name)s recorded for %(period)s.")
+                % {"name": client.name, "period": period_label(excuse.date_from, excuse.date_to)},
+            )
+            return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]) + "#timeline")
+    return render(request, "clients/excuse_form.html", {"form": form, "client": client, "next": safe_next(request)})
+
+
+@require_GET
+def excuse_evidence(request, pk):
+    excuse = get_excuse_evidence_for_user(request.user, pk)
+    if not excuse.evidence:
+        raise Http404
+    try:
+        handle = excuse.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(excuse.evidence.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    log_access(request, "excuse_evidence", excuse.client, detail=str(excuse.pk))
+    return response
 
 
 @require_POST
@@ -346,4 +444,157 @@ def compliance(request):
             "month_end": last,
             "partial": last >= today,
         },
+    )
+
+
+# --- the ladder overview and the TPP (Kasi, Kepala Bapas) -------------------------------------
+
+
+@require_GET
+def tpp_list(request):
+    """The office's ladder: clients at each step, steps overdue, cases for the TPP; sessions planned and held."""
+    office = tpp_office_for_user(request.user)
+    today = _today(request.user)
+    rows = worklist_for(Client.objects.filter(office=office).select_related("officer"), today).overdue
+    steps = {step: [r for r in rows if r.ladder and r.ladder.step == step] for step in (1, 2, 3)}
+    sessions = list(
+        TPPSession.objects.filter(office=office).prefetch_related("cases__client").order_by("-date", "-id")[:50]
+    )
+    proposals = list(
+        RevocationProposal.objects.filter(client__office=office)
+        .select_related("client")
+        .order_by("-suspended_on", "-id")[:50]
+    )
+    return render(
+        request,
+        "clients/tpp_list.html",
+        {
+            "steps": steps,
+            "overdue_steps": [r for r in rows if r.ladder and r.ladder.overdue],
+            "tpp_ready": [r for r in rows if r.ladder and r.ladder.tpp_ready],
+            "planned": [s for s in sessions if s.state == TPPSession.State.PLANNED],
+            "held": [s for s in sessions if s.state == TPPSession.State.HELD],
+            "proposals": proposals,
+            "can_schedule": request.user.role == Role.KASI,
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tpp_create(request):
+    office = tpp_office_for_user(request.user, write=True)
+    initial = {"date": _today(request.user)}
+    if request.GET.get("client", "").isdigit():
+        initial["clients"] = Client.objects.filter(office=office, pk=int(request.GET["client"]))
+    form = TPPSessionForm(
+        request.POST or None, office=office, member_roles=supervision.TPP_MEMBER_ROLES, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = supervision.tpp_session_schedule(
+                office=office,
+                date=data["date"],
+                place=data["place"],
+                members=data["members"],
+                clients=data["clients"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("TPP session scheduled for %(date)s.") % {"date": date_label(session.date)})
+            return redirect("clients:tpp_detail", pk=session.pk)
+    return render(request, "clients/tpp_form.html", {"form": form})
+
+
+@require_GET
+def tpp_detail(request, pk):
+    session = get_tpp_session_for_user(request.user, pk)
+    return render(
+        request,
+        "clients/tpp_detail.html",
+        {
+            "session": session,
+            "cases": session.cases.select_related("client", "client__officer"),
+            "members": session.members.order_by("role", "first_name"),
+            "attendee_ids": set(session.attendees.values_list("pk", flat=True)),
+            "can_write": request.user.role == Role.KASI,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tpp_minutes(request, pk):
+    session = get_tpp_session_for_user(request.user, pk, write=True)
+    form = TPPMinutesForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supervision.tpp_minutes_record(
+                session=session,
+                attendees=form.cleaned_data["attendees"],
+                cases=form.case_data(),
+                notes=form.cleaned_data["notes"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Minutes of the TPP session saved."))
+            return redirect("clients:tpp_detail", pk=session.pk)
+    return render(request, "clients/tpp_minutes_form.html", {"form": form, "session": session})
+
+
+@require_http_methods(["GET", "POST"])
+def suspend(request, pk):
+    """The Kepala Bapas suspends the programme on the TPP's recommendation and proposes its revocation."""
+    client = get_client_for_user(request.user, pk, write="suspend")
+    case = supervision.revocation_case(client)
+    form = SuspendForm(request.POST or None, client=client)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = supervision.client_suspend(
+                client=client, date=form.cleaned_data["date"], grounds=form.cleaned_data["grounds"], user=request.user
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            letter = reverse("reports:revocation_proposal", args=[proposal.pk])
+            messages.success(
+                request,
+                format_html(
+                    '{} <a class="alert-link" href="{}" data-doc="revocation-proposal">{}</a>',
+                    _("Programme suspended; revocation proposed."),
+                    letter,
+                    _("Print the proposal to the Kanwil (PDF)"),
+                ),
+            )
+            return redirect(letter)
+    return render(request, "clients/suspend_form.html", {"form": form, "client": client, "case": case})
+
+
+@require_http_methods(["GET", "POST"])
+def revocation_decide(request, pk):
+    """The Admin records the Kanwil's decision on a revocation proposal."""
+    proposal = get_proposal_for_user(request.user, pk, write=True)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            supervision.revocation_decide(
+                proposal=proposal,
+                decision=data["decision"],
+                decree_number=data.get("decree_number") or "",
+                decree_date=data.get("decree_date"),
+                note=data.get("decision_note") or "",
+                user=request.user,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("clients:detail", pk=proposal.client_id)
+    return render(
+        request, "clients/decision_form.html", {"form": form, "proposal": proposal, "client": proposal.client}
     )

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from bapas.access import log_access, user_office_id
 from bapas.models import Role
 from bapas.replica import replica_reads
-from clients.access import clients_visible_to, get_client_for_card
+from clients.access import clients_visible_to, get_client_for_card, get_proposal_for_user, get_tpp_session_for_user
+from clients.ladder import answered_codes
+from clients.models import ReportingWarning, TPPSession
 from clients.selectors import worklist_for
 from reports import dashboards
 from reports.access import (
@@ -290,7 +292,7 @@ def evidence_download(request, fmt):
 @require_GET
 def client_card(request, pk):
     client = get_client_for_card(request.user, pk)
-    from clients.models import ReportingVisit, ReportingWarning
+    from clients.models import ReportingVisit
     from trainings.selectors import roster
 
     visits = list(
@@ -389,7 +391,7 @@ def warning_letter(request, pk):
         "signer": signer_for(client.office, "head"),
         "office": client.office,
         "printed_on": warning.issued_on,
-        "number": f"{client.office.code}/{warning.level}/{warning.issued_on:%Y}/{warning.pk:05d}",
+        "number": warning.letter_number,
         "title": _("Warning letter"),
     }
     log_access(request, "warning_letter", client, detail=warning.level)
@@ -398,6 +400,71 @@ def warning_letter(request, pk):
     filename = f"surat-peringatan-{warning.level.lower()}-{client.register_number}".replace("/", "-").replace(".", "-")
     response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
     return response
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename.replace("/", "-").replace(".", "-")}.pdf"'
+    return response
+
+
+@require_GET
+def tpp_minutes_pdf(request, pk):
+    """The berita acara sidang TPP: members and attendance, each case's findings and recommendation,
+    and a signature line for every member."""
+    session = get_tpp_session_for_user(request.user, pk)
+    if session.state != TPPSession.State.HELD:
+        raise Http404
+    cases = list(session.cases.select_related("client", "client__officer").order_by("id"))
+    members = list(session.members.order_by("role", "first_name", "username"))
+    attendee_ids = set(session.attendees.values_list("pk", flat=True))
+    context = {
+        "session": session,
+        "cases": cases,
+        "members": [{"user": m, "present": m.pk in attendee_ids} for m in members],
+        "signers": [m for m in members if m.pk in attendee_ids],
+        "letterhead": letterhead(session.office),
+        "office": session.office,
+        "printed_on": session.date,
+        "number": session.number,
+        "title": _("Minutes of the TPP session"),
+    }
+    for case in cases:
+        log_access(request, "tpp_minutes", case.client, detail=session.number)
+    pdf = render_template_pdf("reports/pdf/tpp_minutes.html", context, request.build_absolute_uri("/"))
+    return _pdf_response(pdf, f"berita-acara-tpp-{session.number}")
+
+
+@require_GET
+def revocation_proposal(request, pk):
+    """The proposal to the Kanwil to revoke a client's programme, with the chain of grounds: the missed
+    periods, the warnings with their numbers and dates, the TPP minutes."""
+    from bapas.formatting import period_codes_label
+
+    proposal = get_proposal_for_user(request.user, pk)
+    client = proposal.client
+    warnings = list(
+        ReportingWarning.objects.filter(client=client).select_related("client__office").order_by("issued_on", "id")
+    )
+    missed = sorted({code for w in warnings for code in answered_codes(w)})
+    case = proposal.tpp_case
+    context = {
+        "proposal": proposal,
+        "client": client,
+        "warnings": [{"warning": w, "periods": period_codes_label(w.missed_periods)} for w in warnings],
+        "missed": period_codes_label(", ".join(missed)),
+        "case": case,
+        "session": case.session,
+        "letterhead": letterhead(client.office),
+        "signer": signer_for(client.office, "head"),
+        "office": client.office,
+        "printed_on": proposal.suspended_on,
+        "number": proposal.number,
+        "title": _("Proposal to revoke the programme"),
+    }
+    log_access(request, "revocation_proposal", client, detail=proposal.number)
+    pdf = render_template_pdf("reports/pdf/revocation_proposal.html", context, request.build_absolute_uri("/"))
+    return _pdf_response(pdf, f"usulan-pencabutan-{client.register_number}")
 
 
 # --- dashboards (home pages, see config.views.HOME_VIEWS) -------------------------------------

@@ -67,6 +67,11 @@ FORM_WRITES = {
     # Dated today, a wajib lapor changes no closed period (test_a_visit_dated_today_changes_no_closed_period).
     "visit_create": lambda w: {"reported_at": _local(days_ago=3)},
     "warning_create": None,
+    "excuse_create": None,
+    "tpp_create": None,
+    "tpp_minutes": None,
+    "suspend": None,
+    "revocation_decide": None,
     "status_change": None,
     "reassign": None,
     "partner_create": None,

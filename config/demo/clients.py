@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from clients.compliance import period_containing, periods_overlapping
+from clients.compliance import client_compliance, period_containing, periods_overlapping
 from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange
 from clients.services import propose_next_due
 
@@ -274,14 +274,16 @@ def load(context: dict) -> None:
                 )
             if scenario == "overdue" and missed_tail >= 2:
                 first_missed = today - timedelta(days=7 if client.reporting_frequency == "MINGGUAN" else 20)
-                for level in ["SP1", "SP2"][: missed_tail - 1]:
+                # each warning answers one period of the run, in order (the ladder reads them)
+                run = [p.label for p in client_compliance(client, today=today).missed_in_a_row_periods]
+                for index, level in enumerate(["SP1", "SP2"][: missed_tail - 1]):
                     ReportingWarning.objects.get_or_create(
                         client=client,
                         level=level,
                         defaults={
                             "issued_on": max(first_missed, client.programme_start),
                             "reason": "Klien tidak melaksanakan wajib lapor sesuai jadwal.",
-                            "missed_periods": "",
+                            "missed_periods": run[index] if index < len(run) else "",
                             "issued_by": officer,
                         },
                     )

@@ -64,14 +64,15 @@ def test_recording_a_warning_offers_its_letter(login, alice, carol):
     carol.programme_start = today() - dt.timedelta(days=200)
     carol.save()
     c = login(alice)
+    missed = c.get(reverse("clients:warning_create", args=[carol.pk])).context["missed"]
     response = c.post(
         reverse("clients:warning_create", args=[carol.pk]),
-        {"level": "SP1", "issued_on": today().isoformat(), "reason": "Tidak lapor."},
-        follow=True,
+        {"level": "SP1", "issued_on": today().isoformat(), "reason": "Tidak lapor.", "missed": [missed[0].label]},
     )
     warning = ReportingWarning.objects.get(client=carol)
     letter = reverse("reports:warning_letter", args=[warning.pk])
-    html = response.content.decode()
+    assert response["Location"] == letter  # one action: recorded, and the letter opens to print
+    html = c.get(reverse("clients:detail", args=[carol.pk])).content.decode()
     assert f'href="{letter}"' in html  # in the message and in the timeline
     assert html.count(f'href="{letter}"') == 2
 

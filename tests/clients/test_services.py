@@ -193,13 +193,22 @@ def test_visit_received_by_other_office_rejected(carol, alice, bob):
 
 
 def test_warning_levels_in_order(carol, alice):
+    """SP2 without an SP1 needs a reason for skipping the step; with an SP1 before it, it does not."""
+    from clients.compliance import client_compliance
+
+    missed = [p.label for p in client_compliance(carol).missed_periods]
+    assert len(missed) >= 2
     with pytest.raises(ValidationError) as exc:
-        services.warning_issue(client=carol, level="SP2", issued_on=today(), reason="x", user=alice)
-    assert "SP2 memerlukan SP1" in messages_of(exc)
+        services.warning_issue(
+            client=carol, level="SP2", issued_on=today(), reason="x", missed_periods=missed[:1], user=alice
+        )
+    assert "SP2 terbit tanpa SP1" in messages_of(exc)
     services.warning_issue(
-        client=carol, level="SP1", issued_on=today(), reason="Tidak lapor", missed_periods="2025-01", user=alice
+        client=carol, level="SP1", issued_on=today(), reason="Tidak lapor", missed_periods=missed[:1], user=alice
     )
-    services.warning_issue(client=carol, level="SP2", issued_on=today(), reason="Tidak lapor lagi", user=alice)
+    services.warning_issue(
+        client=carol, level="SP2", issued_on=today(), reason="Tidak lapor lagi", missed_periods=missed[1:2], user=alice
+    )
     assert list(ReportingWarning.objects.order_by("id").values_list("level", flat=True)) == ["SP1", "SP2"]
 
 

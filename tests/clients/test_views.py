@@ -201,7 +201,8 @@ def test_worklist_query_count_does_not_grow(login, alice, make_client, make_visi
     big_queries, big = cold_and_warm()
     assert big.context["pk_panel"]["participants"] == 25 and small.context["pk_panel"]["participants"] == 0
     assert small_queries == big_queries
-    assert big_queries[0] <= 13 and big_queries[1] <= 7
+    # the excuses and the warnings of the caseload are two more queries (prefetched), cold and warm
+    assert big_queries[0] <= 16 and big_queries[1] <= 9
     assert len(big.context["work"].overdue) + len(big.context["work"].due_this_week) + len(
         big.context["work"].due_today
     ) > len(small.context["work"].overdue) + len(small.context["work"].due_this_week) + len(
@@ -308,11 +309,12 @@ def test_kasubsi_sees_basic_data_only(login, kasubsi_a, carol):
 def test_detail_query_count_two_sizes(login, alice, carol, make_visit, django_assert_max_num_queries):
     c = login(alice)
     make_visit(carol, today() - dt.timedelta(days=3))
-    with django_assert_max_num_queries(15):
+    # the timeline reads excuses, TPP cases and revocation proposals too (one query each)
+    with django_assert_max_num_queries(17):
         c.get(url("detail", carol))
     for i in range(20):
         make_visit(carol, today() - dt.timedelta(days=5 + i))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):
         response = c.get(url("detail", carol))
     assert response.context["visit_count"] == 21
 
@@ -488,15 +490,17 @@ def test_warning_view_records_missed_periods(login, alice, make_client):
         url("warning_create", client),
         {"level": "SP1", "issued_on": today().isoformat(), "reason": "Tidak lapor", "missed": [missed[0].label]},
     )
-    assert response.status_code == 302
-    assert ReportingWarning.objects.get().missed_periods == missed[0].label
+    warning = ReportingWarning.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:warning_letter", args=[warning.pk])
+    assert warning.missed_periods == missed[0].label
 
 
 def test_warning_view_out_of_order(login, alice, carol):
     response = login(alice).post(
         url("warning_create", carol), {"level": "SP3", "issued_on": today().isoformat(), "reason": "x"}
     )
-    assert "SP3 memerlukan SP2" in response.content.decode()
+    assert "SP3 terbit tanpa SP2" in response.content.decode()
+    assert not ReportingWarning.objects.exists()
 
 
 def test_archive_view(login, alice, carol):

@@ -91,6 +91,19 @@ EXPECTED = {
     "clients:detail": {"GET": obj(OK, N, OK, OK, OK, OK)},
     "clients:edit": {"GET": obj(OK, N, F, F, F, OK), "POST": obj(OK, N, F, F, F, OK)},
     "clients:visit_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
+    "clients:excuse_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
+    # the evidence of an izin (a doctor's letter is health data): own PK, Kasi, Kepala Bapas
+    "clients:excuse_evidence": {"GET": obj(OK, N, F, OK, OK, F)},
+    # the ladder overview and the TPP: Kasi schedules and records minutes, Kepala Bapas reads
+    "clients:tpp_list": {"GET": page(F, F, OK, OK, F, regional=F)},
+    "clients:tpp_create": {"GET": page(F, F, OK, F, F, regional=F), "POST": page(F, F, OK, F, F, regional=F)},
+    "clients:tpp_detail": {"GET": obj(F, F, F, OK, OK, F)},
+    "clients:tpp_minutes": {"GET": obj(F, F, F, OK, F, F), "POST": obj(F, F, F, OK, F, F)},
+    # suspension: the Kepala Bapas; the Kanwil's decision: the Admin
+    "clients:suspend": {"GET": obj(F, N, F, F, OK, F), "POST": obj(F, N, F, F, OK, F)},
+    "clients:revocation_decide": {"GET": obj(F, F, F, F, F, OK), "POST": obj(F, F, F, F, F, OK)},
+    "reports:tpp_minutes_pdf": {"GET": obj(F, F, F, OK, OK, F)},
+    "reports:revocation_proposal": {"GET": obj(F, F, F, OK, OK, OK)},
     "clients:warning_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "clients:status_change": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "clients:reassign": {"GET": obj(F, N, F, OK, F, OK), "POST": obj(F, N, F, OK, F, OK)},
@@ -204,6 +217,11 @@ def resolve_arg(key, objects, variant=None):
 PK_OBJECT = {
     "bapas": "staff",
     "clients": "client",
+    "clients:excuse_evidence": "excuse",
+    "clients:tpp": "tpp_session",
+    "clients:revocation_decide": "proposal",
+    "reports:tpp_minutes_pdf": "tpp_session",
+    "reports:revocation_proposal": "proposal",
     "pokmaslipas:partner": "partner",
     "pokmaslipas:agreement": "agreement",
     "trainings:enrolment": "enrolment",

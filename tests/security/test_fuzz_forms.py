@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 from bapas.idempotency import FIELD_NAME, issue_token
 from bapas.models import User
-from clients.models import Client, ReportingVisit, ReportingWarning
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning, RevocationProposal, TPPSession
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import ClientFactory, EnrolmentFactory
 from tests.security import fuzz_support as fz
@@ -177,6 +177,21 @@ def _staff_new(w):
     }
 
 
+def _tpp_minutes(w):
+    case = w["objects"]["tpp_session"].cases.get()
+    return {
+        "attendees": [str(w["people"]["pk_owner_a"].pk)],
+        f"findings_{case.pk}": "Klien tidak melapor",
+        f"recommendation_{case.pk}": "USUL_CABUT",
+    }
+
+
+def _first_missed(w):
+    from clients.compliance import client_compliance
+
+    return client_compliance(w["objects"]["client"]).missed_periods[0].label
+
+
 def _attendance(w):
     enrolment = w["objects"]["enrolment"]
     return {f"status_{enrolment.pk}": "HADIR", f"transport_{enrolment.pk}": "50000"}
@@ -222,10 +237,65 @@ CASES = [
         "clients:warning_create",
         "pk_owner_a",
         key="client",
-        overrides=lambda w: {"level": "SP2", "reason": "Tidak lapor dua kali"},
+        overrides=lambda w: {"level": "SP2", "reason": "Tidak lapor dua kali", "missed": _first_missed(w)},
         model=ReportingWarning,
         shown=("reason",),
         record_page=client_page,
+    ),
+    Case(
+        "excuse_create",
+        "clients:excuse_create",
+        "pk_owner_a",
+        key="client",
+        overrides=lambda w: {
+            "date_from": (_today() - dt.timedelta(days=40)).isoformat(),
+            "date_to": (_today() - dt.timedelta(days=35)).isoformat(),
+            "kind": "SAKIT",
+            "reason": "Sakit dengan surat dokter",
+        },
+        model=ExcusedAbsence,
+        shown=("reason",),
+        record_page=client_page,
+    ),
+    Case(
+        "tpp_create",
+        "clients:tpp_create",
+        "kasi_a",
+        overrides=lambda w: {
+            "date": _today().isoformat(),
+            "place": "Aula Bapas",
+            "members": [str(w["people"]["pk_owner_a"].pk)],
+            "clients": [str(w["objects"]["client"].pk)],
+        },
+        model=TPPSession,
+    ),
+    Case(
+        "tpp_minutes",
+        "clients:tpp_minutes",
+        "kasi_a",
+        key="tpp_session",
+        overrides=_tpp_minutes,
+        edited=o("tpp_session"),
+    ),
+    Case(
+        "suspend",
+        "clients:suspend",
+        "kabapas_a",
+        key="client",
+        overrides=lambda w: {"date": _today().isoformat(), "grounds": "Tidak dapat dihubungi"},
+        model=RevocationProposal,
+    ),
+    Case(
+        "revocation_decide",
+        "clients:revocation_decide",
+        "admin_a",
+        key="proposal",
+        overrides=lambda w: {
+            "decision": "DICABUT",
+            "decree_number": "W29-PAS-1/2026",
+            "decree_date": _today().isoformat(),
+        },
+        edited=o("proposal"),
     ),
     Case(
         "status_change",

@@ -234,3 +234,11 @@ def test_workbook_over_the_limit_is_refused(storage, monkeypatch):
         monkeypatch.setattr(module, "MAX_UPLOAD_BYTES", 1024)
     response = _upload_workbook(storage, b"PK\x03\x04" + b"\x00" * 200_000, "besar.xlsx")
     assert response.status_code == 400
+
+
+def test_excuse_evidence_is_judged_by_content(storage):
+    """An izin's evidence: a PDF or a picture by its bytes; script or HTML under any name is refused."""
+    case = CASES_BY_ID["excuse_create"]
+    for data, name in ((SVG, "surat.png"), (HTML, "surat.pdf"), (b"", "kosong.pdf")):
+        assert check_upload(storage, case, "evidence", data, name) == "refused", name
+    assert check_upload(storage, case, "evidence", PDF, "surat-dokter.exe") == "accepted"

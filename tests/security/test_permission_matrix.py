@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from bapas.models import Role
-from clients.models import ReportingWarning
+from clients.models import ExcusedAbsence, ReportingWarning, RevocationProposal, TPPCase, TPPSession
 from reports.models import GeneratedFile
 from tests.factories import (
     AgreementFactory,
@@ -134,6 +134,21 @@ def _office_objects(office, pk_user, admin, tag):
         reason="Tidak lapor",
         issued_by=pk_user,
     )
+    excuse = ExcusedAbsence.objects.create(
+        client=client,
+        date_from=timezone.localdate() - dt.timedelta(days=60),
+        date_to=timezone.localdate() - dt.timedelta(days=50),
+        kind=ExcusedAbsence.Kind.ILLNESS,
+        reason="Sakit",
+    )
+    excuse.evidence.save("izin.pdf", ContentFile(PDF), save=True)
+    tpp_session = TPPSession.objects.create(office=office, date=timezone.localdate(), state=TPPSession.State.HELD)
+    tpp_session.members.set([pk_user])
+    tpp_session.attendees.set([pk_user])
+    tpp_case = TPPCase.objects.create(
+        session=tpp_session, client=client, findings="Tidak lapor", recommendation=TPPCase.Recommendation.REVOKE
+    )
+    proposal = RevocationProposal.objects.create(client=client, tpp_case=tpp_case, suspended_on=timezone.localdate())
     partner = PartnerFactory(office=office)
     agreement = AgreementFactory(partner=partner)
     agreement.document.save("pks.pdf", ContentFile(PDF), save=True)
@@ -164,6 +179,7 @@ def _office_objects(office, pk_user, admin, tag):
     return {
         "client": client, "partner": partner, "agreement": agreement, "session": session,
         "enrolment": enrolment, "follow_up": follow_up, "generated": generated, "job": job, "warning": warning,
+        "excuse": excuse, "tpp_session": tpp_session, "proposal": proposal,
     }  # fmt: skip
 
 
