@@ -227,6 +227,40 @@ def _history(rng, client, scenario, today, missed_tail):
     return reported, next_due
 
 
+def _warnings(client, officer, today, missed_tail: int) -> None:
+    """SP1 (and SP2) for an overdue client; each answers one period of the run, in order (the ladder reads them)."""
+    first_missed = today - timedelta(days=7 if client.reporting_frequency == "MINGGUAN" else 20)
+    run = [p.label for p in client_compliance(client, today=today).missed_in_a_row_periods]
+    for index, level in enumerate(["SP1", "SP2"][: missed_tail - 1]):
+        ReportingWarning.objects.get_or_create(
+            client=client,
+            level=level,
+            defaults={
+                "issued_on": max(first_missed, client.programme_start),
+                "reason": "Klien tidak melaksanakan wajib lapor sesuai jadwal.",
+                "missed_periods": run[index] if index < len(run) else "",
+                "issued_by": officer,
+            },
+        )
+
+
+def _ended(client, status, officer) -> None:
+    """The status change of a programme that ended (completed, revoked, transferred)."""
+    reason = {
+        Client.Status.COMPLETED: "Masa bimbingan telah berakhir.",
+        Client.Status.REVOKED: "Program dicabut karena pelanggaran syarat berulang.",
+        Client.Status.TRANSFERRED: "Klien pindah domisili; bimbingan dilimpahkan.",
+    }[status]
+    day = client.programme_end if status == Client.Status.COMPLETED else client.programme_end - timedelta(days=30)
+    transferred = "Bapas Kelas I Makassar" if status == Client.Status.TRANSFERRED else ""
+    StatusChange.objects.get_or_create(
+        client=client,
+        status=status,
+        defaults={"date": day, "reason": reason, "transferred_to": transferred, "recorded_by": officer},
+    )
+    Client.objects.filter(pk=client.pk).update(status_date=day, status_reason=reason, transferred_to=transferred)
+
+
 def load(context: dict) -> None:
     rng = random.Random(SEED)
     offices, users = context["offices"], context["users"]
@@ -273,39 +307,8 @@ def load(context: dict) -> None:
                     },
                 )
             if scenario == "overdue" and missed_tail >= 2:
-                first_missed = today - timedelta(days=7 if client.reporting_frequency == "MINGGUAN" else 20)
-                # each warning answers one period of the run, in order (the ladder reads them)
-                run = [p.label for p in client_compliance(client, today=today).missed_in_a_row_periods]
-                for index, level in enumerate(["SP1", "SP2"][: missed_tail - 1]):
-                    ReportingWarning.objects.get_or_create(
-                        client=client,
-                        level=level,
-                        defaults={
-                            "issued_on": max(first_missed, client.programme_start),
-                            "reason": "Klien tidak melaksanakan wajib lapor sesuai jadwal.",
-                            "missed_periods": run[index] if index < len(run) else "",
-                            "issued_by": officer,
-                        },
-                    )
+                _warnings(client, officer, today, missed_tail)
             if status != Client.Status.ACTIVE:
-                reason = {
-                    Client.Status.COMPLETED: "Masa bimbingan telah berakhir.",
-                    Client.Status.REVOKED: "Program dicabut karena pelanggaran syarat berulang.",
-                    Client.Status.TRANSFERRED: "Klien pindah domisili; bimbingan dilimpahkan.",
-                }[status]
-                day = (
-                    client.programme_end
-                    if status == Client.Status.COMPLETED
-                    else client.programme_end - timedelta(days=30)
-                )
-                transferred = "Bapas Kelas I Makassar" if status == Client.Status.TRANSFERRED else ""
-                StatusChange.objects.get_or_create(
-                    client=client,
-                    status=status,
-                    defaults={"date": day, "reason": reason, "transferred_to": transferred, "recorded_by": officer},
-                )
-                Client.objects.filter(pk=client.pk).update(
-                    status_date=day, status_reason=reason, transferred_to=transferred
-                )
+                _ended(client, status, officer)
             created.append(client)
     context["clients"] = created
