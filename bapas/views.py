@@ -27,7 +27,7 @@ from bapas.access import LEAD_ROLES, require_role, user_office_id
 from bapas.audit import history_rows
 from bapas.forms import AccessLogFilterForm, StaffCreateForm, StaffEditForm, StaffPasswordResetForm, TokenForm
 from bapas.idempotency import SubmissionRejected, submit_once
-from bapas.models import AccessLog, Role, User
+from bapas.models import VIEWER_ROLES, AccessLog, Role, User
 from bapas.staff_access import get_staff_for_user, staff_visible_to
 
 
@@ -103,7 +103,7 @@ def staff_list(request):
             "query": query,
             "role": role,
             "status": status,
-            "roles": [(value, label) for value, label in Role.choices if value != Role.REGIONAL],
+            "roles": [(value, label) for value, label in Role.choices if value not in VIEWER_ROLES],
         },
     )
 

@@ -4,16 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from bapas.models import Role
 
 P, S, K, H, A, R = Role.PK, Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN, Role.REGIONAL
+N = Role.NATIONAL
 
 # (url name, label, roles that see it, menu it is grouped in or "").
 NAVIGATION = [
-    ("home", _("Home"), (P, S, K, H, A, R), ""),
+    ("home", _("Home"), (P, S, K, H, A, R, N), ""),
+    ("reports:dashboard_regional", _("Offices"), (N,), ""),
     ("clients:list", _("Clients"), (P, S, K, H, A), "clients"),
     ("clients:compliance", _("Compliance"), (K, H), "clients"),
     ("pokmaslipas:partner_list", _("Partners"), (P, S, K, H, A), "partners"),
     ("pokmaslipas:agreement_list", _("Agreements (PKS)"), (P, S, K, H, A), "partners"),
     ("trainings:session_list", _("Trainings"), (P, S, K, H, A), ""),
-    ("reports:index", _("Reports"), (P, S, K, H, A, R), ""),
+    ("reports:index", _("Reports"), (P, S, K, H, A, R, N), ""),
     ("workbook:import_upload", _("Import"), (K, A), "office"),
     ("bapas:staff_list", _("Staff"), (A,), "office"),
     ("bapas:access_log", _("Access log"), (K, H), "office"),

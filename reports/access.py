@@ -2,7 +2,9 @@
 
 - PK: the own caseload (reports are narrowed to the PK's clients) of the own office.
 - Kasubsi Bimker, Kasi BKD, Kepala Bapas, Admin: the whole own office.
-- Regional viewer: aggregates of every office, never names or other personal data.
+- Regional viewer: aggregates of its region's offices; national viewer: of every office (one region
+  or one office on request). Never names or other personal data. Which offices and regions a user
+  may see is decided in ``bapas.access`` (``offices_visible_to``, ``regions_visible_to``).
 
 Everything in this app asks these helpers; nothing else decides access.
 """
@@ -13,40 +15,48 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from bapas.access import LEAD_ROLES, OFFICE_ROLES
-from bapas.models import Office, Role
+from bapas.access import (
+    LEAD_ROLES,
+    OFFICE_ROLES,
+    get_office_for_user,
+    get_region_for_user,
+    offices_visible_to,
+    viewer_region,
+)
+from bapas.models import VIEWER_ROLES, Office, Region, Role
 
-REPORT_ROLES = (*OFFICE_ROLES, Role.REGIONAL)
+REPORT_ROLES = (*OFFICE_ROLES, *VIEWER_ROLES)
+__all__ = ["REPORT_ROLES", "ReportScope", "offices_visible_to", "report_scope_for"]
 
 
 @dataclass(frozen=True)
 class ReportScope:
-    """What one user may read in a report: one office or all of them, and maybe one PK's caseload."""
+    """What one user may read in a report: one office, one region's offices or all of them (both
+    None), and maybe one PK's caseload."""
 
     office: Office | None
     officer: object | None = None
     personal_data: bool = True
+    region: Region | None = None
 
     @property
     def office_code(self) -> str | None:
         return self.office.code if self.office else None
 
 
-def offices_visible_to(user):
-    if user.role == Role.REGIONAL:
-        return Office.objects.all()
-    if user.role in OFFICE_ROLES and user.office_id:
-        return Office.objects.filter(pk=user.office_id)
-    return Office.objects.none()
-
-
-def report_scope_for(user, office_code: str | None = None) -> ReportScope:
-    """The scope of a report request. 404 for an office the user may not see, 403 for other roles."""
+def report_scope_for(user, office_code: str | None = None, region_code: str | None = None) -> ReportScope:
+    """The scope of a report request. 404 for an office or region the user may not see, 403 for
+    other roles. A regional viewer's reports never reach past its region."""
     if not user.is_authenticated or user.role not in REPORT_ROLES:
         raise PermissionDenied
-    if user.role == Role.REGIONAL:
-        office = get_object_or_404(Office, code=office_code) if office_code else None
-        return ReportScope(office=office, personal_data=False)
+    if user.role in VIEWER_ROLES:
+        region = get_region_for_user(user, region_code) if region_code else viewer_region(user)
+        if user.role == Role.REGIONAL and region is None:
+            raise Http404  # a regional viewer not bound to a region sees nothing
+        office = get_office_for_user(user, office_code) if office_code else None
+        if office is not None and region is not None and office.region_id != region.pk:
+            raise Http404
+        return ReportScope(office=office, personal_data=False, region=None if office else region)
     if not user.office_id:
         raise Http404
     if office_code and office_code != user.office.code:

@@ -12,7 +12,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
-from bapas.models import Office
+from bapas.models import Office, Region
 from clients.compliance import rate as compliance_rate
 from reports.charts import Series, rate_ranking, svg_bars, svg_chart
 from reports.datasets import _outcome_counts, _with_rates, implementation_formula
@@ -30,12 +30,13 @@ def focus_year(years: dict, today: date) -> int:
     return max(y for y in years if y <= today.year) if any(y <= today.year for y in years) else today.year
 
 
-def expiring_agreements_by_office(*, today: date) -> dict:
+def expiring_agreements_by_office(*, today: date, offices=None) -> dict:
     """Agreements that need renewing (``pokmaslipas.models.expiring_agreements``, the rule of the
-    office alerts), counted per office. One query."""
+    office alerts), counted per office (of ``offices`` when given). One query."""
     from pokmaslipas.models import Agreement, expiring_agreements
 
-    rows = expiring_agreements(Agreement.objects.all(), today).order_by().values("office_id").annotate(n=Count("pk"))
+    agreements = Agreement.objects.all() if offices is None else Agreement.objects.filter(office__in=offices)
+    rows = expiring_agreements(agreements, today).order_by().values("office_id").annotate(n=Count("pk"))
     per_office = {row["office_id"]: row["n"] for row in rows}
     return {"total": sum(per_office.values()), "by_office": per_office}
 
@@ -213,16 +214,35 @@ def _merge_groups(summaries: list[dict], name: str, key: str) -> list[dict]:
     return rows
 
 
-def regional_dashboard(*, today: date, year: int | None = None) -> dict:
+SUMMED = (
+    "clients", "compliance_due", "compliance_reported", "sessions_this", "participants_this", "sessions_last",
+    "participants_last", "participants_all", "followed_up", "implemented", "expiring", "overdue", "gap",
+)  # fmt: skip
+
+
+def sum_office_rows(rows: list[dict]) -> dict:
+    """The total of office rows of the regional dashboard (a region's total, the nation's): counts
+    added, rates recomputed from the sums."""
+    total = {field: sum(row[field] for row in rows) for field in SUMMED}
+    total["compliance_rate"] = compliance_rate(total["compliance_reported"], total["compliance_due"])
+    total["implementation_rate"] = _with_rates(
+        {"participants": total["participants_all"], "followed_up": total["followed_up"],
+         "implemented": total["implemented"]}
+    )["rate"]  # fmt: skip
+    return total
+
+
+def regional_dashboard(*, today: date, year: int | None = None, offices=None) -> dict:
     """Per office side by side and in total; aggregates only, never a name or other personal data.
 
+    ``offices`` (a queryset, from ``bapas.access.offices_visible_to``): the offices shown, default all.
     Sums the offices' summary rows (``reports.summaries``): one query when they are current.
     """
 
-    offices = list(Office.objects.order_by("code"))
+    offices = list((Office.objects.all() if offices is None else offices).select_related("region").order_by("code"))
     stale: dict = {}  # office pk -> when the row shown was computed (a newer one is on its way)
     summaries = office_summaries(offices, today, stale=stale)
-    expiring = expiring_agreements_by_office(today=today)
+    expiring = expiring_agreements_by_office(today=today, offices=[office.pk for office in offices])
     all_years: dict = defaultdict(lambda: {"sessions": 0, "participants": 0})
     programmes: dict = {}
     rows = []
@@ -263,37 +283,16 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
             }
         )
     rows = table
-
-    def total_of(field):
-        return sum(row[field] for row in rows)
-
-    totals = _with_rates(
-        {"participants": total_of("participants_all"), "followed_up": total_of("followed_up"),
-         "implemented": total_of("implemented")}
-    )  # fmt: skip
+    total = sum_office_rows(rows)
     office_rows = [summaries[office.pk] for office in offices]
     implementation = {
-        "totals": totals,
+        "totals": _with_rates(
+            {key: total[key] for key in ("followed_up", "implemented")} | {"participants": total["participants_all"]}
+        ),
         "by_training_type": _merge_groups(office_rows, "by_training_type", "training_type"),
         "by_method": _merge_groups(office_rows, "by_method", "method"),
         "formula": implementation_formula(),
     }  # fmt: skip
-    total = {
-        "clients": total_of("clients"),
-        "compliance_due": total_of("compliance_due"),
-        "compliance_rate": compliance_rate(total_of("compliance_reported"), total_of("compliance_due")),
-        "sessions_this": total_of("sessions_this"),
-        "participants_this": total_of("participants_this"),
-        "sessions_last": total_of("sessions_last"),
-        "participants_last": total_of("participants_last"),
-        "participants_all": totals["participants"],
-        "followed_up": totals["followed_up"],
-        "implemented": totals["implemented"],
-        "implementation_rate": totals["rate"],
-        "expiring": expiring["total"],
-        "overdue": total_of("overdue"),
-        "gap": total_of("gap"),
-    }
     by_programme = sorted(programmes.values(), key=lambda item: -item["clients"])
     trainings = {"years": dict(all_years)}
     rates = [
@@ -322,4 +321,43 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
         "programmes": by_programme,
         "stale_count": len(stale),
         "stale_since": min(stale.values()) if stale else None,
+    }
+
+
+def national_dashboard(*, today: date, year: int | None = None) -> dict:
+    """Ditjenpas: the regions side by side (each the sum of its offices' rows of the regional
+    dashboard, the one home of these figures) and the national total."""
+    data = regional_dashboard(today=today, year=year)
+    by_region: dict = defaultdict(list)
+    for row in data["rows"]:
+        by_region[row["office"].region_id].append(row)
+    regions = {region.pk: region for region in Region.objects.order_by("code")}
+    region_rows = [
+        {"region": region, "offices": len(by_region.get(pk, [])), **sum_office_rows(by_region.get(pk, []))}
+        for pk, region in regions.items()
+    ]
+    if by_region.get(None):  # offices not yet placed in a region
+        region_rows.append({"region": None, "offices": len(by_region[None]), **sum_office_rows(by_region[None])})
+    rates = [
+        {"region": row["region"].name if row["region"] else str(_("Without region")),
+         "rate": row["implementation_rate"], "followed_up": row["followed_up"]}
+        for row in region_rows
+    ]  # fmt: skip
+    focus = data["focus_year"]
+    labels = [row["region"].code if row["region"] else "—" for row in region_rows]
+    return {
+        **data,
+        "region_rows": region_rows,
+        "implementation_chart": svg_bars(
+            rate_ranking(rates, "region"), title=_("Implementation rate by region"), percent=True
+        ),
+        "participation_chart": svg_chart(
+            "bar",
+            labels,
+            [
+                Series(str(focus - 1), [row["participants_last"] for row in region_rows]),
+                Series(str(focus), [row["participants_this"] for row in region_rows]),
+            ],
+            title=_("Participations by region"),
+        ),
     }

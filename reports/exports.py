@@ -30,7 +30,7 @@ FORMATS = tuple(CONTENT_TYPES)
 
 def filename_for(data: dict, fmt: str, table: str | None = None) -> str:
     slug = REPORT_SLUGS.get(data.get("report"), data.get("report", "laporan"))
-    office = (data.get("office") or "semua").lower()
+    office = (data.get("office") or data.get("region") or "semua").lower()
     part = f"-{table.replace('_', '-')}" if table else ""
     return f"{slug}{part}-{office}-{data['from']}-{data['to']}.{fmt}"
 
@@ -159,6 +159,8 @@ def render_xlsx(data: dict, *, progress=None) -> bytes:
     bold = Font(bold=True)
     summary.append([report_title(data)])
     summary["A1"].font = Font(bold=True, size=13)
+    if data.get("region") and not data.get("office"):
+        summary.append([_("Region"), data["region"]])
     summary.append([_("Office"), data.get("office") or _("All offices")])
     summary.append([_("From"), date.fromisoformat(data["from"])])
     summary.append([_("To"), date.fromisoformat(data["to"])])

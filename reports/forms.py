@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from bapas.access import offices_visible_to, regions_visible_to
 from bapas.formatting import quarter_label
-from bapas.models import Role
+from bapas.models import VIEWER_ROLES, Role
 from pokmaslipas.models import Partner
-from reports.access import offices_visible_to
 from reports.periods import Period, month_period, quarter_period, validate_period, year_period
 from trainings.models import TrainingType
 
@@ -48,6 +48,7 @@ def _period_class(name: str) -> str:
 class ReportFilterForm(forms.Form):
     PERIOD_KINDS = [("year", _("Year")), ("quarter", _("Quarter")), ("month", _("Month")), ("range", _("Dates"))]
 
+    region = forms.ChoiceField(label=_("Region"), required=False)
     office = forms.ChoiceField(label=_("Office"), required=False)
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_KINDS, initial="year")
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
@@ -76,10 +77,15 @@ class ReportFilterForm(forms.Form):
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
         self.fields["month"].initial = today.month
         offices = offices_visible_to(user)
-        if user.role == Role.REGIONAL:
+        if user.role in VIEWER_ROLES:
             self.fields["office"].choices = [("", _("All offices")), *[(o.code, o.name) for o in offices]]
         else:
             del self.fields["office"]
+        if user.role == Role.NATIONAL:
+            regions = regions_visible_to(user)
+            self.fields["region"].choices = [("", _("All regions")), *[(r.code, r.name) for r in regions]]
+        else:
+            del self.fields["region"]
         office_ids = offices.values("pk")
         if "partner" in filters:
             self.fields["partner"].queryset = Partner.objects.filter(office__in=office_ids).order_by("name")
@@ -89,7 +95,7 @@ class ReportFilterForm(forms.Form):
             self.fields["training_type"].queryset = TrainingType.objects.filter(office__in=office_ids).order_by("name")
         else:
             del self.fields["training_type"]
-        if user.role == Role.REGIONAL:
+        if user.role in VIEWER_ROLES:
             del self.fields["signer"]
         self.helper = FormHelper()
         self.helper.form_method = "get"

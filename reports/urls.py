@@ -9,6 +9,7 @@ urlpatterns = [
     path("dasbor/kantor/", views.dashboard_office, name="dashboard_office"),
     path("dasbor/bimker/", views.dashboard_kasubsi, name="dashboard_kasubsi"),
     path("dasbor/wilayah/", views.dashboard_regional, name="dashboard_regional"),
+    path("dasbor/nasional/", views.dashboard_national, name="dashboard_national"),
     path("kartu-bimbingan/<int:pk>/", views.client_card, name="client_card"),
     path("daftar-hadir/<int:pk>/", views.attendance_sheet, name="attendance_sheet"),
     path("surat-peringatan/<int:pk>/", views.warning_letter, name="warning_letter"),

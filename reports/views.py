@@ -17,7 +17,16 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bapas.access import LEAD_ROLES, log_access, require_role, user_office_id
+from bapas.access import (
+    LEAD_ROLES,
+    get_region_for_user,
+    log_access,
+    offices_visible_to,
+    require_role,
+    require_viewer,
+    user_office_id,
+    viewer_region,
+)
 from bapas.models import Role
 from clients.access import clients_visible_to
 from clients.selectors import worklist_for
@@ -112,7 +121,7 @@ def _report_request(request, name):
     """Access, filters and dataset of a report request: (scope, form, data or None)."""
     if name not in DATASETS:
         raise Http404
-    scope = report_scope_for(request.user, request.GET.get("office") or None)
+    scope = report_scope_for(request.user, request.GET.get("office") or None, request.GET.get("region") or None)
     form = ReportFilterForm(request.GET or None, user=request.user, filters=REPORT_FILTERS[name])
     if not request.GET:
         form = ReportFilterForm({"period": "year", "year": _today(request.user).year}, user=request.user,
@@ -194,6 +203,7 @@ def download(request, name, fmt):
             "report": name,
             "format": fmt,
             "office": scope.office_code,
+            "region": scope.region.code if scope.region is not None else None,
             "officer": scope.officer.pk if scope.officer is not None else None,
             "personal_data": scope.personal_data,
             "from": data["from"],
@@ -209,7 +219,7 @@ def download(request, name, fmt):
         )
         messages.info(request, _("This is a large file: it is being made in the background. You may leave this page."))
         return redirect("reports:generated_detail", pk=generated.pk)
-    kwargs = {"office": scope.office, "signer": signer} if fmt == "pdf" else {}
+    kwargs = {"office": scope.office, "signer": signer, "region": scope.region} if fmt == "pdf" else {}
     if table is not None:
         kwargs["table"] = table
     content = render_format(data, fmt, **kwargs)
@@ -366,9 +376,27 @@ def dashboard_kasubsi(request):
 
 @require_GET
 def dashboard_regional(request):
-    require_role(request.user, Role.REGIONAL)
-    context = dashboards.regional_dashboard(today=_today(request.user), year=_year_param(request))
+    """A region's offices side by side: the regional viewer's own region; the national viewer drills
+    into any region (``?region=CODE``) or sees every office. Another region is 404."""
+    require_viewer(request.user)
+    code = request.GET.get("region") or None
+    region = get_region_for_user(request.user, code) if code else viewer_region(request.user)
+    if request.user.role == Role.REGIONAL and region is None:
+        raise Http404
+    offices = offices_visible_to(request.user)
+    if region is not None:
+        offices = offices.filter(region=region)
+    context = dashboards.regional_dashboard(today=_today(request.user), year=_year_param(request), offices=offices)
+    context["region"] = region
     return render(request, "reports/dashboard_regional.html", context)
+
+
+@require_GET
+def dashboard_national(request):
+    """Ditjenpas: the regions side by side, each opening its regional dashboard."""
+    require_role(request.user, Role.NATIONAL)
+    context = dashboards.national_dashboard(today=_today(request.user), year=_year_param(request))
+    return render(request, "reports/dashboard_national.html", context)
 
 
 # --- files made in the background ------------------------------------------------------------

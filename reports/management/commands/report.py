@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from bapas.models import Office
+from bapas.models import Office, Region
 from reports.access import ReportScope
 from reports.datasets import DATASETS, build_dataset
 from reports.exports import FORMATS, csv_tables, render
@@ -30,6 +30,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name", help=f"one of: {', '.join(DATASETS)}")
         parser.add_argument("--office", help="office code (default: all offices)")
+        parser.add_argument("--region", help="region code: the offices of that region (default: all offices)")
         parser.add_argument("--year", type=int, help="a calendar year, e.g. 2023")
         parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD")
@@ -51,6 +52,14 @@ class Command(BaseCommand):
             if office is None:
                 known = ", ".join(Office.objects.values_list("code", flat=True)) or "none"
                 raise CommandError(f"Unknown office '{options['office']}'. Known offices: {known}.")
+        region = None
+        if options.get("region"):
+            region = Region.objects.filter(code__iexact=options["region"]).first()
+            if region is None:
+                known = ", ".join(Region.objects.values_list("code", flat=True)) or "none"
+                raise CommandError(f"Unknown region '{options['region']}'. Known regions: {known}.")
+            if office is not None and office.region_id != region.pk:
+                raise CommandError(f"Office {office.code} is not in region {region.code}.")
         year, date_from, date_to = options["year"], options["date_from"], options["date_to"]
         if year is not None and (date_from or date_to):
             raise CommandError("Give either --year or --from and --to, not both.")
@@ -69,8 +78,9 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from None
         with translation.override("id"):
-            data = build_dataset(name, scope=ReportScope(office=office), date_from=date_from, date_to=date_to)
-            kwargs = {"office": office, "signer": options["signer"]} if fmt == "pdf" else {}
+            scope = ReportScope(office=office, region=None if office else region)
+            data = build_dataset(name, scope=scope, date_from=date_from, date_to=date_to)
+            kwargs = {"office": office, "signer": options["signer"], "region": scope.region} if fmt == "pdf" else {}
             if options["table"]:
                 if fmt != "csv":
                     raise CommandError("--table goes with --format csv.")
