@@ -34,10 +34,14 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection, models, transaction
 
-from bapas.models import Office, Role, User
+from bapas.models import Office, Region, Role, User
 
 MARKER_DOMAIN = "scale.invalid"
+# The regional viewer of the first scale region (the others are kanwil.sr02, kanwil.sr03 ...) and
+# the national viewer.
 REGIONAL_USERNAME = "kanwil.scale"
+NATIONAL_USERNAME = "ditjenpas.scale"
+OFFICES_PER_REGION = 10
 CLIENTS_PER_PK = 60
 ENROLMENTS_PER_CLIENT = 1.5
 PARTICIPANTS_PER_SESSION = 20
@@ -408,6 +412,21 @@ def scale_offices():
     return Office.objects.filter(code__regex=r"^S[0-9]{3,4}$", email__endswith="@" + MARKER_DOMAIN)
 
 
+def scale_regions():
+    """The regions this module created (SR01, SR02 ...; their address carries the marker)."""
+    return Region.objects.filter(code__regex=r"^SR[0-9]{2,4}$", address__endswith="@" + MARKER_DOMAIN)
+
+
+def default_region_count(offices: int) -> int:
+    """One region per ten offices (at least one)."""
+    return max(1, math.ceil(offices / OFFICES_PER_REGION))
+
+
+def region_index(office_index: int, offices: int, regions: int) -> int:
+    """Offices go to regions in consecutive blocks as even as they come (S001..S010 to SR01 ...)."""
+    return office_index * regions // offices
+
+
 def default_office_count(clients: int) -> int:
     return max(1, min(999, math.ceil(clients / 1000)))
 
@@ -456,7 +475,10 @@ def _weekly_periods(start: dt.date, end: dt.date):
 
 
 class Seeder:
-    def __init__(self, *, clients: int, offices: int | None, seed: int, today: dt.date, log: Callable | None = None):
+    def __init__(
+        self, *, clients: int, offices: int | None, seed: int, today: dt.date, log: Callable | None = None,
+        regions: int | None = None,
+    ):  # fmt: skip
         if clients < 1:
             raise ScaleError("--clients must be at least 1.")
         self.n_clients = clients
@@ -465,6 +487,9 @@ class Seeder:
             raise ScaleError("--offices must be between 1 and 9999.")
         if self.n_offices > clients:
             raise ScaleError("--offices cannot exceed --clients.")
+        self.n_regions = regions or default_region_count(self.n_offices)
+        if not 1 <= self.n_regions <= self.n_offices:
+            raise ScaleError("--regions must be between 1 and the number of offices.")
         self.seed = seed
         self.today = today
         self.rng = random.Random(seed)
@@ -486,7 +511,7 @@ class Seeder:
     def run(self) -> SeedResult:
         from config.demo import DEFAULT_PASSWORD
 
-        if scale_offices().exists():
+        if scale_offices().exists() or scale_regions().exists():
             raise ScaleError("Scale offices (S001 ...) already exist; run again with --reset to replace them.")
         self.password_hash = make_password(DEFAULT_PASSWORD)
         from clients.models import ReportingVisit
@@ -498,6 +523,7 @@ class Seeder:
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
                 skip_fk_triggers = _skip_fk_triggers()
+            self.region_ids = self._regions()
             self.offices = self._offices()
             self._staff()
             self._step("offices and staff")
@@ -536,11 +562,23 @@ class Seeder:
             TrainingType,
         )  # fmt: skip
 
-        return [Office, User, Partner, PartnerTrainingType, Agreement, TrainingType, TrainingSession,
+        return [Region, Office, User, Partner, PartnerTrainingType, Agreement, TrainingType, TrainingSession,
                 Client, PKAssignment, StatusChange, ReportingWarning, ReportingVisit, Enrolment, Attendance,
                 FollowUp]  # fmt: skip
 
-    # offices and staff ---------------------------------------------------------------------------
+    # regions, offices and staff -------------------------------------------------------------------
+    def _regions(self) -> list[int]:
+        """SR01, SR02 ...: no random draw, so a seed gives the same offices whatever the regions."""
+        ids = reserve_ids(Region, self.n_regions)
+        rows = [
+            (ids[i], f"SR{i + 1:02d}", f"Kantor Wilayah Skala {i + 1}", f"Provinsi Skala {i + 1}",
+             f"kanwil.sr{i + 1:02d}@{MARKER_DOMAIN}", "", "")
+            for i in range(self.n_regions)
+        ]  # fmt: skip
+        self.writer(Region, ["id", "code", "name", "province", "address", "head_name", "head_nip"]).write(rows)
+        self.result.counts["regions"] = len(rows)
+        return ids
+
     def _offices(self) -> list[OfficePlan]:
         rng = self.rng
         weights = [rng.uniform(0.6, 1.4) for _ in range(self.n_offices)]
@@ -567,8 +605,9 @@ class Seeder:
             klass = "I" if sizes[index] >= 1000 or index % 3 == 0 else "II"
             offset = ZoneInfo(zone).utcoffset(self.anchor.replace(tzinfo=None))
             plans.append(OfficePlan(index, ids[index], code, zone, sizes[index], offset))
+            region_id = self.region_ids[region_index(index, self.n_offices, self.n_regions)]
             rows.append(
-                (ids[index], code, f"Bapas Kelas {klass} {city}", klass, city, f"Jl. Pemasyarakatan No. {index + 1}, {city}",
+                (ids[index], code, region_id, f"Bapas Kelas {klass} {city}", klass, city, f"Jl. Pemasyarakatan No. {index + 1}, {city}",
                  zone, f"(0{rng.randint(21, 986)}) {rng.randint(100000, 999999)}", f"{code.lower()}@{MARKER_DOMAIN}",
                  f"KANTOR WILAYAH DIREKTORAT JENDERAL PEMASYARAKATAN {city.upper()}",
                  f"{rng.choice(MALE_NAMES)} {rng.choice(FAMILY_NAMES)}, S.H., M.H.",
@@ -576,7 +615,7 @@ class Seeder:
             )  # fmt: skip
         self.writer(
             Office,
-            ["id", "code", "name", "office_class", "city", "address", "time_zone", "phone", "email",
+            ["id", "code", "region_id", "name", "office_class", "city", "address", "time_zone", "phone", "email",
              "regional_office_name", "head_name", "head_nip"],
         ).write(rows)  # fmt: skip
         self.result.counts["offices"] = len(rows)
@@ -595,7 +634,7 @@ class Seeder:
                 (f"pk{n}.{suffix}", Role.PK, rng.choice(["PERTAMA", "MUDA", "MADYA"])) for n in range(1, n_pk + 1)
             ]
             planned.append((plan, people))
-        ids = iter(reserve_ids(User, sum(len(p) for _, p in planned) + 1))
+        ids = iter(reserve_ids(User, sum(len(p) for _, p in planned) + self.n_regions + 1))
         for plan, people in planned:
             for username, role, rank in people:
                 user_id = next(ids)
@@ -609,15 +648,19 @@ class Seeder:
                 female = rng.random() < 0.4
                 first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
                 rows.append((user_id, username, self.password_hash, first, rng.choice(FAMILY_NAMES),
-                             f"{username}@{MARKER_DOMAIN}", True, self.anchor, plan.id, role,
+                             f"{username}@{MARKER_DOMAIN}", True, self.anchor, plan.id, None, role,
                              f"19{rng.randint(70, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}20{rng.randint(10, 24)}0{rng.randint(1000, 9999)}{'2' if female else '1'}",
                              rank))  # fmt: skip
-        rows.append((next(ids), REGIONAL_USERNAME, self.password_hash, "Teguh", "Skala", f"kanwil@{MARKER_DOMAIN}",
-                     True, self.anchor, None, Role.REGIONAL, "", ""))  # fmt: skip
+        for i, region_id in enumerate(self.region_ids):  # one regional viewer per region
+            username = REGIONAL_USERNAME if i == 0 else f"kanwil.sr{i + 1:02d}"
+            rows.append((next(ids), username, self.password_hash, "Teguh", f"Skala {i + 1}",
+                         f"{username}@{MARKER_DOMAIN}", True, self.anchor, None, region_id, Role.REGIONAL, "", ""))  # fmt: skip
+        rows.append((next(ids), NATIONAL_USERNAME, self.password_hash, "Arif", "Skala", f"ditjenpas@{MARKER_DOMAIN}",
+                     True, self.anchor, None, None, Role.NATIONAL, "", ""))  # fmt: skip
         self.writer(
             User,
             ["id", "username", "password", "first_name", "last_name", "email", "is_active", "date_joined",
-             "office_id", "role", "nip", "rank"],
+             "office_id", "region_id", "role", "nip", "rank"],
         ).write(rows)  # fmt: skip
         self.result.counts["staff"] = len(rows)
 
@@ -1024,10 +1067,15 @@ def _age(birth: dt.date, on: dt.date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
 
-def seed(*, clients: int, offices: int | None = None, seed: int = 1, today: dt.date | None = None, log=None):
+def seed(
+    *, clients: int, offices: int | None = None, seed: int = 1, today: dt.date | None = None, log=None,
+    regions: int | None = None,
+):  # fmt: skip
     from django.utils import timezone
 
-    return Seeder(clients=clients, offices=offices, seed=seed, today=today or timezone.localdate(), log=log).run()
+    return Seeder(
+        clients=clients, offices=offices, seed=seed, today=today or timezone.localdate(), log=log, regions=regions
+    ).run()
 
 
 # --- reset ----------------------------------------------------------------------------------------
@@ -1072,14 +1120,17 @@ def _purge(qs, log, depth: int = 0) -> int:
 
 
 def reset(log=None) -> int:
-    """Delete every scale office with everything in it (and the scale regional viewer)."""
+    """Delete every scale office with everything in it, the scale viewers and the scale regions."""
     log = log or (lambda message: None)
     with transaction.atomic():
         offices = list(scale_offices().values_list("pk", flat=True))
         count = len(offices)
         if offices:
             _purge(Office.objects.filter(pk__in=offices), log)
-        _purge(User.objects.filter(username=REGIONAL_USERNAME), log)
+        viewers = User.objects.filter(office=None, role__in=[Role.REGIONAL, Role.NATIONAL])
+        _purge(viewers.filter(email__endswith="@" + MARKER_DOMAIN), log)
+        _purge(User.objects.filter(username=REGIONAL_USERNAME), log)  # made before regions existed
+        _purge(scale_regions(), log)
     return count
 
 
@@ -1095,7 +1146,7 @@ def checksum() -> str:
     offices = scale_offices()
     digest = hashlib.sha256()
     queries = [
-        offices.order_by("code").values_list("code", "name", "time_zone", "city"),
+        offices.order_by("code").values_list("code", "name", "time_zone", "city", "region__code"),
         User.objects.filter(office__in=offices).order_by("username").values_list("username", "role", "office__code", "first_name", "last_name"),
         Partner.objects.filter(office__in=offices).order_by("office__code", "code").values_list("office__code", "code", "name", "kind", "offers"),
         Agreement.objects.filter(office__in=offices).order_by("office__code", "number").values_list("number", "partner__code", "start_date", "end_date", "scope", "renews__number"),
