@@ -181,21 +181,24 @@ def _agreement(n: int) -> dict:
 
 
 def test_long_compliance_and_agreements_reports_in_parts(db, settings, parts):
-    """The generic tables (compliance by PK, agreements) take the same path, on portrait pages."""
+    """The generic tables (compliance by PK on portrait pages, agreements on landscape) take the same path."""
     settings.REPORT_PDF_CHUNK_ROWS = 30
     month = {"due": 10, "reported": 9, "missed": 1, "rate": 0.9}
     compliance = _regional(
         "compliance",
         totals={"due": 100, "reported": 90, "missed": 10, "rate": 0.9},
-        by_officer=[{"officer": f"pk{n:03d}.x", **month} for n in range(90)],
+        by_officer=[
+            {"officer": f"u{n}", "officer_name": f"pk{n:03d}.x", "officer_nip": f"19800101{n:010d}", **month}
+            for n in range(90)
+        ],
         by_month=[{"month": f"2025-{m:02d}", **month} for m in range(1, 13)],
     )
     agreements = _regional(
         "agreements", totals={"agreements": 70, "ACTIVE": 70}, agreements=[_agreement(n) for n in range(70)]
     )
-    for data, key, codes in (
-        (compliance, "officer", [f"pk{n:03d}.x" for n in range(90)]),
-        (agreements, "partner", [f"M{n:03d}" for n in range(70)]),
+    for data, key, codes, landscape in (
+        (compliance, "officer", [f"pk{n:03d}.x" for n in range(90)], False),
+        (agreements, "partner", [f"M{n:03d}" for n in range(70)], True),
     ):
         content = render(data, "pdf")
         assert len(parts[-1].part_pages) >= 2
@@ -204,7 +207,7 @@ def test_long_compliance_and_agreements_reports_in_parts(db, settings, parts):
         for number, text in enumerate(texts, start=1):
             assert f"Halaman {number} dari {len(texts)}" in text
         page = PdfReader(io.BytesIO(content)).pages[0]
-        assert page.mediabox.width < page.mediabox.height  # portrait
+        assert (page.mediabox.width > page.mediabox.height) == landscape, key
     assert len(parts) == 2
 
 
@@ -226,8 +229,9 @@ def test_column_widths_fit_the_page_and_follow_the_content():
 
 
 def test_a_short_report_too_wide_for_the_page_gets_the_fitted_columns(office_a, settings, parts):
-    """An office's agreements (13 columns, portrait) are short but wider than the page: the table gets
-    the fixed, tighter layout (no column pushed off the page), still one document with its footers."""
+    """An office's agreements (13 columns) print in landscape; in portrait they would be short but wider
+    than the page: the table then gets the fixed, tighter layout (no column pushed off the page), still
+    one document with its footers."""
     from pokmaslipas.datasets import agreements_dataset
     from tests.factories import AgreementFactory, PartnerFactory
 
@@ -237,6 +241,8 @@ def test_a_short_report_too_wide_for_the_page_gets_the_fitted_columns(office_a, 
         AgreementFactory(partner=partner, number=f"W29.PAS.PAS4-PK.01.05-{i:04d}")
     data = agreements_dataset(office=office_a, date_from=dt.date(2020, 1, 1), date_to=dt.date(2030, 12, 31))
     context = report_pdf.report_context(data, office=office_a)
+    assert context["landscape"]  # how the agreements report prints
+    context["landscape"] = False  # in portrait its 13 columns are wider than the page
     report = report_pdf._LongReport(context, 400)
     assert any(layout and (layout.tight or layout.font_size or layout.wrap) for layout in report.layouts)
     html = report_pdf._short_report_html(context, 400)
