@@ -16,6 +16,7 @@ NAVIGATION = [
     ("pokmaslipas:agreement_list", _("Agreements (PKS)"), (P, S, K, H, A), "partners"),
     ("trainings:session_list", _("Trainings"), (P, S, K, H, A), ""),
     ("reports:index", _("Reports"), (P, S, K, H, A, R, N), ""),
+    ("reports:monthly_list", _("Monthly returns"), (K, H, R, N), ""),
     ("workbook:import_upload", _("Import"), (K, A), "office"),
     ("bapas:staff_list", _("Staff"), (A,), "office"),
     ("bapas:access_log", _("Access log"), (K, H), "office"),

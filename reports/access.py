@@ -109,3 +109,19 @@ def generated_files_visible_to(user):
 def get_generated_file_for_user(user, pk, write=False):
     """A stored output belongs to the user who asked for it; everybody else gets 404."""
     return get_object_or_404(generated_files_visible_to(user), pk=pk)
+
+
+# The monthly return: the office's leads read it (the Kasi BKD reviews, the Kepala Bapas signs), the
+# viewers above the office read it; everybody else is refused.
+MONTHLY_READ_ROLES = (*LEAD_ROLES, *VIEWER_ROLES)
+
+
+def get_office_for_monthly_return(user, code: str, *, roles=MONTHLY_READ_ROLES) -> Office:
+    """The office of a monthly return: 404 outside the user's offices, then 403 unless the role is one
+    of ``roles`` (reading: the office's leads and the viewers above it)."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    office = get_office_for_user(user, code)
+    if user.role not in roles:
+        raise PermissionDenied
+    return office

@@ -18,6 +18,7 @@ REPORT_SLUGS = {
     "implementation": "tingkat-implementasi",
     "compliance": "kepatuhan-wajib-lapor",
     "agreements": "status-pks",
+    "monthly": "laporan-bulanan",
 }
 CONTENT_TYPES = {
     "json": "application/json",
@@ -66,6 +67,7 @@ MAIN_TABLES = {
     "implementation": "by_training_type",
     "compliance": "by_officer",
     "agreements": "agreements",
+    "monthly": "figures",
 }
 
 

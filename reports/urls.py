@@ -18,6 +18,12 @@ urlpatterns = [
     path("berkas/<int:pk>/status.json", views.generated_status, name="generated_status"),
     path("berkas/<int:pk>/unduh/", views.generated_download, name="generated_download"),
     path("berkas/<int:pk>/ulangi/", views.generated_retry, name="generated_retry"),
+    path("bulanan/", views.monthly_list, name="monthly_list"),
+    path("bulanan/<str:office>/<str:month>/", views.monthly_detail, name="monthly_detail"),
+    path("bulanan/<str:office>/<str:month>/tinjau/", views.monthly_review, name="monthly_review"),
+    path("bulanan/<str:office>/<str:month>/tanda-tangan/", views.monthly_sign, name="monthly_sign"),
+    path("bulanan/<str:office>/<str:month>/koreksi/", views.monthly_correct, name="monthly_correct"),
+    path("bulanan/<str:office>/<str:month>/pdf/", views.monthly_pdf, name="monthly_pdf"),
     path("<slug:name>/", views.report, name="report"),
     path("<slug:name>/unduh.<str:fmt>", views.download, name="download"),
 ]

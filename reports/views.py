@@ -32,9 +32,11 @@ from clients.access import clients_visible_to
 from clients.selectors import worklist_for
 from reports import dashboards
 from reports.access import (
+    MONTHLY_READ_ROLES,
     generated_files_visible_to,
     get_client_for_card,
     get_generated_file_for_user,
+    get_office_for_monthly_return,
     get_session_for_sheet,
     get_warning_for_letter,
     report_scope_for,
@@ -510,3 +512,128 @@ def _certificates_in_background(request, session, count):
         % {"count": count},
     )
     return redirect("reports:generated_detail", pk=generated.pk)
+
+
+# --- the monthly return (laporan bulanan) ----------------------------------------------------------
+
+
+def _month_arg(value: str):
+    from reports.monthly import parse_month
+
+    try:
+        return parse_month(value)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _previous_month(today):
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@require_GET
+def monthly_list(request):
+    """The month's returns of the offices the user may see: signed or not, the deadline, days late."""
+    from reports.monthly import overview
+
+    require_role(request.user, *MONTHLY_READ_ROLES)
+    today = _today(request.user)
+    month = _month_arg(request.GET["month"]) if request.GET.get("month") else _previous_month(today)
+    offices = list(offices_visible_to(request.user).order_by("code"))
+    rows = overview(offices, month)
+    return render(
+        request,
+        "reports/monthly_list.html",
+        {"month": month, "rows": rows, "signed": sum(1 for row in rows if row["revision"]),
+         "late": sum(1 for row in rows if row["late_days"]), "month_value": f"{month:%Y-%m}"},
+    )  # fmt: skip
+
+
+@require_GET
+def monthly_detail(request, office, month):
+    from reports.monthly import deadline, month_bounds, office_today, return_data, revisions
+
+    office = get_office_for_monthly_return(request.user, office)
+    first = _month_arg(month)
+    data = return_data(office, first)
+    history = list(revisions(office, first).order_by("-revision"))
+    current = history[0] if history else None
+    month_over = office_today(office) > month_bounds(first)[1]
+    context = {
+        "office": office,
+        "month": first,
+        "month_value": f"{first:%Y-%m}",
+        "data": data,
+        "tables": report_tables(data),
+        "revisions": history,
+        "current": current,
+        "deadline": deadline(first),
+        "month_over": month_over,
+        "can_review": request.user.role == Role.KASI and month_over and not (current and current.is_signed),
+        "can_sign": request.user.role == Role.KABAPAS and month_over and current is not None
+        and not current.is_signed and current.reviewed_by_id is not None,
+        "can_correct": request.user.role in LEAD_ROLES and current is not None and current.is_signed,
+    }  # fmt: skip
+    return render(request, "reports/monthly_detail.html", context)
+
+
+def _monthly_action(request, office, month, roles, action):
+    office = get_office_for_monthly_return(request.user, office, roles=roles)
+    first = _month_arg(month)
+    try:
+        action(office, first)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:monthly_detail", office=office.code, month=f"{first:%Y-%m}")
+
+
+@require_POST
+def monthly_review(request, office, month):
+    from reports.services import monthly_return_review
+
+    def review(office, first):
+        monthly_return_review(office=office, month=first, user=request.user)
+        messages.success(request, _("Reviewed: the Kepala Bapas can sign the return now."))
+
+    return _monthly_action(request, office, month, (Role.KASI,), review)
+
+
+@require_POST
+def monthly_sign(request, office, month):
+    from reports.services import monthly_return_sign
+
+    def sign(office, first):
+        monthly_return_sign(office=office, month=first, user=request.user, base_url=request.build_absolute_uri("/"))
+        messages.success(request, _("Signed: the return's figures and PDF are kept as they are now."))
+
+    return _monthly_action(request, office, month, (Role.KABAPAS,), sign)
+
+
+@require_POST
+def monthly_correct(request, office, month):
+    from reports.services import monthly_return_correct
+
+    def correct(office, first):
+        monthly_return_correct(office=office, month=first, user=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("A correction was started as a new revision; the signed return stays."))
+
+    return _monthly_action(request, office, month, LEAD_ROLES, correct)
+
+
+@require_GET
+def monthly_pdf(request, office, month):
+    """The signed PDF as it was signed; before that, the draft's PDF of the figures now."""
+    from reports.monthly import latest_signed, return_data
+
+    office = get_office_for_monthly_return(request.user, office)
+    first = _month_arg(month)
+    signed = latest_signed(office, first)
+    filename = f"laporan-bulanan-{office.code.lower()}-{first:%Y-%m}.pdf"
+    if signed is not None and signed.pdf:
+        try:
+            return FileResponse(signed.pdf.open("rb"), filename=filename, content_type="application/pdf")
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404 from exc
+    content = render_format(return_data(office, first), "pdf", office=office)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -146,6 +146,15 @@ EXPECTED = {
     "reports:dashboard_kasubsi": {"GET": page(F, OK, F, F, F, regional=F)},
     "reports:dashboard_regional": {"GET": page(F, F, F, F, F, regional=OK)},
     "reports:dashboard_national": {"GET": page(F, F, F, F, F, regional=F, national=OK)},
+    # the monthly return of office A: its leads and the viewers above it read; the Kasi reviews, the
+    # Kepala Bapas signs, either starts a correction (with nothing to review or sign here, an allowed
+    # POST redirects with a message); the other region's viewer gets 404
+    "reports:monthly_list": {"GET": page(F, F, OK, OK, F, regional=OK)},
+    "reports:monthly_detail": {"GET": {**obj(F, F, F, OK, OK, F, regional=OK), "regional_b": N}},
+    "reports:monthly_pdf": {"GET": {**obj(F, F, F, OK, OK, F, regional=OK), "regional_b": N}},
+    "reports:monthly_review": {"POST": {**obj(F, F, F, OK, F, F, regional=F), "regional_b": N}},
+    "reports:monthly_sign": {"POST": {**obj(F, F, F, F, OK, F, regional=F), "regional_b": N}},
+    "reports:monthly_correct": {"POST": {**obj(F, F, F, OK, OK, F, regional=F), "regional_b": N}},
     "reports:client_card": {"GET": obj(OK, N, N, OK, OK, N)},
     "reports:attendance_sheet": {"GET": obj(OK, OK, OK, OK, OK, OK)},
     # the surat peringatan of a warning: whoever may print the client's card
@@ -199,6 +208,8 @@ def resolve_arg(key, objects, variant=None):
         "kind": "clients",
         "date": objects["session"].end_date,  # the second day, no attendance saved yet
         "number": objects["enrolment"].certificate_number,
+        "office": "TNG",
+        "month": "2026-01",
     }[key]
 
 

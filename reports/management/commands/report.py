@@ -28,10 +28,11 @@ class Command(BaseCommand):
     help = "Render a report (participation, implementation, compliance, agreements) as JSON, CSV, XLSX or PDF."
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help=f"one of: {', '.join(DATASETS)}")
+        parser.add_argument("name", help=f"one of: {', '.join(DATASETS)}, monthly")
         parser.add_argument("--office", help="office code (default: all offices)")
         parser.add_argument("--region", help="region code: the offices of that region (default: all offices)")
         parser.add_argument("--year", type=int, help="a calendar year, e.g. 2023")
+        parser.add_argument("--month", help="monthly only: the month, YYYY-MM")
         parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD")
         parser.add_argument("--format", required=True, help=f"one of: {', '.join(FORMATS)}")
@@ -41,6 +42,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         name = options["name"]
+        if name == "monthly":
+            return self._monthly(options)
         if name not in DATASETS:
             raise CommandError(f"Unknown report '{name}'. Choose one of: {', '.join(DATASETS)}.")
         fmt = (options["format"] or "").lower()
@@ -90,6 +93,9 @@ class Command(BaseCommand):
                     )
                 kwargs["table"] = options["table"]
             content = render(data, fmt, **kwargs)
+        self._write(name, content, options)
+
+    def _write(self, name, content, options):
         if options["output"]:
             try:
                 with open(options["output"], "wb") as handle:
@@ -100,3 +106,27 @@ class Command(BaseCommand):
         else:
             sys.stdout.buffer.write(content)
             sys.stdout.buffer.flush()
+
+    def _monthly(self, options):
+        """``report monthly --office CODE --month YYYY-MM``: the signed snapshot, else computed now."""
+        from reports.monthly import parse_month, return_data
+
+        fmt = (options["format"] or "").lower()
+        if fmt not in FORMATS:
+            raise CommandError(f"Unknown format '{options['format']}'. Choose one of: {', '.join(FORMATS)}.")
+        if not options["office"]:
+            raise CommandError("The monthly return is an office's: give --office CODE.")
+        office = Office.objects.filter(code__iexact=options["office"]).first()
+        if office is None:
+            raise CommandError(f"Unknown office '{options['office']}'.")
+        try:
+            first = parse_month(options["month"])
+        except (TypeError, ValueError):
+            raise CommandError("Give the month: --month YYYY-MM.") from None
+        with translation.override("id"):
+            data = return_data(office, first)
+            kwargs = {"office": office} if fmt == "pdf" else {}
+            if options["table"]:
+                kwargs["table"] = options["table"]
+            content = render(data, fmt, **kwargs)
+        self._write("monthly", content, options)
