@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from bapas.models import VIEWER_ROLES, AccessLog, Office, Region, Role
+from bapas.network import client_ip
 
 OFFICE_ROLES = (Role.PK, Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN)
 LEAD_ROLES = (Role.KASI, Role.KABAPAS)
@@ -87,6 +88,12 @@ def require_role(user, *roles):
         raise PermissionDenied
 
 
+def access_log_visible_to(user):
+    """The log of reads of personal data in the user's office: Kasi BKD and Kepala Bapas only (403)."""
+    require_role(user, *LEAD_ROLES)
+    return AccessLog.objects.filter(user__office_id=user_office_id(user)).select_related("user")
+
+
 def log_access(request, action: str, obj=None, *, object_type: str = "", object_id="", detail: str = ""):
     """Record a read of personal data (a client's full record, a personal-data report download)."""
     if obj is not None:
@@ -94,7 +101,7 @@ def log_access(request, action: str, obj=None, *, object_type: str = "", object_
         object_id = object_id or obj.pk
     AccessLog.objects.create(
         user=request.user,
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
         action=action,
         object_type=object_type,
         object_id=str(object_id),

@@ -15,6 +15,6 @@ class BapasConfig(AppConfig):
     verbose_name = _("Offices and staff")
 
     def ready(self):
-        from bapas import otp  # noqa: F401  (connects the sign-in signal)
+        from bapas import otp, signin  # noqa: F401  (connect the sign-in signals)
 
         post_migrate.connect(_create_cache_tables, sender=self, dispatch_uid="bapas_create_cache_tables")

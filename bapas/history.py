@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from bapas.network import client_ip
+
 
 class IPAddressHistoricalModel(models.Model):
     """Abstract base for history rows: adds the client address of the request that made the change."""
@@ -22,10 +24,7 @@ def audited(**kwargs) -> HistoricalRecords:
     return HistoricalRecords(**kwargs)
 
 
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+__all__ = ["IPAddressHistoricalModel", "audited", "client_ip"]
 
 
 @receiver(pre_create_historical_record)

@@ -169,3 +169,27 @@ class PasswordChangeRequiredMiddleware:
         if view_name in self.ALLOWED or request.path_info.lstrip("/").startswith(settings.STATIC_URL.lstrip("/")):
             return None
         return redirect("password_change")
+
+
+class PrivacyHeadersMiddleware:
+    """Headers every response gets, static files and error pages included: first in MIDDLEWARE.
+
+    ``Cache-Control: no-store`` is the one rule that keeps personal data (client pages, lists,
+    rosters, exports, cards, attendance sheets, the certificate pages) out of browser and proxy
+    caches: every response that has not chosen its own caching gets it. Static files keep
+    WhiteNoise's long caching. ``Permissions-Policy`` turns off the browser features no page uses;
+    ``Cross-Origin-Resource-Policy`` keeps other sites from embedding our responses.
+    """
+
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        response.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response

@@ -19,8 +19,11 @@ PRIVILEGED_ROLES = (Role.ADMIN, Role.KASI)
 
 
 def otp_required_for(user) -> bool:
-    """Admins and Kasi BKD must use two-factor sign-in when the setting is on (always with debug off)."""
-    return bool(getattr(settings, "OTP_REQUIRED_FOR_PRIVILEGED", False)) and user.role in PRIVILEGED_ROLES
+    """Admins, Kasi BKD and superusers must use two-factor sign-in when the setting is on (always with
+    debug off): the requirement follows the power of the account, not only its office role."""
+    if not getattr(settings, "OTP_REQUIRED_FOR_PRIVILEGED", False):
+        return False
+    return user.role in PRIVILEGED_ROLES or user.is_superuser or user.is_staff
 
 
 def confirmed_devices(user):

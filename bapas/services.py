@@ -20,7 +20,7 @@ REASON_2FA_DISABLED = gettext_noop("Two-factor sign-in disabled")
 
 
 def _save_with_reason(user: User, reason: str, update_fields=None):
-    user._change_reason = reason
+    user._change_reason = reason  # type: ignore[attr-defined]  # read by simple_history
     if update_fields:
         user.save(update_fields=update_fields)
     else:

@@ -13,11 +13,12 @@ from bapas.models import Role, User
 
 # Roles an office admin may give. Regional viewers have no office: superusers create them in Django admin.
 ASSIGNABLE_ROLES = (Role.PK, Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN)
+STAFF_ROLES = (Role.ADMIN,)  # who manages the staff of the office
 
 
 def staff_visible_to(user):
     """The staff of the admin's own office; 403 for every other role."""
-    require_role(user, Role.ADMIN)
+    require_role(user, *STAFF_ROLES)
     return User.objects.filter(office_id=user_office_id(user)).select_related("office")
 
 

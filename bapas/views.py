@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import requires_csrf_token
@@ -23,12 +23,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bapas import otp, services
-from bapas.access import LEAD_ROLES, require_role, user_office_id
+from bapas.access import access_log_visible_to, user_office_id
 from bapas.audit import history_rows
 from bapas.forms import AccessLogFilterForm, StaffCreateForm, StaffEditForm, StaffPasswordResetForm, TokenForm
 from bapas.idempotency import SubmissionRejected, submit_once
-from bapas.models import VIEWER_ROLES, AccessLog, Role, User
-from bapas.staff_access import get_staff_for_user, staff_visible_to
+from bapas.models import Role, User
+from bapas.staff_access import ASSIGNABLE_ROLES, get_staff_for_user, staff_visible_to
 
 
 @login_not_required
@@ -99,11 +99,10 @@ def staff_list(request):
         "bapas/staff_list.html",
         {
             "page": page,
-            "page_query": urlencode({"q": query, "role": role, "status": status}),
             "query": query,
             "role": role,
             "status": status,
-            "roles": [(value, label) for value, label in Role.choices if value not in VIEWER_ROLES],
+            "roles": [(value, label) for value, label in Role.choices if value in ASSIGNABLE_ROLES],
         },
     )
 
@@ -222,11 +221,6 @@ def _action_labels() -> dict:
     }
 
 
-def _access_log_visible_to(user):
-    require_role(user, *LEAD_ROLES)
-    return AccessLog.objects.filter(user__office_id=user_office_id(user)).select_related("user")
-
-
 def _object_names(entries, office_id) -> dict:
     """Names of the records in the log (one query per kind), limited to the viewer's office."""
     from django.apps import apps
@@ -251,7 +245,7 @@ def _object_names(entries, office_id) -> dict:
 
 @require_GET
 def access_log(request):
-    entries = _access_log_visible_to(request.user)
+    entries = access_log_visible_to(request.user)
     staff = User.objects.filter(office_id=request.user.office_id).order_by("first_name", "username")
     form = AccessLogFilterForm(request.GET or None, staff=staff)
     if form.is_valid():
@@ -276,11 +270,7 @@ def access_log(request):
         }
         for e in page.object_list
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "bapas/access_log.html", {"page": page, "rows": rows, "form": form, "query": query.urlencode()}
-    )
+    return render(request, "bapas/access_log.html", {"page": page, "rows": rows, "form": form})
 
 
 # --- own password ----------------------------------------------------------------------------

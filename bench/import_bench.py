@@ -1,4 +1,4 @@
-"""Time a 10,000-row workbook import (CONTRACTS.md section 2).
+"""Time a 10,000-row workbook import (docs/INTERFACES.md section 2).
 
     DATABASE_URL=sqlite:////tmp/workbook_bench.sqlite3 .venv/bin/python bench/import_bench.py
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_workbook .venv/bin/python bench/import_bench.py

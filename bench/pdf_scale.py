@@ -1,4 +1,4 @@
-"""The annual report at national scale (issue #8): time and peak memory of `manage.py report ... --format
+"""The annual report at national scale: time and peak memory of `manage.py report ... --format
 pdf` against WeasyPrint alone on the same HTML, each in its own process.
 
 Run on a seeded database (it only reads), e.g. after `manage.py seed_scale --clients 100000 --offices 100`:

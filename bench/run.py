@@ -642,7 +642,7 @@ def load_met(load: dict) -> bool:
 def render_markdown(results: dict) -> str:
     m = results["machine"]
     lines = [
-        "# Performance at national scale (issue 8)",
+        "# Performance at national scale",
         "",
         "Produced by `make bench` (`bench/run.py`); rerun it to refresh this page. Raw numbers: "
         "`bench/results/latest.json` (not committed).",

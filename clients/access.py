@@ -1,6 +1,6 @@
 """Who may see and change which client. Every clients view starts here; nothing else decides access.
 
-Access matrix (issue 2):
+Access matrix (tests/security/matrix.py):
 - PK: own caseload, read and write (record reports, warnings, status changes, edit).
 - Kasubsi Bimker: office, basic data only (no notes, no identity details, no offence).
 - Kasi BKD: office, read (notes included); reassigns the PK.
@@ -10,10 +10,11 @@ Access matrix (issue 2):
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from bapas.models import Role
-from clients.models import Client
+from clients.models import Client, ReportingVisit
 
 # What ``write`` may ask for in get_client_for_user, and which roles may do it.
 WRITE_ROLES = {
@@ -24,13 +25,24 @@ WRITE_ROLES = {
 OFFICE_READ_ROLES = (Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN)
 CREATE_ROLES = (Role.PK, Role.ADMIN)
 COMPLIANCE_ROLES = (Role.KASI, Role.KABAPAS)
+NOTES_ROLES = (Role.PK, Role.KASI, Role.KABAPAS)  # wajib lapor notes (a PK: own caseload only)
+
+
+def has_caseload(user) -> bool:
+    """A PK works on its own caseload: its lists, exports and suggestions are narrowed to it."""
+    return user.is_authenticated and user.role == Role.PK
+
+
+def caseload_officer(user):
+    """The PK whose caseload narrows what ``user`` sees, or None for the office roles."""
+    return user if has_caseload(user) else None
 
 
 def clients_visible_to(user):
     """PK: own caseload; Kasubsi, Kasi, Kepala Bapas, Admin: their office; everyone else: none."""
     if not user.is_authenticated or not user.office_id:
         return Client.objects.none()
-    if user.role == Role.PK:
+    if has_caseload(user):
         return Client.objects.filter(office_id=user.office_id, officer_id=user.pk)
     if user.role in OFFICE_READ_ROLES:
         return Client.objects.filter(office_id=user.office_id)
@@ -66,16 +78,39 @@ def require_create_client(user) -> None:
 
 def can_see_notes(user, client: Client) -> bool:
     """Wajib lapor notes: the client's own PK, the Kasi and the Kepala Bapas of its office."""
-    if not user.is_authenticated or user.office_id != client.office_id:
+    if not user.is_authenticated or user.office_id != client.office_id or user.role not in NOTES_ROLES:
         return False
-    if user.role == Role.PK:
-        return client.officer_id == user.pk
-    return user.role in (Role.KASI, Role.KABAPAS)
+    return not has_caseload(user) or client.officer_id == user.pk
 
 
-def can_see_full_record(user, client: Client) -> bool:
+def reporting_visits_visible_to(user):
+    """The wajib lapor (with notes) of the clients the user sees; 403 for roles that read no notes."""
+    if user.role not in NOTES_ROLES:
+        raise PermissionDenied
+    return ReportingVisit.objects.filter(client__in=clients_visible_to(user).values("pk"))
+
+
+def can_see_full_record(user, client: Client | None) -> bool:
     """Identity details, offence and sensitive category: everyone who sees the client but the Kasubsi."""
     return user.role != Role.KASUBSI
+
+
+def get_client_for_card(user, pk) -> Client:
+    """The client of a guidance card (kartu bimbingan): 404 unless the user sees both halves of it.
+
+    The card prints the full record (identity, offence) with the wajib lapor notes and the training
+    outcomes, so it is for those who may see the full record and the notes: the client's own PK,
+    the Kasi BKD and the Kepala Bapas. The Admin sees the identity but no notes, the Kasubsi neither.
+    """
+    client = get_client_for_user(user, pk)
+    if not (can_see_full_record(user, client) and can_see_notes(user, client)):
+        raise Http404
+    return client
+
+
+def can_see_nik(user) -> bool:
+    """The NIK is an identity detail of the full record: shown to, and searched by, the same roles."""
+    return user.is_authenticated and user.role in (*OFFICE_READ_ROLES, Role.PK) and can_see_full_record(user, None)
 
 
 def can_see_history(user) -> bool:
@@ -84,10 +119,12 @@ def can_see_history(user) -> bool:
 
 def shows_initials_only(user, client: Client) -> bool:
     """Children are shown by initials in lists to anyone but their own PK."""
-    return client.is_child and client.officer_id != user.pk
+    return client.is_child and client.officer_id != getattr(user, "pk", None)
 
 
 def display_name(user, client: Client) -> str:
+    """How a client's name is shown to ``user`` (None or anonymous: the public) on every page, roster,
+    attendance sheet, PDF and export that lists clients: a child's initials to anyone but its own PK."""
     return client.initials if shows_initials_only(user, client) else client.name
 
 

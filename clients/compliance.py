@@ -1,4 +1,4 @@
-"""Wajib lapor compliance: reporting periods, due, reported and missed, as CONTRACTS.md section 3 defines them.
+"""Wajib lapor compliance: reporting periods, due, reported and missed, as docs/INTERFACES.md section 3 defines them.
 
 - A reporting period is a calendar month (BULANAN) or ISO week (MINGGUAN) that overlaps the client's
   programme period (whatever the status) and whose last day lies within [from, to] and before today.
@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from bapas.access import office_q
+from bapas.arithmetic import rate
 from clients.models import Client, ReportingVisit, ReportingWarning
 
 MONTHLY = Client.Frequency.MONTHLY
@@ -77,10 +78,6 @@ def eligible_periods(kind: str, date_from: date, date_to: date, today: date) -> 
     """Periods whose last day lies within [date_from, date_to] and before today."""
     last = min(date_to, today - timedelta(days=1))
     return [p for p in periods_overlapping(kind, date_from, last) if date_from <= p.end <= last]
-
-
-def rate(reported: int, due: int) -> float | None:
-    return round(reported / due, 6) if due else None
 
 
 def _row(due: int, reported: int) -> dict:
@@ -192,7 +189,7 @@ def compliance_dataset(
     by_officer_month: bool = False,
     region=None,
 ) -> dict:
-    """The compliance report as CONTRACTS.md section 3 gives it, plus ``by_month`` and ``warnings``.
+    """The compliance report as docs/INTERFACES.md section 3 gives it, plus ``by_month`` and ``warnings``.
 
     ``office`` None means the offices of ``region`` (all offices when that is None too); ``officer`` narrows to one PK's current caseload.
     ``by_officer_month`` adds the month-by-month figures of each PK (the dashboards' summary rows

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bapas.formatting import period_code_label
 from bapas.models import Role, User
+from clients.access import has_caseload
 from clients.models import Client, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
 from clients.services import EDITABLE_FIELDS
 
@@ -249,7 +250,7 @@ class WarningForm(forms.ModelForm):
 
     class Meta:
         model = ReportingWarning
-        fields = ["level", "issued_on", "reason"]
+        fields = ["level", "issued_on", "number", "reason"]
         widgets = {"issued_on": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, client, missed_periods, **kwargs):
@@ -268,6 +269,7 @@ class WarningForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             _row("level", "issued_on"),
+            "number",
             "reason",
             "missed",
             Submit("save", _("Issue warning"), css_class="btn-warning"),
@@ -289,9 +291,28 @@ class ClientFilterForm(forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = _("Name, register number or NIK")
         self.fields["programme"].choices = [("", _("All programmes")), *Client.Programme.choices]
         self.fields["status"].choices = [("", _("All statuses")), *Client.Status.choices]
-        if user.role == Role.PK:
+        if has_caseload(user):
             del self.fields["officer"]
         else:
             self.fields["officer"].queryset = office_pks(user.office_id)
             self.fields["officer"].empty_label = _("All PKs")
             self.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ReportingVisitFilterForm(forms.Form):
+    """Filters of the wajib lapor export (GET): ``from``, ``to``, ``mode``, ``client`` (id) and ``q``."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    mode = forms.ChoiceField(label=_("mode"), required=False, choices=[("", "-"), *ReportingVisit.Mode.choices])
+    client = forms.IntegerField(label=_("client"), required=False, min_value=1, max_value=2**63 - 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" and "to" are the parameters' names (Python keywords, so not class attributes)
+        self.fields["from"] = forms.DateField(label=_("From"), required=False)
+        self.fields["to"] = forms.DateField(label=_("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        data["date_from"], data["date_to"] = data.pop("from", None), data.pop("to", None)
+        return data

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,31 @@ from bapas.models import Office
 nik_validator = RegexValidator(r"^\d{16}$", _("NIK must be exactly 16 digits."))
 
 CHILD_AGE = 18
+# Children in conflict with the law are 12 to 18 years old (UU 11/2012, SPPA): nobody younger
+# is a client.
+MIN_AGE = 12
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years of age on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def birth_date_error(birth_date: date | None, programme_start: date | None, today: date) -> str | None:
+    """Why a date of birth cannot be right, or None: the one rule of the form, the services and the import."""
+    if birth_date is None:
+        return None
+    if birth_date > today:
+        return str(_("The date of birth lies in the future."))
+    if programme_start and age_on(birth_date, programme_start) < MIN_AGE:
+        return str(
+            _(
+                "The client would be younger than %(min)s years at the programme start (%(start)s); "
+                "children in conflict with the law are %(min)s to 18 (UU 11/2012)."
+            )
+            % {"min": MIN_AGE, "start": programme_start.isoformat()}
+        )
+    return None
 
 
 class WorkStatus(models.TextChoices):
@@ -41,7 +67,7 @@ class IncomeBand(models.TextChoices):
 
 
 class Client(models.Model):
-    """A client under supervision. Codes match the workbook contract (CONTRACTS.md section 2)."""
+    """A client under supervision. Codes match the workbook contract (docs/INTERFACES.md section 2)."""
 
     class Sex(models.TextChoices):
         MALE = "L", _("Male")
@@ -213,17 +239,20 @@ class Client(models.Model):
             return name
         return " ".join(part for part in (str(kind), name) if part)
 
+    def clean(self):
+        super().clean()
+        from django.utils import timezone
+
+        today = timezone.localdate(timezone=self.office.tzinfo) if self.office_id else timezone.localdate()
+        error = birth_date_error(self.birth_date, self.programme_start, today)
+        if error:
+            raise ValidationError({"birth_date": error})
+
     def compute_is_child(self) -> bool:
         if self.programme == self.Programme.DIVERSI or self.origin_institution_type == self.Institution.LPKA:
             return True
         if self.birth_date and self.programme_start:
-            start = self.programme_start
-            age = (
-                start.year
-                - self.birth_date.year
-                - ((start.month, start.day) < (self.birth_date.month, self.birth_date.day))
-            )
-            return age < CHILD_AGE
+            return age_on(self.birth_date, self.programme_start) < CHILD_AGE
         return False
 
     @property
@@ -375,6 +404,7 @@ class ReportingWarning(models.Model):
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="warnings")
     level = models.CharField(_("level"), max_length=3, choices=Level.choices)
+    number = models.CharField(_("letter number"), max_length=100, blank=True)
     issued_on = models.DateField(_("issued on"))
     reason = models.TextField(_("reason"))
     missed_periods = models.CharField(

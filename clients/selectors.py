@@ -2,8 +2,10 @@
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 
@@ -45,11 +47,12 @@ def with_last_visit(qs):
     )
 
 
-def due_date_for(client: Client, today: date) -> date | None:
+def due_date_for(client: Any, today: date) -> date | None:
     """When the client must report in the current period, or None when it already did (or needn't).
 
     The date the last report proposed counts when it lies in the current period; otherwise the
-    period's last day (or the programme end, if earlier) is the deadline.
+    period's last day (or the programme end, if earlier) is the deadline. ``client`` is a Client
+    annotated by ``with_last_report``.
     """
     current = period_containing(client.reporting_frequency, today)
     last = client.last_visit_date
@@ -96,6 +99,9 @@ def worklist_for(clients_qs, today: date) -> Worklist:
 # --- client list -----------------------------------------------------------------------------
 
 
+NIK_RE = re.compile(r"[0-9]{16}")
+
+
 def encode_cursor(client: Client) -> str:
     raw = json.dumps([client.name, client.pk]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -109,13 +115,18 @@ def decode_cursor(token: str):
         return None
 
 
-def search_clients(qs, *, q="", programme="", status="", officer=None, ending=False, archived=False, today=None):
+def search_clients(
+    qs, *, q="", programme="", status="", officer=None, ending=False, archived=False, today=None, by_nik=False
+):
+    """Filter a visible queryset. ``q`` matches name and register number, and the whole 16-digit NIK
+    exactly when ``by_nik`` (``clients.access.can_see_nik``): a prefix search would let a role that may
+    not see the NIK rebuild it digit by digit."""
     q = (q or "").strip()
     if q:
         digits = q.replace(" ", "")
         cond = Q(name__icontains=q) | Q(register_number__icontains=q)
-        if digits.isdigit():
-            cond |= Q(nik__startswith=digits)
+        if by_nik and NIK_RE.fullmatch(digits):
+            cond |= Q(nik=digits)
         qs = qs.filter(cond)
     if programme:
         qs = qs.filter(programme=programme)
@@ -187,3 +198,19 @@ def timeline(visits, warnings, status_changes, assignments) -> list[TimelineEntr
     entries += [TimelineEntry("assignment", a.start_date, a, (a.start_date, 0, a.pk)) for a in assignments]
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
+
+
+def filter_reporting_visits(qs, *, date_from=None, date_to=None, mode="", client=None, q=""):
+    """Wajib lapor rows narrowed by the values of clients.forms.ReportingVisitFilterForm."""
+    q = q.strip()
+    if date_from:
+        qs = qs.filter(report_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(report_date__lte=date_to)
+    if mode:
+        qs = qs.filter(mode=mode)
+    if client:
+        qs = qs.filter(client_id=client)
+    if q:
+        qs = qs.filter(Q(client__name__icontains=q) | Q(client__register_number__icontains=q))
+    return qs

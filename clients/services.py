@@ -5,7 +5,6 @@ and raises Django's ValidationError with a message the user can act on (Indonesi
 raises the office's data version in the same transaction (``bapas.data_version``).
 """
 
-import calendar
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -13,9 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bapas.arithmetic import add_months
 from bapas.data_version import bump_offices, latest_today
 from bapas.formatting import date_label
 from bapas.models import Role
+from clients.access import has_caseload
 from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, WorkStatus
 
 # Fields a client edit may change; the PK, status and archive flag have their own services.
@@ -86,7 +87,7 @@ def _stamp(obj, user) -> None:
 @transaction.atomic
 def client_register(*, office, data: dict, user, officer=None) -> Client:
     """Register a client in ``office``. A PK who registers a client becomes its PK."""
-    if user is not None and user.role == Role.PK:
+    if user is not None and has_caseload(user):
         officer = user
     _check_officer(officer, office)
     client = Client(office=office, officer=officer, **{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
@@ -216,10 +217,7 @@ def propose_next_due(client: Client, report_date: date) -> date | None:
     if client.reporting_frequency == Client.Frequency.WEEKLY:
         proposed = report_date + timedelta(days=7)
     else:
-        year, month = (
-            (report_date.year + 1, 1) if report_date.month == 12 else (report_date.year, report_date.month + 1)
-        )
-        proposed = date(year, month, min(report_date.day, calendar.monthrange(year, month)[1]))
+        proposed = add_months(report_date, 1)
     return proposed if proposed <= client.programme_end else None
 
 
@@ -309,31 +307,48 @@ def visit_moves_closed_period(visit: ReportingVisit) -> bool:
     return visit.report_date < latest_today()
 
 
-LEVEL_ORDER = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]
+LEVEL_ORDER: list[str] = [ReportingWarning.Level.SP1, ReportingWarning.Level.SP2, ReportingWarning.Level.SP3]
 
 
-@transaction.atomic
-def warning_issue(
-    *, client: Client, level: str, issued_on: date, reason: str, missed_periods: str = "", user
-) -> ReportingWarning:
-    """Record a surat peringatan. SP2 needs an earlier SP1 and SP3 an earlier SP2."""
+def warning_errors(*, client: Client, level: str, issued_on: date, earlier, today: date) -> dict:
+    """The rules of a warning (the form and the workbook import): {field: message}.
+
+    ``earlier`` holds the (level, date) of the client's other warnings; SP2 needs an earlier SP1
+    and SP3 an earlier SP2.
+    """
     errors = {}
-    if issued_on > timezone.localdate(timezone=client.office.tzinfo):
+    if issued_on > today:
         errors["issued_on"] = _("A warning cannot be dated in the future.")
     elif issued_on < client.programme_start:
         errors["issued_on"] = _("A warning cannot be dated before the programme start.")
     if level in LEVEL_ORDER and LEVEL_ORDER.index(level) > 0:
         previous = LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]
-        if not client.warnings.filter(level=previous, issued_on__lte=issued_on).exists():
+        if not any(other == previous and day <= issued_on for other, day in earlier):
             errors["level"] = _("%(level)s needs an earlier %(previous)s for this client.") % {
                 "level": level,
                 "previous": previous,
             }
+    return errors
+
+
+@transaction.atomic
+def warning_issue(
+    *, client: Client, level: str, issued_on: date, reason: str, missed_periods: str = "", number: str = "", user
+) -> ReportingWarning:
+    """Record a surat peringatan. SP2 needs an earlier SP1 and SP3 an earlier SP2."""
+    errors = warning_errors(
+        client=client,
+        level=level,
+        issued_on=issued_on,
+        earlier=client.warnings.values_list("level", "issued_on"),
+        today=timezone.localdate(timezone=client.office.tzinfo),
+    )
     if errors:
         raise ValidationError(errors)
     warning = ReportingWarning(
         client=client,
         level=level,
+        number=(number or "").strip(),
         issued_on=issued_on,
         reason=reason.strip(),
         missed_periods=missed_periods,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bapas.access import LEAD_ROLES, log_access, user_office_id
 from bapas.audit import history_rows
 from bapas.formatting import date_label
+from bapas.formtools import apply_errors, filter_values
 from bapas.models import Role
 from bapas.navigation import safe_next
 from clients import services
@@ -21,11 +22,13 @@ from clients.access import (
     can_create_client,
     can_see_full_record,
     can_see_history,
+    can_see_nik,
     can_see_notes,
     can_write,
     clients_visible_to,
     compliance_office_for_user,
     get_client_for_user,
+    has_caseload,
     require_create_client,
 )
 from clients.compliance import client_compliance, compliance_dataset
@@ -38,14 +41,6 @@ VISIT_TOKENS_KEY = "clients_visit_tokens"
 
 def _today(user) -> date:
     return timezone.localdate(timezone=user.office.tzinfo) if user.office_id else timezone.localdate()
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # --- list ------------------------------------------------------------------------------------
@@ -64,16 +59,9 @@ def client_list(request):
     elif status_default and params.get("q") and params.get("status") == Client.Status.ACTIVE:
         params["status"] = ""
     form = ClientFilterForm(params, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filter_values(form)
     qs = search_clients(
-        visible.select_related("officer"),
-        q=filters.get("q", ""),
-        programme=filters.get("programme", ""),
-        status=filters.get("status", ""),
-        officer=filters.get("officer"),
-        ending=filters.get("ending", False),
-        archived=filters.get("archived", False),
-        today=_today(request.user),
+        visible.select_related("officer"), today=_today(request.user), by_nik=can_see_nik(request.user), **filters
     )
     page = keyset_page(qs, after=request.GET.get("after"), before=request.GET.get("before"))
     for key in ("after", "before"):
@@ -85,8 +73,7 @@ def client_list(request):
             "form": form,
             "page": page,
             "query": params.urlencode(),
-            "filtered": bool(request.GET)
-            and any(filters.get(k) for k in ("q", "programme", "status", "officer", "ending", "archived")),
+            "filtered": bool(request.GET) and bool(filters),
             "can_create": can_create_client(request.user),
             "today": _today(request.user),
             "status_default": status_default,
@@ -140,7 +127,7 @@ def client_detail(request, pk):
 def client_create(request):
     require_create_client(request.user)
     office = request.user.office
-    with_officer = request.user.role != Role.PK
+    with_officer = not has_caseload(request.user)  # a PK's new client joins its own caseload
     form = ClientForm(request.POST or None, office=office, with_officer=with_officer)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "officer")}
@@ -149,7 +136,7 @@ def client_create(request):
                 office=office, data=data, user=request.user, officer=form.cleaned_data.get("officer")
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Client %(name)s registered.") % {"name": client.name})
             return redirect("clients:detail", pk=client.pk)
@@ -166,7 +153,7 @@ def client_edit(request, pk):
         try:
             services.client_update(client=client, data=data, version=version, user=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("clients:detail", pk=client.pk)
@@ -211,7 +198,7 @@ def visit_create(request, pk):
                 return redirect(reverse("clients:detail", args=[client.pk]) + f"#visit-{exc.existing.pk}")
             form.add_error("reported_at", exc.messages)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if form.cleaned_data.get("token"):
                 _remember_token(request, form.cleaned_data["token"], visit.pk)
@@ -239,7 +226,7 @@ def status_change(request, pk):
         try:
             services.client_change_status(client=client, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Status changed."))
             return redirect(safe_next(request) or reverse("clients:detail", args=[client.pk]))
@@ -254,7 +241,7 @@ def reassign(request, pk):
         try:
             services.client_reassign_officer(client=client, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("PK assigned."))
             return redirect("clients:detail", pk=client.pk)
@@ -273,12 +260,13 @@ def warning_create(request, pk):
                 client=client,
                 level=data["level"],
                 issued_on=data["issued_on"],
+                number=data.get("number") or "",
                 reason=data["reason"],
                 missed_periods=", ".join(data.get("missed") or []),
                 user=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             letter = reverse("reports:warning_letter", args=[warning.pk])
             messages.success(

@@ -1,25 +1,29 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bapas.access import LEAD_ROLES, OFFICE_ROLES
 from bapas.models import Role
+from bapas.staff_access import STAFF_ROLES
+from clients.access import COMPLIANCE_ROLES
+from reports.access import MONTHLY_READ_ROLES, REPORT_ROLES
+from trainings.access import READ_ROLES as TRAINING_ROLES
+from workbook.access import WORKBOOK_ROLES
 
-P, S, K, H, A, R = Role.PK, Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN, Role.REGIONAL
-N = Role.NATIONAL
-
-# (url name, label, roles that see it, menu it is grouped in or "").
+# (url name, label, roles that see it, menu it is grouped in or ""): the roles come from each app's
+# access module.
 NAVIGATION = [
-    ("home", _("Home"), (P, S, K, H, A, R, N), ""),
-    ("reports:dashboard_regional", _("Offices"), (N,), ""),
-    ("clients:list", _("Clients"), (P, S, K, H, A), "clients"),
-    ("clients:compliance", _("Compliance"), (K, H), "clients"),
-    ("pokmaslipas:partner_list", _("Partners"), (P, S, K, H, A), "partners"),
-    ("pokmaslipas:agreement_list", _("Agreements (PKS)"), (P, S, K, H, A), "partners"),
-    ("trainings:session_list", _("Trainings"), (P, S, K, H, A), ""),
-    ("reports:index", _("Reports"), (P, S, K, H, A, R, N), ""),
-    ("reports:monthly_list", _("Monthly returns"), (K, H, R, N), ""),
-    ("workbook:import_upload", _("Import"), (K, A), "office"),
-    ("bapas:staff_list", _("Staff"), (A,), "office"),
-    ("bapas:access_log", _("Access log"), (K, H), "office"),
+    ("home", _("Home"), Role.values, ""),
+    ("reports:dashboard_regional", _("Offices"), (Role.NATIONAL,), ""),
+    ("clients:list", _("Clients"), OFFICE_ROLES, "clients"),
+    ("clients:compliance", _("Compliance"), COMPLIANCE_ROLES, "clients"),
+    ("pokmaslipas:partner_list", _("Partners"), OFFICE_ROLES, "partners"),
+    ("pokmaslipas:agreement_list", _("Agreements (PKS)"), OFFICE_ROLES, "partners"),
+    ("trainings:session_list", _("Trainings"), TRAINING_ROLES, ""),
+    ("reports:index", _("Reports"), REPORT_ROLES, ""),
+    ("reports:monthly_list", _("Monthly returns"), MONTHLY_READ_ROLES, ""),
+    ("workbook:import_upload", _("Import"), WORKBOOK_ROLES, "office"),
+    ("bapas:staff_list", _("Staff"), STAFF_ROLES, "office"),
+    ("bapas:access_log", _("Access log"), LEAD_ROLES, "office"),
 ]
 # Menus of the navigation bar: with two or more items a group is a dropdown, so the bar fits one line.
 NAV_GROUPS = {"clients": _("Clients"), "partners": _("Partners"), "office": _("Office")}

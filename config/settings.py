@@ -41,6 +41,12 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The public address printed on certificates (QR code and verification link): never the host an
+# officer happened to use. Defaults to https:// and the first allowed host when debug is off.
+_first_host = next((host for host in ALLOWED_HOSTS if host and "*" not in host and not host.startswith(".")), "")
+PUBLIC_URL = os.environ.get("BAPAS_PUBLIC_URL") or (
+    f"https://{_first_host}" if not DEBUG and _first_host else "http://127.0.0.1:8000"
+)
 
 INSTALLED_APPS = [
     "bapas",
@@ -50,7 +56,7 @@ INSTALLED_APPS = [
     "reports",
     "workbook",
     "config",
-    "django.contrib.admin",
+    "bapas.admin_apps.BapasAdminConfig",  # django.contrib.admin behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +74,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bapas.middleware.PrivacyHeadersMiddleware",  # first: static files and error pages get its headers too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -131,6 +138,19 @@ elif os.environ.get("DJANGO_TEST_DB_NAME"):
     # Lets several test runs share one PostgreSQL server without clobbering each other.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}
 
+# A PostgreSQL hot standby for heavy read-only pages and commands (bapas/replica.py): used when set,
+# skipped while unreachable or more than BAPAS_REPLICA_MAX_LAG_SECONDS behind.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["bapas.replica.ReplicaRouter"]
+BAPAS_REPLICA_MAX_LAG_SECONDS = envint("BAPAS_REPLICA_MAX_LAG_SECONDS", 30)
+BAPAS_REPLICA_CHECK_SECONDS = envint("BAPAS_REPLICA_CHECK_SECONDS", 5)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "bapas.User"
 
@@ -164,6 +184,19 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind N proxies of our own (nginx: 1) the client is the Nth address from the right of
+# X-Forwarded-For; 0 = REMOTE_ADDR (bapas.network). Axes, the audit trail and the rate limits use it.
+TRUSTED_PROXIES = envint("BAPAS_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "bapas.network.client_ip"
+# Password spraying: this many failed sign-ins from one address, over any usernames, within the
+# window (seconds) refuse further sign-ins from that address until the window has moved on.
+SIGNIN_ADDRESS_FAILURE_LIMIT = envint("BAPAS_SIGNIN_ADDRESS_FAILURE_LIMIT", 20)
+SIGNIN_ADDRESS_WINDOW = 15 * 60
+# Rate limits (bapas.throttle) live in the database cache, shared by every server process.
+THROTTLE_CACHE = "submissions"
+# The public certificate check by number and holder's name: tries per address and window (seconds).
+CERTIFICATE_CHECK_LIMIT = 10
+CERTIFICATE_CHECK_WINDOW = 10 * 60
 
 # Two-factor sign-in: required for admins and Kasi BKD whenever debug is off.
 OTP_REQUIRED_FOR_PRIVILEGED = envbool("DJANGO_OTP_REQUIRED", not DEBUG)
@@ -212,6 +245,10 @@ TASKS = {
     }
 }
 GENERATED_FILE_RETENTION_HOURS = envint("BAPAS_GENERATED_FILE_RETENTION_HOURS", 72)
+# A background file whose worker gave no sign of life for this long is handed to another worker
+# (at most GENERATED_FILE_MAX_ATTEMPTS tries in all).
+GENERATED_FILE_STALLED_SECONDS = envint("BAPAS_GENERATED_FILE_STALLED_SECONDS", 300)
+GENERATED_FILE_MAX_ATTEMPTS = 3
 # Report PDFs with more table rows than this are printed in parts (bounded memory; reports.pdf).
 REPORT_PDF_CHUNK_ROWS = envint("BAPAS_REPORT_PDF_CHUNK_ROWS", 400)
 # Dashboards: an outdated summary row computed less than this long ago is shown (marked as such)
@@ -219,6 +256,8 @@ REPORT_PDF_CHUNK_ROWS = envint("BAPAS_REPORT_PDF_CHUNK_ROWS", 400)
 DASHBOARD_STALE_MINUTES = envint("BAPAS_DASHBOARD_STALE_MINUTES", 60)
 # The day of the next month by which an office's monthly return must be signed.
 MONTHLY_RETURN_DEADLINE_DAY = envint("BAPAS_MONTHLY_RETURN_DEADLINE_DAY", 5)
+# An uploaded workbook larger than this once unpacked is refused before it is opened (workbook.reader).
+WORKBOOK_MAX_UNPACKED_BYTES = envint("BAPAS_WORKBOOK_MAX_UNPACKED_MB", 50) * 1024 * 1024
 
 # Security headers. Production (debug off) is HTTPS only.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -260,7 +299,7 @@ LOGGING = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-# --- Security helper (issue 9): submit-once tokens ------------------------------------------------
+# --- Security helper: submit-once tokens ------------------------------------------------
 # One-time tokens of create forms (bapas/idempotency.py) are claimed with cache.add(), which must
 # be atomic across every server process: a database cache table. bapas.apps creates the table
 # after every `migrate` (createcachetable is idempotent), so `make run`, CI and tests need nothing more.
@@ -273,6 +312,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
 }
+if os.environ.get("REDIS_URL"):
+    # One cache for every application host (several machines behind a load balancer).
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
 IDEMPOTENCY_CACHE = "submissions"
 IDEMPOTENCY_TOKEN_MAX_AGE = 12 * 60 * 60
 # --- end of security helper block ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Who may see and change partners and agreements (the access matrix of issue 2).
+"""Who may see and change partners and agreements (the access matrix in tests/security/matrix.py).
 
 Every office role reads its own office's partners and agreements; only the Admin (Tata Usaha)
 writes. Another office's records are 404; the regional viewer (no office) gets 404 everywhere.

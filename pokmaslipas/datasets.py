@@ -1,4 +1,4 @@
-"""The agreements report (CONTRACTS.md section 3): one function feeds the page, JSON, CSV, XLSX and PDF."""
+"""The agreements report (docs/INTERFACES.md section 3): one function feeds the page, JSON, CSV, XLSX and PDF."""
 
 from datetime import date
 

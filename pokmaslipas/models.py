@@ -141,7 +141,7 @@ class Agreement(models.Model):
         return split_codes(self.scope)
 
     def status_on(self, as_of: date) -> str:
-        """Status as of a date, as CONTRACTS.md section 3 defines it for the agreements report."""
+        """Status as of a date, as docs/INTERFACES.md section 3 defines it for the agreements report."""
         if self.terminated_on and self.terminated_on <= as_of:
             return self.Status.TERMINATED
         if self.end_date < as_of:

@@ -1,6 +1,6 @@
 """Read-side queries of the Pokmaslipas app: statuses, lists, the partner page and expiry alerts.
 
-Agreement status follows CONTRACTS.md section 3 (the same rule as ``Agreement.status_on``):
+Agreement status follows docs/INTERFACES.md section 3 (the same rule as ``Agreement.status_on``):
 TERMINATED when ended early on or before the date, EXPIRED when the end date is before it,
 EXPIRING when it ends within 90 days, otherwise ACTIVE.
 """
@@ -8,6 +8,7 @@ EXPIRING when it ends within 90 days, otherwise ACTIVE.
 import re
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -130,9 +131,12 @@ def agreement_chain(agreement: Agreement, agreements: list[Agreement]) -> list[A
     return chain
 
 
-def annotate_agreements(agreements: list[Agreement], today: date) -> list[Agreement]:
-    """Status today, the agreement renewed and the renewals, from one loaded list; current first."""
-    by_id = {a.pk: a for a in agreements}
+def annotate_agreements(agreements: list[Any], today: date) -> list[Agreement]:
+    """Status today, the agreement renewed and the renewals, from one loaded list; current first.
+
+    Each Agreement gets ``status_today``, ``renewed_by``, ``renews_obj`` and ``not_started``.
+    """
+    by_id: dict[int | None, Any] = {a.pk: a for a in agreements}
     for a in agreements:
         a.status_today = a.status_on(today)
         a.renewed_by = []

@@ -28,7 +28,7 @@ def agreement_renew(*, original: Agreement, renewal: Agreement, user) -> Agreeme
     renewal.renews = original
     renewal.partner_id = original.partner_id
     renewal.office_id = original.office_id
-    renewal._history_user = user
+    renewal._history_user = user  # type: ignore[attr-defined]  # read by simple_history
     renewal.full_clean()
     renewal.save()
     bump_offices([renewal.office_id])
@@ -51,7 +51,7 @@ def agreement_terminate(*, agreement: Agreement, user, terminated_on: date, reas
     agreement.terminated_on = terminated_on
     agreement.termination_reason = reason
     agreement.terminated_by = user
-    agreement._history_user = user
+    agreement._history_user = user  # type: ignore[attr-defined]  # read by simple_history
     agreement.full_clean()
     agreement.save(update_fields=["terminated_on", "termination_reason", "terminated_by", "updated_at"])
     bump_offices([agreement.office_id])

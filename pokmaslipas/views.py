@@ -12,12 +12,15 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bapas.data_version import bump_offices
+from bapas.formtools import apply_errors, filter_values
+from bapas.navigation import safe_next
 from pokmaslipas import selectors, services
 from pokmaslipas.access import (
     agreements_visible_to,
@@ -40,17 +43,6 @@ from pokmaslipas.models import Agreement
 PAGE_SIZE = 25
 
 
-def _filters(form) -> dict:
-    form.is_valid()
-    return {name: value for name, value in form.cleaned_data.items() if value}
-
-
-def _querystring_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- partners --------------------------------------------------------------------------------
 
 
@@ -59,7 +51,7 @@ def partner_list(request):
     partners = partners_visible_to(request.user)
     today = timezone.localdate()
     form = PartnerFilterForm(request.GET)
-    filters = _filters(form)
+    filters = filter_values(form)
     qs = selectors.partner_list(partners, today=today, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -69,7 +61,6 @@ def partner_list(request):
             "form": form,
             "page": page,
             "filtered": bool(filters),
-            "querystring": _querystring_without_page(request),
             "can_write": can_write(request.user),
             "status_labels": selectors.PartnerStatus.labels,
         },
@@ -102,8 +93,8 @@ def partner_create(request):
             partner = form.save()
             bump_offices([partner.office_id])
         messages.success(request, _("Partner %(name)s was registered.") % {"name": partner.name})
-        return redirect("pokmaslipas:partner_detail", pk=partner.pk)
-    return render(request, "pokmaslipas/partner_form.html", {"form": form, "partner": None})
+        return redirect(safe_next(request) or reverse("pokmaslipas:partner_detail", args=[partner.pk]))
+    return render(request, "pokmaslipas/partner_form.html", {"form": form, "partner": None, "back": safe_next(request)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,7 +118,7 @@ def agreement_list(request):
     agreements = agreements_visible_to(request.user)
     today = timezone.localdate()
     form = AgreementFilterForm(request.GET)
-    filters = _filters(form)
+    filters = filter_values(form)
     qs = selectors.agreement_list(agreements, today=today, **filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -137,7 +128,6 @@ def agreement_list(request):
             "form": form,
             "page": page,
             "filtered": bool(filters),
-            "querystring": _querystring_without_page(request),
             "can_write": can_write(request.user),
             "today": today,
         },
@@ -210,7 +200,7 @@ def agreement_create(request):
             agreement = form.save()
             bump_offices([agreement.office_id])
         messages.success(request, _("Agreement %(number)s was registered.") % {"number": agreement.number})
-        return redirect("pokmaslipas:agreement_detail", pk=agreement.pk)
+        return redirect(safe_next(request) or reverse("pokmaslipas:agreement_detail", args=[agreement.pk]))
     return render(
         request,
         "pokmaslipas/agreement_form.html",
@@ -218,6 +208,7 @@ def agreement_create(request):
             "form": form,
             "agreement": None,
             "has_partners": form.fields["partner"].queryset.exists(),
+            "back": safe_next(request),
         },
     )
 
@@ -283,11 +274,7 @@ def agreement_terminate(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Agreement %(number)s was terminated.") % {"number": agreement.number})
             return redirect("pokmaslipas:agreement_detail", pk=agreement.pk)
@@ -307,7 +294,7 @@ def agreement_renew(request, pk):
         try:
             renewal = services.agreement_renew(original=original, renewal=form.save(commit=False), user=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,

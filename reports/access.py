@@ -1,4 +1,4 @@
-"""Who may see which report data (ACCESS MATRIX of issue 2, column "reports").
+"""Who may see which report data (the "reports" column of the access matrix in docs/ARCHITECTURE.md).
 
 - PK: the own caseload (reports are narrowed to the PK's clients) of the own office.
 - Kasubsi Bimker, Kasi BKD, Kepala Bapas, Admin: the whole own office.
@@ -6,7 +6,8 @@
   or one office on request). Never names or other personal data. Which offices and regions a user
   may see is decided in ``bapas.access`` (``offices_visible_to``, ``regions_visible_to``).
 
-Everything in this app asks these helpers; nothing else decides access.
+The client card and the attendance sheet use the owners' helpers (clients/access.py,
+trainings/access.py). Everything in this app asks these helpers; nothing else decides access.
 """
 
 from dataclasses import dataclass
@@ -21,9 +22,11 @@ from bapas.access import (
     get_office_for_user,
     get_region_for_user,
     offices_visible_to,
+    require_role,
     viewer_region,
 )
 from bapas.models import VIEWER_ROLES, Office, Region, Role
+from clients.access import caseload_officer, get_client_for_card
 
 REPORT_ROLES = (*OFFICE_ROLES, *VIEWER_ROLES)
 __all__ = ["REPORT_ROLES", "ReportScope", "offices_visible_to", "report_scope_for"]
@@ -61,22 +64,40 @@ def report_scope_for(user, office_code: str | None = None, region_code: str | No
         raise Http404
     if office_code and office_code != user.office.code:
         raise Http404
-    officer = user if user.role == Role.PK else None
-    return ReportScope(office=user.office, officer=officer)
+    return ReportScope(office=user.office, officer=caseload_officer(user))
 
 
-def get_client_for_card(user, pk):
-    """The client of a kartu bimbingan: a PK's own caseload, the whole office for Kasi BKD and Kepala Bapas."""
-    from clients.models import Client
+# --- dashboards (home pages) ----------------------------------------------------------------------
+DASHBOARD_ROLES = {"office": LEAD_ROLES, "kasubsi": (Role.KASUBSI,), "regional": VIEWER_ROLES,
+                   "national": (Role.NATIONAL,)}  # fmt: skip
 
-    if not user.is_authenticated or not user.office_id:
+
+def sees_all_offices(user) -> bool:
+    """A regional or national viewer reads aggregates of the offices in its scope (``offices_visible_to``)
+    and chooses one; the others read their own office."""
+    return user.is_authenticated and user.role in VIEWER_ROLES
+
+
+def dashboard_office_for_user(user, dashboard: str) -> Office | None:
+    """The office of a dashboard: 403 for a role with another home, 404 without an office; None: all."""
+    require_role(user, *DASHBOARD_ROLES[dashboard])
+    if dashboard in ("regional", "national"):
+        return None
+    if not user.office_id:
         raise Http404
-    qs = Client.objects.select_related("office", "officer").filter(office_id=user.office_id)
-    if user.role == Role.PK:
-        qs = qs.filter(officer=user)
-    elif user.role not in LEAD_ROLES:
+    return user.office
+
+
+def dashboard_offices_for_viewer(user, region_code: str | None = None):
+    """(region, offices) of a regional dashboard: a regional viewer's own region; the national viewer
+    any region (``region_code``) or every office (region None). 403 for other roles, 404 for a region
+    out of scope or a regional viewer without one."""
+    dashboard_office_for_user(user, "regional")
+    region = get_region_for_user(user, region_code) if region_code else viewer_region(user)
+    if user.role == Role.REGIONAL and region is None:
         raise Http404
-    return get_object_or_404(qs, pk=pk)
+    offices = offices_visible_to(user)
+    return region, offices.filter(region=region) if region is not None else offices
 
 
 def get_warning_for_letter(user, pk):
@@ -86,16 +107,6 @@ def get_warning_for_letter(user, pk):
     warning = get_object_or_404(ReportingWarning.objects.select_related("issued_by"), pk=pk)
     warning.client = get_client_for_card(user, warning.client_id)
     return warning
-
-
-def get_session_for_sheet(user, pk):
-    """The session of a daftar hadir: every office role reads the sessions of its own office."""
-    from trainings.models import TrainingSession
-
-    if not user.is_authenticated or not user.office_id or user.role not in OFFICE_ROLES:
-        raise Http404
-    qs = TrainingSession.objects.select_related("office", "partner", "training_type")
-    return get_object_or_404(qs, pk=pk, office_id=user.office_id)
 
 
 def generated_files_visible_to(user):

@@ -43,6 +43,117 @@ def _format(value: float, percent: bool) -> str:
     return number_format(round(value, 1), 1, force_grouping=True)
 
 
+@dataclass
+class _Frame:
+    """Where the plot sits in the picture and how values map onto it."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    plot_w: float
+    plot_h: float
+    top_value: float
+    slot: float
+
+    def y(self, value: float) -> float:
+        return self.top + self.plot_h - (value / self.top_value) * self.plot_h
+
+
+def _grid(frame: _Frame, percent: bool) -> list[str]:
+    """Five horizontal grid lines with their value on the left."""
+    parts = []
+    for i in range(5):
+        value = frame.top_value * i / 4
+        ypos = frame.y(value)
+        parts.append(
+            f'<line x1="{frame.left}" y1="{ypos:.1f}" x2="{frame.width - frame.right}" y2="{ypos:.1f}" '
+            f'stroke="#dee2e6" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{frame.left - 6}" y="{ypos + 4:.1f}" text-anchor="end" fill="#6c757d">'
+            f"{_format(value, percent)}</text>"
+        )
+    return parts
+
+
+def _x_labels(frame: _Frame, labels: list[str]) -> list[str]:
+    """The category labels under the plot, thinned out to about twelve."""
+    count = max(len(labels), 1)
+    step_label = max(1, int(count / 12) + (1 if count % 12 and count > 12 else 0))
+    parts = []
+    for i, label in enumerate(labels):
+        if i % step_label:
+            continue
+        x = frame.left + frame.slot * (i + 0.5)
+        parts.append(
+            f'<text x="{x:.1f}" y="{frame.top + frame.plot_h + 16}" text-anchor="middle" fill="#495057">'
+            f"{escape(label)}</text>"
+        )
+    return parts
+
+
+def _bars(frame: _Frame, labels: list[str], series: list[Series], colors: list[str], percent: bool) -> list[str]:
+    """Grouped bars, with their value printed above them when there are few."""
+    group_w = frame.slot * 0.75
+    bar_w = group_w / max(len(series), 1)
+    parts = []
+    for si, s in enumerate(series):
+        for i, value in enumerate(s.values):
+            if value is None:
+                continue
+            x = frame.left + frame.slot * i + (frame.slot - group_w) / 2 + bar_w * si
+            h = max(0.0, (value / frame.top_value) * frame.plot_h)
+            parts.append(
+                f'<rect x="{x:.1f}" y="{frame.y(value):.1f}" width="{max(bar_w - 2, 1):.1f}" height="{h:.1f}" '
+                f'fill="{colors[si]}"><title>{escape(s.name)} · {escape(labels[i])}: '
+                f"{_format(value, percent)}</title></rect>"
+            )
+            if len(labels) * len(series) <= 16:
+                parts.append(
+                    f'<text x="{x + bar_w / 2 - 1:.1f}" y="{frame.y(value) - 3:.1f}" text-anchor="middle" '
+                    f'font-size="10" fill="#212529">{_format(value, percent)}</text>'
+                )
+    return parts
+
+
+def _lines(frame: _Frame, labels: list[str], series: list[Series], colors: list[str], percent: bool) -> list[str]:
+    """One line per series with a dot per value; a missing value breaks the line."""
+    parts = []
+    for si, s in enumerate(series):
+        segment: list[str] = []
+        segments = [segment]
+        for i, value in enumerate(s.values):
+            if value is None:
+                segment = []
+                segments.append(segment)
+                continue
+            x = frame.left + frame.slot * (i + 0.5)
+            segment.append(f"{x:.1f},{frame.y(value):.1f}")
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{frame.y(value):.1f}" r="3" fill="{colors[si]}">'
+                f"<title>{escape(s.name)} · {escape(labels[i])}: {_format(value, percent)}</title></circle>"
+            )
+        for points in segments:
+            if len(points) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(points)}" fill="none" stroke="{colors[si]}" stroke-width="2"/>'
+                )
+    return parts
+
+
+def _legend(frame: _Frame, series: list[Series], colors: list[str]) -> list[str]:
+    x = frame.left
+    ypos = frame.height - 8
+    parts = []
+    for si, s in enumerate(series):
+        parts.append(f'<rect x="{x}" y="{ypos - 9}" width="10" height="10" fill="{colors[si]}"/>')
+        parts.append(f'<text x="{x + 14}" y="{ypos}" fill="#212529">{escape(s.name)}</text>')
+        x += 24 + 7 * len(s.name)
+    return parts
+
+
 def svg_chart(
     kind: str,
     labels: list[str],
@@ -64,10 +175,7 @@ def svg_chart(
     plot_h = height - top - bottom - legend_height
     values = [v for s in series for v in s.values if v is not None]
     top_value = y_max if y_max is not None else (1 if percent else _nice_max(max(values, default=0)))
-    top_value = top_value or 1
-
-    def y(value):
-        return top + plot_h - (value / top_value) * plot_h
+    frame = _Frame(width, height, left, right, top, plot_w, plot_h, top_value or 1, plot_w / max(len(labels), 1))
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" viewBox="0 0 {width} {height}" '
@@ -79,75 +187,16 @@ def svg_chart(
         parts.append(
             f'<text x="{left}" y="16" font-size="{font_size + 2}" font-weight="bold" fill="#212529">{escape(title)}</text>'
         )
-    for i in range(5):
-        value = top_value * i / 4
-        ypos = y(value)
-        parts.append(
-            f'<line x1="{left}" y1="{ypos:.1f}" x2="{width - right}" y2="{ypos:.1f}" stroke="#dee2e6" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{left - 6}" y="{ypos + 4:.1f}" text-anchor="end" fill="#6c757d">{_format(value, percent)}</text>'
-        )
-    count = max(len(labels), 1)
-    slot = plot_w / count
-    step_label = max(1, int(count / 12) + (1 if count % 12 and count > 12 else 0))
-    for i, label in enumerate(labels):
-        if i % step_label:
-            continue
-        x = left + slot * (i + 0.5)
-        parts.append(
-            f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="#495057">{escape(label)}</text>'
-        )
+    parts += _grid(frame, percent)
+    parts += _x_labels(frame, labels)
     colors = [s.color or PALETTE[i % len(PALETTE)] for i, s in enumerate(series)]
-    if kind == "bar":
-        group_w = slot * 0.75
-        bar_w = group_w / max(len(series), 1)
-        for si, s in enumerate(series):
-            for i, value in enumerate(s.values):
-                if value is None:
-                    continue
-                x = left + slot * i + (slot - group_w) / 2 + bar_w * si
-                h = max(0.0, (value / top_value) * plot_h)
-                parts.append(
-                    f'<rect x="{x:.1f}" y="{y(value):.1f}" width="{max(bar_w - 2, 1):.1f}" height="{h:.1f}" '
-                    f'fill="{colors[si]}"><title>{escape(s.name)} · {escape(labels[i])}: '
-                    f"{_format(value, percent)}</title></rect>"
-                )
-                if len(labels) * len(series) <= 16:
-                    parts.append(
-                        f'<text x="{x + bar_w / 2 - 1:.1f}" y="{y(value) - 3:.1f}" text-anchor="middle" '
-                        f'font-size="10" fill="#212529">{_format(value, percent)}</text>'
-                    )
-    else:
-        for si, s in enumerate(series):
-            segment: list[str] = []
-            segments = [segment]
-            for i, value in enumerate(s.values):
-                if value is None:
-                    segment = []
-                    segments.append(segment)
-                    continue
-                x = left + slot * (i + 0.5)
-                segment.append(f"{x:.1f},{y(value):.1f}")
-                parts.append(
-                    f'<circle cx="{x:.1f}" cy="{y(value):.1f}" r="3" fill="{colors[si]}">'
-                    f"<title>{escape(s.name)} · {escape(labels[i])}: {_format(value, percent)}</title></circle>"
-                )
-            for points in segments:
-                if len(points) > 1:
-                    parts.append(
-                        f'<polyline points="{" ".join(points)}" fill="none" stroke="{colors[si]}" stroke-width="2"/>'
-                    )
+    draw = _bars if kind == "bar" else _lines
+    parts += draw(frame, labels, series, colors, percent)
     parts.append(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#6c757d" stroke-width="1"/>'
     )
     if legend_height:
-        x = left
-        ypos = height - 8
-        for si, s in enumerate(series):
-            parts.append(f'<rect x="{x}" y="{ypos - 9}" width="10" height="10" fill="{colors[si]}"/>')
-            parts.append(f'<text x="{x + 14}" y="{ypos}" fill="#212529">{escape(s.name)}</text>')
-            x += 24 + 7 * len(s.name)
+        parts += _legend(frame, series, colors)
     if not values:
         parts.append(
             f'<text x="{left + plot_w / 2:.1f}" y="{top + plot_h / 2:.1f}" text-anchor="middle" fill="#6c757d">–</text>'
@@ -259,7 +308,11 @@ def svg_bars(bars: list[Bar], *, title: str = "", percent: bool = False, width: 
     top = 28 if title else 6
     chars = max(8, int(label_w / (font * CHAR_EM)))
     rows = [(bar, _wrap(bar.label, chars)) for bar in bars]
-    heights = [max(26, len(lines) * line + 10) for _bar, lines in rows]
+    notes = [[part for part in (bar.note, _("not enough data") if bar.weak else "") if part] for bar in bars]
+    heights = [
+        max(26, len(lines) * line + 10, 18 + 11 * len(note) + 4)
+        for (_bar, lines), note in zip(rows, notes, strict=True)
+    ]
     height = top + sum(heights) + 8
     values = [b.value for b in bars if b.value is not None]
     top_value = 1 if percent else _nice_max(max(values, default=0))
@@ -276,7 +329,7 @@ def svg_bars(bars: list[Bar], *, title: str = "", percent: bool = False, width: 
         parts.append(f"<title>{escape(title)}</title>")
         parts.append(f'<text x="0" y="16" font-size="13" font-weight="bold" fill="#212529">{escape(title)}</text>')
     y = top
-    for (bar, lines), row_h in zip(rows, heights, strict=True):
+    for (bar, lines), row_h, note in zip(rows, heights, notes, strict=True):
         first = y + (row_h - len(lines) * line) / 2 + line - 3
         for k, text in enumerate(lines):
             parts.append(
@@ -290,16 +343,17 @@ def svg_bars(bars: list[Bar], *, title: str = "", percent: bool = False, width: 
             f"{stroke}><title>{escape(bar.label)}</title></rect>"
         )
         shown = "–" if bar.value is None else _format(bar.value, percent)
-        note = " · ".join(part for part in (bar.note, _("not enough data") if bar.weak else "") if part)
         color = "#6c757d" if bar.weak else "#212529"
-        parts.append(
-            f'<text x="{bar_x + size + 4:.1f}" y="{y + row_h / 2 - (1 if note else -4):.1f}" fill="{color}" '
-            f'font-weight="bold">{escape(shown)}</text>'
-        )
-        if note:
+        # The value and each part of its note on a line of their own after the bar, moved left over a
+        # long bar as far as needed to stay inside the chart (never cut at its right edge).
+        texts = [(shown, font, ' font-weight="bold"'), *((part, 10, "") for part in note)]
+        widest = max(len(text) * size_ * CHAR_EM for text, size_, _bold in texts)
+        x = min(bar_x + size + 4, width - widest - 2)
+        baseline = y + (row_h - (14 + 11 * len(note))) / 2 + 12
+        for k, (text, size_, bold) in enumerate(texts):
             parts.append(
-                f'<text x="{bar_x + size + 4:.1f}" y="{y + row_h / 2 + 11:.1f}" font-size="10" fill="{color}">'
-                f"{escape(note)}</text>"
+                f'<text x="{x:.1f}" y="{baseline + (0 if k == 0 else 3 + 11 * k):.1f}" font-size="{size_}" '
+                f'fill="{color}"{bold}>{escape(text)}</text>'
             )
         y += row_h
     parts.append(f'<line x1="{bar_x}" y1="{top}" x2="{bar_x}" y2="{y}" stroke="#6c757d" stroke-width="1"/>')

@@ -12,8 +12,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
+from bapas.arithmetic import rate
 from bapas.models import Office, Region
-from clients.compliance import rate as compliance_rate
 from reports.charts import Series, rate_ranking, svg_bars, svg_chart
 from reports.datasets import _outcome_counts, _with_rates, implementation_formula
 from reports.office_figures import _compliance_12_months, reintegration_gap
@@ -55,7 +55,7 @@ def officer_compliance_from_summary(summary: dict, username: str) -> dict:
     reported = sum(row["reported"] for row in months)
     return {
         **{key: data[key] for key in ("report", "office", "from", "to", "today")},
-        "totals": {"due": due, "reported": reported, "missed": due - reported, "rate": compliance_rate(reported, due)},
+        "totals": {"due": due, "reported": reported, "missed": due - reported, "rate": rate(reported, due)},
         "by_officer": [row for row in data.get("by_officer", []) if row["officer"] == username],
         "by_month": [{k: v for k, v in row.items() if k != "officer"} for row in months],
     }
@@ -214,87 +214,72 @@ def _merge_groups(summaries: list[dict], name: str, key: str) -> list[dict]:
     return rows
 
 
-SUMMED = (
-    "clients", "compliance_due", "compliance_reported", "sessions_this", "participants_this", "sessions_last",
-    "participants_last", "participants_all", "followed_up", "implemented", "expiring", "overdue", "gap",
-)  # fmt: skip
+def _regional_row(office, summary: dict, years: dict, focus: int, expiring: dict, stale: dict) -> dict:
+    """One office's line of the regional table, from its summary row."""
+    comp = summary["compliance"]["totals"]
+    impl = summary["implementation"]["totals"]
+    return {
+        "office": office,
+        "clients": summary["clients"]["total"],
+        "compliance_due": comp["due"],
+        "compliance_reported": comp["reported"],
+        "compliance_rate": rate(comp["reported"], comp["due"]),
+        "sessions_this": years.get(focus, {}).get("sessions", 0),
+        "participants_this": years.get(focus, {}).get("participants", 0),
+        "sessions_last": years.get(focus - 1, {}).get("sessions", 0),
+        "participants_last": years.get(focus - 1, {}).get("participants", 0),
+        "participants_all": impl["participants"],
+        "followed_up": impl["followed_up"],
+        "implemented": impl["implemented"],
+        "implementation_rate": impl["rate"],
+        "expiring": expiring["by_office"].get(office.pk, 0),
+        "overdue": summary["overdue"],
+        "gap": summary["gap"],
+        "stale_since": stale.get(office.pk),
+    }
 
 
-def sum_office_rows(rows: list[dict]) -> dict:
-    """The total of office rows of the regional dashboard (a region's total, the nation's): counts
-    added, rates recomputed from the sums."""
-    total = {field: sum(row[field] for row in rows) for field in SUMMED}
-    total["compliance_rate"] = compliance_rate(total["compliance_reported"], total["compliance_due"])
-    total["implementation_rate"] = _with_rates(
-        {"participants": total["participants_all"], "followed_up": total["followed_up"],
-         "implemented": total["implemented"]}
-    )["rate"]  # fmt: skip
-    return total
+def _regional_total(rows: list[dict], totals: dict, expiring: dict) -> dict:
+    """The regional table's total line: counts added up, rates recomputed from the sums."""
+
+    def total_of(field):
+        return sum(row[field] for row in rows)
+
+    return {
+        "clients": total_of("clients"),
+        "compliance_due": total_of("compliance_due"),
+        "compliance_rate": rate(total_of("compliance_reported"), total_of("compliance_due")),
+        "sessions_this": total_of("sessions_this"),
+        "participants_this": total_of("participants_this"),
+        "sessions_last": total_of("sessions_last"),
+        "participants_last": total_of("participants_last"),
+        "participants_all": totals["participants"],
+        "followed_up": totals["followed_up"],
+        "implemented": totals["implemented"],
+        "implementation_rate": totals["rate"],
+        "expiring": expiring["total"],
+        "overdue": total_of("overdue"),
+        "gap": total_of("gap"),
+    }
 
 
-def regional_dashboard(*, today: date, year: int | None = None, offices=None) -> dict:
-    """Per office side by side and in total; aggregates only, never a name or other personal data.
+def _regional_implementation(rows: list[dict], office_rows: list[dict]) -> dict:
+    def total_of(field):
+        return sum(row[field] for row in rows)
 
-    ``offices`` (a queryset, from ``bapas.access.offices_visible_to``): the offices shown, default all.
-    Sums the offices' summary rows (``reports.summaries``): one query when they are current.
-    """
-
-    offices = list((Office.objects.all() if offices is None else offices).select_related("region").order_by("code"))
-    stale: dict = {}  # office pk -> when the row shown was computed (a newer one is on its way)
-    summaries = office_summaries(offices, today, stale=stale)
-    expiring = expiring_agreements_by_office(today=today, offices=[office.pk for office in offices])
-    all_years: dict = defaultdict(lambda: {"sessions": 0, "participants": 0})
-    programmes: dict = {}
-    rows = []
-    for office in offices:
-        summary = summaries[office.pk]
-        years = _years(summary)
-        for y, counts in years.items():
-            all_years[y]["sessions"] += counts["sessions"]
-            all_years[y]["participants"] += counts["participants"]
-        for item in summary["clients"]["by_programme"]:
-            into = programmes.setdefault(item["programme"], {**item, "clients": 0})
-            into["clients"] += item["clients"]
-        rows.append((office, summary, years))
-    focus = year or focus_year(dict(all_years), today)
-    table = []
-    for office, summary, years in rows:
-        comp = summary["compliance"]["totals"]
-        impl = summary["implementation"]["totals"]
-        table.append(
-            {
-                "office": office,
-                "clients": summary["clients"]["total"],
-                "compliance_due": comp["due"],
-                "compliance_reported": comp["reported"],
-                "compliance_rate": compliance_rate(comp["reported"], comp["due"]),
-                "sessions_this": years.get(focus, {}).get("sessions", 0),
-                "participants_this": years.get(focus, {}).get("participants", 0),
-                "sessions_last": years.get(focus - 1, {}).get("sessions", 0),
-                "participants_last": years.get(focus - 1, {}).get("participants", 0),
-                "participants_all": impl["participants"],
-                "followed_up": impl["followed_up"],
-                "implemented": impl["implemented"],
-                "implementation_rate": impl["rate"],
-                "expiring": expiring["by_office"].get(office.pk, 0),
-                "overdue": summary["overdue"],
-                "gap": summary["gap"],
-                "stale_since": stale.get(office.pk),
-            }
-        )
-    rows = table
-    total = sum_office_rows(rows)
-    office_rows = [summaries[office.pk] for office in offices]
-    implementation = {
-        "totals": _with_rates(
-            {key: total[key] for key in ("followed_up", "implemented")} | {"participants": total["participants_all"]}
-        ),
+    totals = _with_rates(
+        {"participants": total_of("participants_all"), "followed_up": total_of("followed_up"),
+         "implemented": total_of("implemented")}
+    )  # fmt: skip
+    return {
+        "totals": totals,
         "by_training_type": _merge_groups(office_rows, "by_training_type", "training_type"),
         "by_method": _merge_groups(office_rows, "by_method", "method"),
         "formula": implementation_formula(),
     }  # fmt: skip
-    by_programme = sorted(programmes.values(), key=lambda item: -item["clients"])
-    trainings = {"years": dict(all_years)}
+
+
+def _regional_charts(rows: list[dict], focus: int) -> tuple:
     rates = [
         {"office": row["office"].name, "rate": row["implementation_rate"], "followed_up": row["followed_up"]}
         for row in rows
@@ -309,19 +294,60 @@ def regional_dashboard(*, today: date, year: int | None = None, offices=None) ->
         ],
         title=_("Participations by office"),
     )
+    return chart, participation_chart
+
+
+def regional_dashboard(*, today: date, year: int | None = None, offices=None) -> dict:
+    """Per office side by side and in total; aggregates only, never a name or other personal data.
+
+    ``offices`` (a queryset, from ``bapas.access.offices_visible_to``): the offices shown, default all.
+    Sums the offices' summary rows (``reports.summaries``): one query when they are current.
+    """
+    offices = list((Office.objects.all() if offices is None else offices).select_related("region").order_by("code"))
+    stale: dict = {}  # office pk -> when the row shown was computed (a newer one is on its way)
+    summaries = office_summaries(offices, today, stale=stale)
+    expiring = expiring_agreements_by_office(today=today, offices=[office.pk for office in offices])
+    all_years: dict = defaultdict(lambda: {"sessions": 0, "participants": 0})
+    programmes: dict = {}
+    per_office = []
+    for office in offices:
+        summary = summaries[office.pk]
+        years = _years(summary)
+        for y, counts in years.items():
+            all_years[y]["sessions"] += counts["sessions"]
+            all_years[y]["participants"] += counts["participants"]
+        for item in summary["clients"]["by_programme"]:
+            into = programmes.setdefault(item["programme"], {**item, "clients": 0})
+            into["clients"] += item["clients"]
+        per_office.append((office, summary, years))
+    focus = year or focus_year(dict(all_years), today)
+    rows = [_regional_row(office, summary, years, focus, expiring, stale) for office, summary, years in per_office]
+    implementation = _regional_implementation(rows, [summaries[office.pk] for office in offices])
+    chart, participation_chart = _regional_charts(rows, focus)
     return {
         "today": today,
         "focus_year": focus,
         "rows": rows,
-        "total": total,
+        "total": _regional_total(rows, implementation["totals"], expiring),
         "implementation": implementation,
         "implementation_chart": chart,
         "participation_chart": participation_chart,
-        "year_chart": _year_chart(trainings["years"], focus),
-        "programmes": by_programme,
+        "year_chart": _year_chart(dict(all_years), focus),
+        "programmes": sorted(programmes.values(), key=lambda item: -item["clients"]),
         "stale_count": len(stale),
         "stale_since": min(stale.values()) if stale else None,
     }
+
+
+def sum_office_rows(rows: list[dict]) -> dict:
+    """The total of some office rows of the regional dashboard (a region's line of the national one):
+    counts added, rates recomputed from the sums (``_regional_total``, the one rule for totals)."""
+    totals = _with_rates(
+        {"participants": sum(row["participants_all"] for row in rows),
+         "followed_up": sum(row["followed_up"] for row in rows),
+         "implemented": sum(row["implemented"] for row in rows)}
+    )  # fmt: skip
+    return _regional_total(rows, totals, {"total": sum(row["expiring"] for row in rows)})
 
 
 def national_dashboard(*, today: date, year: int | None = None) -> dict:

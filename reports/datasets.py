@@ -1,6 +1,6 @@
 """One dataset function per report: the web page, PDF, XLSX, CSV and JSON all render its dict.
 
-Counting follows CONTRACTS.md section 3 through ``trainings.selectors`` (the one definition of a
+Counting follows docs/INTERFACES.md section 3 through ``trainings.selectors`` (the one definition of a
 counted enrolment, a participant and the latest follow-up). Every function runs a fixed number of
 grouped queries whatever the number of rows; the breakdowns are folded from those groups in Python.
 Only held sessions are counted (``trainings.selectors.held_q``: not cancelled, started by today);
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bapas.access import office_q
+from bapas.arithmetic import rate
 from clients.models import Client
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 from trainings.selectors import (
@@ -44,13 +45,6 @@ BUDGET_BANDS = [
 QUARTER_MONTHS = 3
 
 
-def rate(numerator: int, denominator: int) -> float | None:
-    """A fraction rounded to 4 decimals, or None when the denominator is 0 (contract section 3)."""
-    if not denominator:
-        return None
-    return round(numerator / denominator, 4)
-
-
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float | None, float | None]:
     """95% Wilson score interval of a proportion: honest for 3 participants as for 40."""
     if not trials:
@@ -70,12 +64,10 @@ def _scoped_sessions(
     *, office, date_from, date_to, partner=None, training_type=None, officer=None, today=None, planned=False,
     region=None,
 ):  # fmt: skip
-    """The held sessions of the period in scope (``planned``: those not held yet instead).
-
-    Scope: one ``office``, else the offices of one ``region``, else every office."""
+    """The held sessions of the period in scope (``planned``: those not held yet instead)."""
     qs = sessions_in_period(None, date_from, date_to)
     qs = planned_sessions(qs, today=today) if planned else held_sessions(qs, today=today)
-    qs = qs.filter(office_q(office=office, region=region))
+    qs = qs.filter(office_q(office=office, region=region))  # one office, one region's offices, or all
     if partner is not None:
         qs = qs.filter(partner_id=_pk(partner))
     if training_type is not None:
@@ -140,6 +132,70 @@ def _fold_sessions(rows, key_func, **labels):
     return list(groups.values())
 
 
+def _count_per_session(rows: list[dict], enrolments) -> None:
+    """Fill each session row's enrolled, participants, attended days, transport and attendance rate."""
+    by_id = {row["id"]: row for row in rows}
+    for item in counted_enrolments(enrolments).order_by().values("session_id").annotate(n=Count("pk")):
+        by_id[item["session_id"]]["enrolled"] = item["n"]
+    for item in participants(enrolments).order_by().values("session_id").annotate(n=Count("pk")):
+        by_id[item["session_id"]]["participants"] = item["n"]
+    attendance = (
+        Attendance.objects.filter(enrolment__in=counted_enrolments(enrolments).values("pk"))
+        .order_by()
+        .values("enrolment__session_id")
+        .annotate(attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)), paid=Sum("transport_paid"))
+    )
+    for item in attendance:
+        row = by_id[item["enrolment__session_id"]]
+        row["attended_days"] = item["attended"]
+        row["transport_paid"] = item["paid"] or 0
+    for row in rows:
+        row["attendance_rate"] = rate(row["attended_days"], row["enrolled"] * row["days"])
+
+
+def _participants_by_person(enrolments) -> tuple[dict, dict]:
+    """Participants by the client's programme and by sex, from one grouped query."""
+    by_programme: dict = {}
+    by_sex: dict = {}
+    programme_labels = dict(Client.Programme.choices)
+    sex_labels = dict(Client.Sex.choices)
+    person_groups = (
+        participants(enrolments).order_by().values("client__programme", "client__sex").annotate(n=Count("pk"))
+    )
+    for item in person_groups:
+        code, sex = item["client__programme"], item["client__sex"]
+        by_programme.setdefault(
+            code, {"programme": code, "label": str(programme_labels.get(code, code)), "participants": 0}
+        )["participants"] += item["n"]
+        by_sex.setdefault(sex, {"sex": sex, "label": str(sex_labels.get(sex, sex)), "participants": 0})[
+            "participants"
+        ] += item["n"]
+    return by_programme, by_sex
+
+
+def _participation_totals(rows: list[dict], unique_clients: int) -> dict:
+    attended_days = sum(r["attended_days"] for r in rows)
+    possible_days = sum(r["enrolled"] * r["days"] for r in rows)
+    budgets = [r["budget"] for r in rows if r["budget"] is not None]
+    return {
+        "sessions": len(rows),
+        "enrolled": sum(r["enrolled"] for r in rows),
+        "participants": sum(r["participants"] for r in rows),
+        "unique_clients": unique_clients,
+        "attendance_rate": rate(attended_days, possible_days),
+        "budget": sum(budgets),
+        "transport_paid": sum(r["transport_paid"] for r in rows),
+    }
+
+
+def _quarter_key(row: dict) -> tuple[int, int]:
+    return int(row["start"][:4]), (int(row["start"][5:7]) - 1) // QUARTER_MONTHS + 1
+
+
+def _month_key(row: dict) -> tuple[int, int]:
+    return int(row["start"][:4]), int(row["start"][5:7])
+
+
 def participation_dataset(
     *,
     office=None,
@@ -161,66 +217,14 @@ def participation_dataset(
     sessions = _scoped_sessions(**scope)
     enrolments = _scoped_enrolments(sessions, officer)
     rows = _session_rows(sessions)
-    by_id = {row["id"]: row for row in rows}
-
-    for item in counted_enrolments(enrolments).order_by().values("session_id").annotate(n=Count("pk")):
-        by_id[item["session_id"]]["enrolled"] = item["n"]
-    for item in participants(enrolments).order_by().values("session_id").annotate(n=Count("pk")):
-        by_id[item["session_id"]]["participants"] = item["n"]
-    attendance = (
-        Attendance.objects.filter(enrolment__in=counted_enrolments(enrolments).values("pk"))
-        .order_by()
-        .values("enrolment__session_id")
-        .annotate(attended=Count("pk", filter=Q(status__in=Attendance.ATTENDED)), paid=Sum("transport_paid"))
-    )
-    for item in attendance:
-        row = by_id[item["enrolment__session_id"]]
-        row["attended_days"] = item["attended"]
-        row["transport_paid"] = item["paid"] or 0
-    for row in rows:
-        row["attendance_rate"] = rate(row["attended_days"], row["enrolled"] * row["days"])
-
-    by_programme: dict = {}
-    by_sex: dict = {}
-    programme_labels = dict(Client.Programme.choices)
-    sex_labels = dict(Client.Sex.choices)
-    person_groups = (
-        participants(enrolments).order_by().values("client__programme", "client__sex").annotate(n=Count("pk"))
-    )
-    for item in person_groups:
-        code, sex = item["client__programme"], item["client__sex"]
-        by_programme.setdefault(
-            code, {"programme": code, "label": str(programme_labels.get(code, code)), "participants": 0}
-        )["participants"] += item["n"]
-        by_sex.setdefault(sex, {"sex": sex, "label": str(sex_labels.get(sex, sex)), "participants": 0})[
-            "participants"
-        ] += item["n"]
+    _count_per_session(rows, enrolments)
+    by_programme, by_sex = _participants_by_person(enrolments)
     unique_clients = participants(enrolments).order_by().values("client_id").distinct().count()
-
-    enrolled = sum(r["enrolled"] for r in rows)
-    attended_days = sum(r["attended_days"] for r in rows)
-    possible_days = sum(r["enrolled"] * r["days"] for r in rows)
-    budgets = [r["budget"] for r in rows if r["budget"] is not None]
-    totals = {
-        "sessions": len(rows),
-        "enrolled": enrolled,
-        "participants": sum(r["participants"] for r in rows),
-        "unique_clients": unique_clients,
-        "attendance_rate": rate(attended_days, possible_days),
-        "budget": sum(budgets),
-        "transport_paid": sum(r["transport_paid"] for r in rows),
-        "planned": _scoped_sessions(**scope, planned=True).count(),
-    }
+    totals = {**_participation_totals(rows, unique_clients), "planned": _scoped_sessions(**scope, planned=True).count()}
 
     by_year = {year: _empty_counts(year=year) for year in range(date_from.year, date_to.year + 1)}
     for group in _fold_sessions(rows, lambda r: (int(r["start"][:4]),), year=None):
         by_year[group["year"]] = group
-
-    def quarter_key(row):
-        return int(row["start"][:4]), (int(row["start"][5:7]) - 1) // QUARTER_MONTHS + 1
-
-    def month_key(row):
-        return int(row["start"][:4]), int(row["start"][5:7])
 
     return {
         "report": "participation",
@@ -232,8 +236,8 @@ def participation_dataset(
         "empty": not rows,
         "totals": totals,
         "by_year": list(by_year.values()),
-        "by_quarter": _fold_sessions(rows, quarter_key, year=None, quarter=None),
-        "by_month": _fold_sessions(rows, month_key, year=None, month=None),
+        "by_quarter": _fold_sessions(rows, _quarter_key, year=None, quarter=None),
+        "by_month": _fold_sessions(rows, _month_key, year=None, month=None),
         "by_office": sorted(_fold_sessions(rows, lambda r: (r["office"],), office=None), key=lambda g: g["office"]),
         "by_partner": sorted(_fold_sessions(rows, lambda r: (r["partner"],), partner=None), key=_by_name("partner")),
         "by_training_type": sorted(
@@ -342,40 +346,12 @@ def implementation_dataset(
     )[0]
 
 
-def implementation_with_sessions(
-    *,
-    office=None,
-    date_from: date,
-    date_to: date,
-    partner=None,
-    training_type=None,
-    officer=None,
-    today=None,
-    region=None,
-) -> tuple[dict, list[dict]]:
-    """The implementation dataset and its per-session rows (with participants) for the dashboards.
-
-    Held sessions only; ``totals.planned`` counts the sessions of the period not held yet."""
-    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
-             "training_type": training_type, "officer": officer, "today": today, "region": region}  # fmt: skip
-    sessions = _scoped_sessions(**scope)
-    rows = _session_rows(sessions)
-    by_id = {row["id"]: row for row in rows}
-    groups = (
-        participants(_scoped_enrolments(sessions, officer))
-        .order_by()
-        .values("session_id", "client__domicile", "matched_interest", "latest_status")
-        .annotate(n=Count("pk"))
-    )
-    groups = list(groups)
-    for item in groups:
-        by_id[item["session_id"]]["participants"] += item["n"]
-
+def _implementation_dimensions() -> dict:
+    """Each breakdown of the implementation report: name -> (session row, group) -> (label key, label)."""
     category_labels = dict(TrainingType.Category.choices)
     method_labels = dict(TrainingSession.Method.choices)
     domicile_labels = dict(Client.Domicile.choices)
-    status_labels = dict(FollowUp.Status.choices)
-    dimensions = {
+    return {
         "by_training_type": lambda r, g: ("training_type", r["training_type"]),
         "by_partner": lambda r, g: ("partner", r["partner"]),
         "by_category": lambda r, g: ("category", str(category_labels.get(r["category"], r["category"]))),
@@ -393,6 +369,11 @@ def implementation_with_sessions(
         "by_office": lambda r, g: ("office", r["office"]),
         "by_session": lambda r, g: ("session", f"{r['code']} · {r['title']}"),
     }
+
+
+def _fold_outcomes(groups: list[dict], by_id: dict) -> tuple[dict[str, dict], dict, dict]:
+    """The participant groups added up per breakdown label, in total and per latest outcome."""
+    dimensions = _implementation_dimensions()
     breakdowns: dict[str, dict] = {name: {} for name in dimensions}
     totals = _outcome_counts()
     outcomes: dict = defaultdict(int)
@@ -412,7 +393,39 @@ def implementation_with_sessions(
         totals["participants"] += item["n"]
         totals["followed_up"] += followed
         totals["implemented"] += implemented
+    return breakdowns, totals, outcomes
 
+
+def implementation_with_sessions(
+    *,
+    office=None,
+    date_from: date,
+    date_to: date,
+    partner=None,
+    training_type=None,
+    officer=None,
+    today=None,
+    region=None,
+) -> tuple[dict, list[dict]]:
+    """The implementation dataset and its per-session rows (with participants) for the dashboards.
+
+    Held sessions only; ``totals.planned`` counts the sessions of the period not held yet."""
+    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
+             "training_type": training_type, "officer": officer, "today": today, "region": region}  # fmt: skip
+    sessions = _scoped_sessions(**scope)
+    rows = _session_rows(sessions)
+    by_id = {row["id"]: row for row in rows}
+    groups = list(
+        participants(_scoped_enrolments(sessions, officer))
+        .order_by()
+        .values("session_id", "client__domicile", "matched_interest", "latest_status")
+        .annotate(n=Count("pk"))
+    )
+    for item in groups:
+        by_id[item["session_id"]]["participants"] += item["n"]
+    breakdowns, totals, outcomes = _fold_outcomes(groups, by_id)
+
+    status_labels = dict(FollowUp.Status.choices)
     result = {
         "report": "implementation",
         "office": _office_code(office),

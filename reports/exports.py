@@ -3,13 +3,14 @@
 Every format prints the tables of ``reports.tables``, so the numbers cannot drift apart.
 """
 
-import csv
 import io
 import json
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from reports import writers
 from reports.pdf import render_report_pdf
 from reports.tables import Column, report_tables, report_title
 
@@ -55,7 +56,7 @@ def _csv_value(value):
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return f"{value:.4f}"
+        return Decimal(f"{value:.4f}")  # a number: never taken for a formula to neutralise
     if isinstance(value, list | tuple):
         return ",".join(str(v) for v in value)
     return value
@@ -109,7 +110,7 @@ def render_csv(data: dict, table: str | None = None) -> bytes:
         rows = [data["totals"]]
     columns = _csv_columns(data, key, rows)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = writers.csv_writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_csv_value(row.get(column)) for column in columns])
@@ -159,30 +160,30 @@ def render_xlsx(data: dict, *, progress=None) -> bytes:
     summary.title = _("Summary")
     used = {summary.title.lower()}
     bold = Font(bold=True)
-    summary.append([report_title(data)])
+    writers.append_row(summary, [str(report_title(data))])
     summary["A1"].font = Font(bold=True, size=13)
     if data.get("region") and not data.get("office"):
-        summary.append([_("Region"), data["region"]])
-    summary.append([_("Office"), data.get("office") or _("All offices")])
-    summary.append([_("From"), date.fromisoformat(data["from"])])
-    summary.append([_("To"), date.fromisoformat(data["to"])])
+        writers.append_row(summary, [_("Region"), data["region"]])
+    writers.append_row(summary, [_("Office"), data.get("office") or _("All offices")])
+    writers.append_row(summary, [_("From"), date.fromisoformat(data["from"])])
+    writers.append_row(summary, [_("To"), date.fromisoformat(data["to"])])
     if data.get("empty"):
-        summary.append([_("No data in this period.")])
+        writers.append_row(summary, [_("No data in this period.")])
     if data.get("formula"):
-        summary.append([_("Formula"), data["formula"]])
+        writers.append_row(summary, [_("Formula"), data["formula"]])
     summary.column_dimensions["A"].width = 22
     summary.column_dimensions["B"].width = 40
     tables = report_tables(data)
     for index, table in enumerate(tables):
         ws = wb.create_sheet(_sheet_title(table.title, used))
-        ws.append([c.label for c in table.columns])
+        writers.append_row(ws, [str(c.label) for c in table.columns])
         for cell in ws[1]:
             cell.font = bold
         for row in table.rows:
             values = []
             for c in table.columns:
                 values.append(_xlsx_value(c, row.get(c.key)))
-            ws.append(values)
+            writers.append_row(ws, values)
         for col_index, c in enumerate(table.columns, start=1):
             letter = get_column_letter(col_index)
             ws.column_dimensions[letter].width = max(10, min(40, len(c.label) + 2))
@@ -192,8 +193,8 @@ def render_xlsx(data: dict, *, progress=None) -> bytes:
                     cell.number_format = number_format
         ws.freeze_panes = "A2"
         if table.note:
-            ws.append([])
-            ws.append([table.note])
+            writers.append_row(ws, [])
+            writers.append_row(ws, [str(table.note)])
         if progress:
             progress(int(100 * (index + 1) / len(tables)))
     out = io.BytesIO()

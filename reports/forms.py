@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bapas.access import offices_visible_to, regions_visible_to
 from bapas.formatting import quarter_label
-from bapas.models import VIEWER_ROLES, Role
+from bapas.models import Role
 from pokmaslipas.models import Partner
+from reports.access import sees_all_offices
 from reports.periods import Period, month_period, quarter_period, validate_period, year_period
 from trainings.models import TrainingType
 
@@ -77,7 +78,7 @@ class ReportFilterForm(forms.Form):
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
         self.fields["month"].initial = today.month
         offices = offices_visible_to(user)
-        if user.role in VIEWER_ROLES:
+        if sees_all_offices(user):
             self.fields["office"].choices = [("", _("All offices")), *[(o.code, o.name) for o in offices]]
         else:
             del self.fields["office"]
@@ -95,7 +96,7 @@ class ReportFilterForm(forms.Form):
             self.fields["training_type"].queryset = TrainingType.objects.filter(office__in=office_ids).order_by("name")
         else:
             del self.fields["training_type"]
-        if user.role in VIEWER_ROLES:
+        if sees_all_offices(user):
             del self.fields["signer"]
         self.helper = FormHelper()
         self.helper.form_method = "get"

@@ -44,6 +44,9 @@ class GeneratedFile(models.Model):
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The worker's last sign of life while it renders (start and every progress step): a file whose
+    # worker died (killed, out of memory, machine down) is handed to another worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)

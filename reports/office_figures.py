@@ -10,10 +10,11 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
+from bapas.arithmetic import add_months
 from bapas.models import Office
 from clients.models import Client
 from reports.datasets import implementation_with_sessions
-from reports.periods import add_months, months_back
+from reports.periods import months_back
 from trainings.models import FOLLOW_UP_MONTHS, Attendance, Enrolment, FollowUp
 from trainings.selectors import held_q, participants
 

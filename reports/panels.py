@@ -4,8 +4,9 @@ from datetime import date
 
 from django.db.models import Count
 
+from bapas.arithmetic import rate
 from reports.dashboards import compliance_trend, officer_compliance_from_summary, trend_from_data
-from reports.datasets import rate, wilson_interval
+from reports.datasets import wilson_interval
 from trainings.models import Enrolment, FollowUp
 from trainings.selectors import held_q, is_implemented, participants
 

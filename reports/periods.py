@@ -70,12 +70,5 @@ def months_back(today: date, count: int) -> list[tuple[int, int]]:
     return list(reversed(months))
 
 
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year = day.year + month_index // 12
-    month = month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def yesterday(day: date) -> date:
     return day - timedelta(days=1)

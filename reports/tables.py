@@ -58,6 +58,31 @@ def _outcome_columns():
     ]
 
 
+def _participation_sessions_table(data):
+    """One row per session of the participation report."""
+    return Table(
+        "sessions",
+        _("Sessions"),
+        [
+            _c("code", _("Code")),
+            _c("title", _("Title")),
+            _c("training_type", _("Training type")),
+            _c("partner", _("Partner")),
+            _c("start", _("Start"), "date"),
+            _c("end", _("End"), "date"),
+            _c("location", _("Location")),
+            _c("method_label", _("Method")),
+            _c("days", _("Days"), "int"),
+            _c("enrolled", _("Enrolled"), "int"),
+            _c("participants", _("Participants"), "int"),
+            _c("attendance_rate", _("Attendance rate"), "rate"),
+            _c("budget", _("Budget (Rp)"), "money"),
+            _c("transport_paid", _("Transport money paid (Rp)"), "money"),
+        ],
+        data["sessions"],
+    )
+
+
 def _participation_tables(data):
     tables = [
         Table(
@@ -116,27 +141,7 @@ def _participation_tables(data):
             [_c("label", _("Sex")), _c("participants", _("Participations"), "int")],
             data["by_sex"],
         ),
-        Table(
-            "sessions",
-            _("Sessions"),
-            [
-                _c("code", _("Code")),
-                _c("title", _("Title")),
-                _c("training_type", _("Training type")),
-                _c("partner", _("Partner")),
-                _c("start", _("Start"), "date"),
-                _c("end", _("End"), "date"),
-                _c("location", _("Location")),
-                _c("method_label", _("Method")),
-                _c("days", _("Days"), "int"),
-                _c("enrolled", _("Enrolled"), "int"),
-                _c("participants", _("Participants"), "int"),
-                _c("attendance_rate", _("Attendance rate"), "rate"),
-                _c("budget", _("Budget (Rp)"), "money"),
-                _c("transport_paid", _("Transport money paid (Rp)"), "money"),
-            ],
-            data["sessions"],
-        ),
+        _participation_sessions_table(data),
     ]
     return tables
 

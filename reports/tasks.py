@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 def _progress_setter(pk):
     def set_progress(value: int) -> None:
-        GeneratedFile.objects.filter(pk=pk).update(progress=max(0, min(99, int(value))))
+        GeneratedFile.objects.filter(pk=pk).update(progress=max(0, min(99, int(value))), heartbeat_at=timezone.now())
 
     return set_progress
 
@@ -71,7 +71,11 @@ def generate_file(generated_file_id: int) -> str:
     """Render a GeneratedFile, report progress as it goes, store the bytes and mark it ready or failed."""
     generated = GeneratedFile.objects.get(pk=generated_file_id)
     GeneratedFile.objects.filter(pk=generated.pk).update(
-        status=GeneratedFile.Status.RUNNING, progress=1, attempts=generated.attempts + 1, error=""
+        status=GeneratedFile.Status.RUNNING,
+        progress=1,
+        attempts=generated.attempts + 1,
+        error="",
+        heartbeat_at=timezone.now(),
     )
     renderer = RENDERERS.get(generated.kind, render_report_file)
     try:

@@ -17,27 +17,19 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bapas.access import (
-    LEAD_ROLES,
-    get_region_for_user,
-    log_access,
-    offices_visible_to,
-    require_role,
-    require_viewer,
-    user_office_id,
-    viewer_region,
-)
+from bapas.access import LEAD_ROLES, log_access, offices_visible_to, require_role, user_office_id
 from bapas.models import Role
-from clients.access import clients_visible_to
+from bapas.replica import replica_reads
+from clients.access import clients_visible_to, get_client_for_card
 from clients.selectors import worklist_for
 from reports import dashboards
 from reports.access import (
     MONTHLY_READ_ROLES,
+    dashboard_office_for_user,
+    dashboard_offices_for_viewer,
     generated_files_visible_to,
-    get_client_for_card,
     get_generated_file_for_user,
     get_office_for_monthly_return,
-    get_session_for_sheet,
     get_warning_for_letter,
     report_scope_for,
 )
@@ -49,7 +41,7 @@ from reports.forms import ReportFilterForm
 from reports.models import GeneratedFile
 from reports.panels import pk_panel
 from reports.pdf import letterhead, render_template_pdf, signer_for
-from reports.services import generated_file_request, generated_file_retry
+from reports.services import generated_file_request, generated_file_retry, generated_files_requeue_stalled
 from reports.tables import REPORT_TITLES, report_tables
 from trainings.access import get_session_for_user
 from trainings.certificates import render_session_certificates
@@ -143,6 +135,7 @@ def _report_request(request, name):
 
 
 @require_GET
+@replica_reads
 def report(request, name):
     scope, form, data = _report_request(request, name)
     query = request.GET.urlencode()
@@ -185,6 +178,7 @@ def _is_large(data, fmt, period) -> bool:
 
 
 @require_GET
+@replica_reads
 def download(request, name, fmt):
     if fmt not in FORMATS:
         raise Http404
@@ -279,7 +273,7 @@ def day_blocks(days: list, size: int = SHEET_DAYS) -> list[list]:
 
 @require_GET
 def attendance_sheet(request, pk):
-    session = get_session_for_sheet(request.user, pk)
+    session = get_session_for_user(request.user, pk)
     from trainings.selectors import counted_enrolments
 
     enrolments = list(
@@ -296,6 +290,7 @@ def attendance_sheet(request, pk):
         "printed_on": today,
         "number": f"{session.office.code}/DH/{session.code}",
         "title": _("Attendance sheet (daftar hadir)"),
+        "user": request.user,  # names as clients.access.display_name shows them (the PDF has no request)
         "landscape": session.days > 3,
     }
     log_access(request, "attendance_sheet", session, detail=request.GET.get("format", "html"))
@@ -357,46 +352,39 @@ def _year_param(request):
 
 
 @require_GET
+@replica_reads
 def dashboard_office(request):
-    require_role(request.user, *LEAD_ROLES)
-    if not request.user.office_id:
-        raise Http404
+    office = dashboard_office_for_user(request.user, "office")
     context = dashboards.office_dashboard(
-        request.user.office, today=_today(request.user), year=_year_param(request), allow_stale=True
+        office, today=_today(request.user), year=_year_param(request), allow_stale=True
     )
     return render(request, "reports/dashboard_office.html", context)
 
 
 @require_GET
+@replica_reads
 def dashboard_kasubsi(request):
-    require_role(request.user, Role.KASUBSI)
-    if not request.user.office_id:
-        raise Http404
-    context = dashboards.kasubsi_dashboard(request.user.office, today=_today(request.user))
+    office = dashboard_office_for_user(request.user, "kasubsi")
+    context = dashboards.kasubsi_dashboard(office, today=_today(request.user))
     return render(request, "reports/dashboard_kasubsi.html", context)
 
 
 @require_GET
+@replica_reads
 def dashboard_regional(request):
     """A region's offices side by side: the regional viewer's own region; the national viewer drills
     into any region (``?region=CODE``) or sees every office. Another region is 404."""
-    require_viewer(request.user)
-    code = request.GET.get("region") or None
-    region = get_region_for_user(request.user, code) if code else viewer_region(request.user)
-    if request.user.role == Role.REGIONAL and region is None:
-        raise Http404
-    offices = offices_visible_to(request.user)
-    if region is not None:
-        offices = offices.filter(region=region)
+    region, offices = dashboard_offices_for_viewer(request.user, request.GET.get("region") or None)
     context = dashboards.regional_dashboard(today=_today(request.user), year=_year_param(request), offices=offices)
     context["region"] = region
     return render(request, "reports/dashboard_regional.html", context)
 
 
 @require_GET
+@replica_reads
 def dashboard_national(request):
     """Ditjenpas: the regions side by side, each opening its regional dashboard."""
-    require_role(request.user, Role.NATIONAL)
+    dashboard_office_for_user(request.user, "national")
     context = dashboards.national_dashboard(today=_today(request.user), year=_year_param(request))
     return render(request, "reports/dashboard_national.html", context)
 
@@ -420,6 +408,8 @@ def generated_detail(request, pk):
 @require_GET
 def generated_status(request, pk):
     generated = get_generated_file_for_user(request.user, pk)
+    if generated.status == GeneratedFile.Status.RUNNING and generated_files_requeue_stalled():
+        generated.refresh_from_db()  # its worker had stopped: another one takes it
     return JsonResponse(
         {
             "id": generated.pk,

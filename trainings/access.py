@@ -1,6 +1,6 @@
 """Who may see and change training sessions, enrolments, attendance and follow-ups.
 
-The access matrix (issue 2):
+The access matrix (tests/security/matrix.py):
 - PK: reads the office's sessions; enrols own clients; takes attendance; follow-ups of own caseload.
 - Kasubsi Bimker and Kasi BKD: read and write the office's sessions; read the office's follow-ups.
 - Kepala Bapas: reads sessions and follow-ups of the office.
@@ -16,6 +16,7 @@ from django.http import Http404
 
 from bapas.access import user_office_id
 from bapas.models import Role
+from clients.access import caseload_officer, clients_visible_to, has_caseload
 from trainings.models import Enrolment, FollowUp, TrainingSession, TrainingType
 
 READ_ROLES = (Role.PK, Role.KASUBSI, Role.KASI, Role.KABAPAS, Role.ADMIN)
@@ -41,6 +42,11 @@ def can_write_sessions(user) -> bool:
     return user.is_authenticated and user.role in WRITE_ROLES
 
 
+def can_plan_without_agreement(user) -> bool:
+    """Only the Kasi BKD may plan a training without an agreement (PKS) with the partner."""
+    return user.is_authenticated and user.role == Role.KASI
+
+
 def can_enrol(user) -> bool:
     return user.is_authenticated and user.role in ACTION_ROLES["enrol"]
 
@@ -62,7 +68,17 @@ def can_see_follow_up_of(user, client) -> bool:
     """Whether the user may see the outcome of this client's trainings (PK: own caseload only)."""
     if not can_read_follow_ups(user) or client.office_id != user.office_id:
         return False
-    return not user.is_pk or client.officer_id == user.pk
+    return not has_caseload(user) or client.officer_id == user.pk
+
+
+def can_record_follow_up_of(user, client) -> bool:
+    """Follow-ups are recorded by the client's own PK (get_enrolment_for_follow_up with ``write``)."""
+    return user.is_authenticated and user.role in FOLLOW_UP_WRITE_ROLES and client.officer_id == user.pk
+
+
+def enrollable_clients(user, session):
+    """The clients the user may enrol in the session: the PK's caseload, the office for the writers."""
+    return clients_visible_to(user).filter(office_id=session.office_id)
 
 
 # --- training types ---------------------------------------------------------------------------
@@ -91,8 +107,22 @@ def enrolments_visible_to(user):
     return Enrolment.objects.filter(session__office_id=_office_id(user))
 
 
-def get_enrolment_for_user(user, pk, write=False):
-    """Write (withdraw, certificate): Kasubsi and Kasi for the office, a PK for own clients."""
+def participants_visible_to(user):
+    """Enrolments listed with the client's details (the participants export): a PK's own caseload."""
+    qs = enrolments_visible_to(user)
+    officer = caseload_officer(user)
+    return qs if officer is None else qs.filter(client__officer=officer)
+
+
+def can_write_enrolment(user, enrolment, action="withdraw") -> bool:
+    """Withdraw: Kasubsi and Kasi for the office, a PK for own clients. Certificate: Kasubsi and Kasi."""
+    if has_caseload(user):
+        return action == "withdraw" and enrolment.client.officer_id == user.pk
+    return user.is_authenticated and user.role in WRITE_ROLES
+
+
+def get_enrolment_for_user(user, pk, write=False, *, action="withdraw"):
+    """The enrolment of a session the user sees; ``write`` asks for ``action`` (withdraw, certificate)."""
     enrolment = (
         enrolments_visible_to(user)
         .select_related("session", "session__office", "session__training_type", "session__partner", "client")
@@ -101,12 +131,8 @@ def get_enrolment_for_user(user, pk, write=False):
     )
     if enrolment is None:
         raise Http404
-    if write:
-        if user.is_pk:
-            if enrolment.client.officer_id != user.pk:
-                raise PermissionDenied
-        elif user.role not in WRITE_ROLES:
-            raise PermissionDenied
+    if write and not can_write_enrolment(user, enrolment, action):
+        raise PermissionDenied
     return enrolment
 
 
@@ -117,7 +143,7 @@ def follow_ups_visible_to(user):
     if user.role not in FOLLOW_UP_READ_ROLES:
         raise Http404
     qs = FollowUp.objects.filter(enrolment__session__office_id=office_id)
-    if user.is_pk:
+    if has_caseload(user):
         qs = qs.filter(enrolment__client__officer=user)
     return qs
 
@@ -136,7 +162,7 @@ def get_enrolment_for_follow_up(user, pk, write=False):
     if user.role not in FOLLOW_UP_READ_ROLES:
         # Admin sees the session (trainings: read) but not outcomes.
         raise PermissionDenied
-    if user.is_pk and enrolment.client.officer_id != user.pk:
+    if has_caseload(user) and enrolment.client.officer_id != user.pk:
         raise Http404
     if write and user.role not in FOLLOW_UP_WRITE_ROLES:
         raise PermissionDenied

@@ -11,13 +11,21 @@ from django.utils.translation import gettext_lazy as _
 
 from bapas.concurrency import CONFLICT_MESSAGE, EditConflictMixin
 from bapas.forms import ModelMultipleChoiceField
+from clients.access import display_name
 from clients.models import Client
 from pokmaslipas.models import Agreement, Partner
-from trainings.models import Attendance, Enrolment, FollowUp, PartnerTrainingType, TrainingSession, TrainingType
+from trainings.models import (
+    Attendance,
+    Enrolment,
+    FollowUp,
+    PartnerTrainingType,
+    TrainingSession,
+    TrainingType,
+    session_dates_errors,
+)
 from trainings.services import SESSION_FIELDS
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-MAX_SESSION_DAYS = 366
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
@@ -159,11 +167,8 @@ class SessionForm(EditConflictMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date cannot be before the start date."))
-        elif start and end and (end - start).days >= MAX_SESSION_DAYS:
-            # Pages list every day of a session: a span of centuries would take minutes to render.
-            self.add_error("end_date", _("A training lasts at most %(days)s days.") % {"days": MAX_SESSION_DAYS})
+        for field, error in session_dates_errors(start, end).items():  # the model's rule, shown before saving
+            self.add_error(field, error)
         partner, agreement = data.get("partner"), data.get("agreement")
         if partner and agreement and agreement.partner_id != partner.pk:
             self.add_error("agreement", _("This agreement (PKS) belongs to another partner."))
@@ -201,9 +206,10 @@ class EnrolForm(forms.Form):
         help_text=_("Your rating before the training; it cannot be changed once the training starts."),
     )
 
-    def __init__(self, *args, clients, **kwargs):
+    def __init__(self, *args, clients, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clients"].queryset = clients
+        self.fields["clients"].label_from_instance = lambda c: f"{display_name(user, c)} ({c.register_number})"
         self.fields["clients"].error_messages["invalid_choice"] = _(
             "%(value)s is not one of the clients you may enrol (an active client of the office; for a PK, "
             "of your caseload)."
@@ -311,3 +317,39 @@ class FollowUpForm(EditConflictMixin, forms.ModelForm):
     def _post_clean(self):
         # The service builds and validates the follow-up (it needs the enrolment).
         pass
+
+
+# --- list filters (GET): the session list page and the XLSX exports read the same forms ------------
+YEAR_BOUNDS = {"min_value": 1, "max_value": 9999}
+
+
+class SessionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    year = forms.IntegerField(label=_("Year"), required=False, **YEAR_BOUNDS)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *TrainingSession.Status.choices]
+    )
+
+
+class EnrolmentFilterForm(forms.Form):
+    """Participants: the session list's ``q`` and ``year`` (of the session) plus the session's code."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    year = forms.IntegerField(label=_("Year"), required=False, **YEAR_BOUNDS)
+    session = forms.CharField(label=_("code"), required=False, max_length=40)
+
+
+class FollowUpFilterForm(forms.Form):
+    """Follow-ups: the session's code, the outcome, the year of the follow-up, a name or title."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    year = forms.IntegerField(label=_("Year"), required=False, **YEAR_BOUNDS)
+    session = forms.CharField(label=_("code"), required=False, max_length=40)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", "-"), *FollowUp.Status.choices])
+
+
+class CertificateCheckForm(forms.Form):
+    """The public check of a certificate: its number and the holder's name as printed."""
+
+    number = forms.CharField(label=_("Certificate number"), max_length=60)
+    name = forms.CharField(label=_("Holder's name as printed on the certificate"), max_length=150)

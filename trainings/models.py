@@ -1,6 +1,7 @@
 """Independence trainings: types, sessions, enrolments, daily attendance and outcome follow-ups."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +73,21 @@ class PartnerTrainingType(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner_id}: {self.training_type_id}"
+
+
+# Pages list every day of a session: a span of centuries would take minutes to render.
+MAX_SESSION_DAYS = 366
+
+
+def session_dates_errors(start, end) -> dict:
+    """The errors of a session's dates (by field): an end before the start, or a session too long."""
+    if not start or not end:
+        return {}
+    if end < start:
+        return {"end_date": _("The end date cannot be before the start date.")}
+    if (end - start).days >= MAX_SESSION_DAYS:
+        return {"end_date": _("A training lasts at most %(days)s days.") % {"days": MAX_SESSION_DAYS}}
+    return {}
 
 
 class TrainingSession(models.Model):
@@ -163,6 +179,12 @@ class TrainingSession(models.Model):
 
         return f"{self.title} ({date_label(self.start_date)})"
 
+    def clean(self):
+        super().clean()
+        errors = session_dates_errors(self.start_date, self.end_date)
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1
@@ -205,12 +227,15 @@ class Enrolment(models.Model):
     matched_interest = models.BooleanField(_("matches the client's interest"), default=False)
     certificate_number = models.CharField(_("certificate number"), max_length=60, null=True, blank=True, unique=True)
     certificate_issued_at = models.DateTimeField(_("certificate issued"), null=True, blank=True)
+    # The secret in the certificate's QR code and verification link (trainings.certificates): random,
+    # never derived from the sequential number, so that nobody can walk the holders' names.
+    certificate_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     enrolled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = audited()
+    history = audited(excluded_fields=["certificate_token"])
 
     class Meta:
         ordering = ["session", "client__name"]

@@ -1,4 +1,4 @@
-"""The one definition of the counts in CONTRACTS.md section 3, as query pieces every app reuses.
+"""The one definition of the counts in docs/INTERFACES.md section 3, as query pieces every app reuses.
 
 - An enrolment counts unless withdrawn or cancelled.
 - A participant is a counted enrolment with at least one day HADIR or TERLAMBAT.
@@ -8,15 +8,18 @@
   the session's office); a session of a period that is not cancelled and not held yet is planned.
 """
 
+import functools
 import re
 from collections import defaultdict
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bapas.arithmetic import rate
 from bapas.models import Office
 from pokmaslipas.models import Agreement, Partner
 from pokmaslipas.selectors import ALERT_SOON_DAYS, expiring_agreements
@@ -127,7 +130,7 @@ def roster(qs: QuerySet) -> QuerySet:
 
 
 def implementation_summary(qs: QuerySet | None = None) -> dict:
-    """Participants, followed up, implemented, rate and coverage of a set of enrolments (CONTRACTS.md 3)."""
+    """Participants, followed up, implemented, rate and coverage of a set of enrolments (docs/INTERFACES.md section 3)."""
     return summarise_statuses(list(participants(qs).values_list("latest_status", flat=True)))
 
 
@@ -139,13 +142,13 @@ def summarise_statuses(rows: list) -> dict:
         "participants": len(rows),
         "followed_up": followed_up,
         "implemented": implemented,
-        "rate": round(implemented / followed_up, 4) if followed_up else None,
-        "coverage": round(followed_up / len(rows), 4) if rows else None,
+        "rate": rate(implemented, followed_up),
+        "coverage": rate(followed_up, len(rows)),
     }
 
 
 # Words that tie a client's stated interests (minat) to a training category.
-CATEGORY_KEYWORDS = {
+CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     TrainingType.Category.CULINARY: (
         "kuliner",
         "masak",
@@ -188,11 +191,24 @@ CATEGORY_KEYWORDS = {
 
 
 def interest_matches(interests: list[str], training_type: TrainingType) -> bool:
-    """True when one of the client's interests names the training type or a word of its category."""
-    keywords = set(CATEGORY_KEYWORDS.get(training_type.category, ()))
-    keywords.add(training_type.get_category_display().lower())
-    keywords.update(word for word in training_type.name.lower().split() if len(word) >= 4)
-    for interest in interests:
+    """Whether an enrolment "matches the client's interest": the one rule for every path that enrols.
+
+    True when one of the client's interests names the training type or a word of its category.
+    The enrolment service, the workbook import, the demo and the scale data all call it.
+    """
+    return interest_matches_text(", ".join(interests), training_type.name, training_type.category)
+
+
+@functools.lru_cache(maxsize=4096)
+def interest_matches_text(interests: str, type_name: str, category: str) -> bool:
+    """``interest_matches`` for a comma list of interests and a type's name and category code.
+
+    The same in every language: the category's code words count, not its translated label.
+    """
+    keywords = set(CATEGORY_KEYWORDS.get(category, ()))
+    keywords.update(word for word in category.lower().split("_") if word)
+    keywords.update(word for word in type_name.lower().split() if len(word) >= 4)
+    for interest in interests.split(","):
         text = interest.lower().strip()
         if not text:
             continue
@@ -229,7 +245,8 @@ def suggested_clients(session: TrainingSession, *, officer=None, limit: int = 50
     if officer is not None:
         qs = qs.filter(officer=officer)
     training_type = session.training_type
-    rows = []
+    rows: list[Any] = []  # clients with the ranking attributes the page shows
+    client: Any
     for client in qs:
         client.matches_interest = interest_matches(client.interest_list, training_type)
         client.months_left = max(0, (client.programme_end - session.start_date).days // 30)
@@ -251,17 +268,14 @@ def suggested_clients(session: TrainingSession, *, officer=None, limit: int = 50
 # --- partners and agreements: the trainings run under them ---------------------------------------
 
 
-def rate(numerator: int, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None
-
-
-def session_figures(sessions: list[TrainingSession], enrolments: QuerySet, today: date) -> dict:
+def session_figures(sessions: list[Any], enrolments: QuerySet, today: date) -> dict:
     """Per-session counts and rates, with the participant and outcome rules above.
 
     Three queries whatever the number of sessions: counted enrolments, participants with their
     latest follow-up, and attended days. Attendance rate = days present or late / (counted
     enrolments x training days). Implementation rate = implemented / followed up. The totals count
-    held sessions only (``is_held``); ``planned`` counts those not held yet.
+    held sessions only (``is_held``); ``planned`` counts those not held yet. Each TrainingSession gets
+    its figures as attributes (``enrolled``, ``participant_count`` ...).
     """
     enrolments = enrolments.order_by()
     counted = counted_enrolments(enrolments)
@@ -274,7 +288,9 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet, today
         .annotate(n=Count("id"))
         .values_list("enrolment__session_id", "n")
     )
-    per_session = defaultdict(lambda: {"participants": 0, "followed_up": 0, "implemented": 0})
+    per_session: defaultdict[int, dict[str, int]] = defaultdict(
+        lambda: {"participants": 0, "followed_up": 0, "implemented": 0}
+    )
     for session_id, status in outcome_rows:
         row = per_session[session_id]
         row["participants"] += 1
@@ -282,7 +298,14 @@ def session_figures(sessions: list[TrainingSession], enrolments: QuerySet, today
             row["followed_up"] += 1
             if is_implemented(status):
                 row["implemented"] += 1
-    totals = {"sessions": 0, "enrolled": 0, "participants": 0, "followed_up": 0, "implemented": 0, "planned": 0}
+    totals: dict[str, Any] = {
+        "sessions": 0,
+        "enrolled": 0,
+        "participants": 0,
+        "followed_up": 0,
+        "implemented": 0,
+        "planned": 0,
+    }
     totals_days = {"possible": 0, "attended": 0}
     for session in sessions:
         row = per_session[session.pk]
@@ -344,7 +367,7 @@ def expiry_alerts(office, today: date | None = None) -> dict:
     """
     today = today or timezone.localdate()
     office_id = getattr(office, "pk", office)
-    expiring = expiring_agreements(office_id, today)
+    expiring: list[Any] = expiring_agreements(office_id, today)
     sessions = TrainingSession.objects.filter(status=TrainingSession.Status.PLANNED, end_date__gte=today)
     if office_id is not None:
         sessions = sessions.filter(office_id=office_id)
@@ -356,7 +379,7 @@ def expiry_alerts(office, today: date | None = None) -> dict:
             "id", "partner_id", "start_date", "end_date", "terminated_on"
         ):
             by_partner[agreement.partner_id].append(agreement)
-    uncovered: dict[int, Partner] = {}
+    uncovered: dict[int, Any] = {}
     for session in planned:
         if any(a.is_valid_between(session.start_date, session.end_date) for a in by_partner[session.partner_id]):
             continue
@@ -370,3 +393,41 @@ def expiry_alerts(office, today: date | None = None) -> dict:
         "expiring_30": [a for a in expiring if a.days_left <= ALERT_SOON_DAYS],
         "partners_without_valid_agreement": sorted(uncovered.values(), key=lambda p: (p.name, p.pk)),
     }
+
+
+# --- list filters (the values of trainings.forms.*FilterForm, see bapas.formtools.filter_values) ----
+def filter_sessions(qs: QuerySet, *, q: str = "", year: int | None = None, status: str = "") -> QuerySet:
+    q = q.strip()
+    if year:
+        qs = qs.filter(start_date__year=year)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q) | Q(partner__name__icontains=q))
+    return qs
+
+
+def filter_enrolments(qs: QuerySet, *, q: str = "", year: int | None = None, session: str = "") -> QuerySet:
+    q, session = q.strip(), session.strip()
+    if year:
+        qs = qs.filter(session__start_date__year=year)
+    if session:
+        qs = qs.filter(session__code=session)
+    if q:
+        qs = qs.filter(Q(session__title__icontains=q) | Q(session__code__icontains=q) | Q(client__name__icontains=q))
+    return qs
+
+
+def filter_follow_ups(
+    qs: QuerySet, *, q: str = "", year: int | None = None, session: str = "", status: str = ""
+) -> QuerySet:
+    q, session = q.strip(), session.strip()
+    if session:
+        qs = qs.filter(enrolment__session__code=session)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(date__year=year)
+    if q:
+        qs = qs.filter(Q(enrolment__client__name__icontains=q) | Q(enrolment__session__title__icontains=q))
+    return qs

@@ -4,7 +4,6 @@ A write that can move an office's figures raises its data version in the same tr
 (``bapas.data_version``); a certificate number moves none.
 """
 
-import calendar
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -14,10 +13,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bapas.data_version import bump_offices
+from clients.access import display_name, has_caseload
 from clients.models import Client, ReportingVisit
 from trainings import selectors
-from trainings.access import can_correct_attendance
-from trainings.models import Attendance, Enrolment, FollowUp, PartnerTrainingType, TrainingSession
+from trainings.access import can_correct_attendance, can_plan_without_agreement
+from trainings.certificates import new_token
+from trainings.models import (
+    Attendance,
+    Enrolment,
+    FollowUp,
+    PartnerTrainingType,
+    TrainingSession,
+    session_dates_errors,
+)
 
 SESSION_FIELDS = (
     "code",
@@ -42,12 +50,6 @@ SESSION_FIELDS = (
 )
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _d(value: dt.date) -> str:
     return date_format(value, "DATE_FORMAT")
 
@@ -70,15 +72,14 @@ def _check_session(session: TrainingSession, user) -> list[str]:
     """Rules shared by create and edit; returns warnings, raises on what must be refused."""
     warnings = []
     errors = {}
-    if session.start_date and session.end_date and session.end_date < session.start_date:
-        errors["end_date"] = _("The end date cannot be before the start date.")
+    errors.update(session_dates_errors(session.start_date, session.end_date))
     if session.training_type_id and session.training_type.office_id != session.office_id:
         errors["training_type"] = _("Choose a training type of this office.")
     if session.partner_id and session.partner.office_id != session.office_id:
         errors["partner"] = _("Choose a partner of this office.")
     agreement = session.agreement
     if agreement is None:
-        if not user.is_kasi:
+        if not can_plan_without_agreement(user):
             errors["agreement"] = _(
                 "Choose the agreement (PKS) this training runs under. Only the Kasi BKD may plan a training "
                 "without one."
@@ -185,33 +186,34 @@ def enrolment_create(
 ) -> tuple[Enrolment, list[str]]:
     """Enrol a client. Capacity is enforced under concurrency: the session row is locked, then counted."""
     session = TrainingSession.objects.select_for_update().select_related("training_type").get(pk=session.pk)
+    shown = f"{display_name(user, client)} ({client.register_number})"
     if session.status == TrainingSession.Status.CANCELLED:
         raise ValidationError(_("This training is cancelled: no one can be enrolled."))
     if client.office_id != session.office_id:
-        raise ValidationError(_("%(name)s is a client of another office and cannot be enrolled.") % {"name": client})
+        raise ValidationError(_("%(name)s is a client of another office and cannot be enrolled.") % {"name": shown})
     if client.status != Client.Status.ACTIVE:
         raise ValidationError(
             _("%(name)s is not an active client (%(status)s) and cannot be enrolled.")
-            % {"name": client, "status": client.get_status_display()}
+            % {"name": shown, "status": client.get_status_display()}
         )
-    if user.is_pk and client.officer_id != user.pk:
-        raise ValidationError(_("%(name)s is not in your caseload: a PK enrols only own clients.") % {"name": client})
+    if has_caseload(user) and client.officer_id != user.pk:
+        raise ValidationError(_("%(name)s is not in your caseload: a PK enrols only own clients.") % {"name": shown})
     if status not in Enrolment.COUNTED:
         raise ValidationError(_("Choose invited or registered."))
     existing = Enrolment.objects.filter(session=session, client=client).first()
     if existing is not None and existing.status in Enrolment.COUNTED:
-        raise ValidationError(_("%(name)s is already enrolled in this training.") % {"name": client})
+        raise ValidationError(_("%(name)s is already enrolled in this training.") % {"name": shown})
     taken = selectors.counted_enrolments(Enrolment.objects.filter(session=session)).count()
     if session.capacity is not None and taken >= session.capacity:
         raise ValidationError(
             _("The training is full: %(capacity)s places are taken. %(name)s was not enrolled.")
-            % {"capacity": session.capacity, "name": client}
+            % {"capacity": session.capacity, "name": shown}
         )
     warnings = []
     if client.programme_end < session.end_date:
         warnings.append(
             _("The programme of %(name)s ends on %(end)s, before the training does.")
-            % {"name": client, "end": _d(client.programme_end)}
+            % {"name": shown, "end": _d(client.programme_end)}
         )
     took_type = (
         Enrolment.objects.filter(
@@ -222,7 +224,7 @@ def enrolment_create(
     )
     if took_type:
         warnings.append(
-            _("%(name)s already took a %(type)s training.") % {"name": client, "type": session.training_type}
+            _("%(name)s already took a %(type)s training.") % {"name": shown, "type": session.training_type}
         )
     enrolment = existing or Enrolment(session=session, client=client)
     enrolment.status = status
@@ -424,7 +426,7 @@ def certificate_issue(*, enrolment: Enrolment, user, now: dt.datetime | None = N
         raise ValidationError(
             _("%(name)s attended %(percent)s%% of the training; a certificate needs at least %(minimum)s%%.")
             % {
-                "name": enrolment.client.name,
+                "name": display_name(user, enrolment.client),
                 "percent": attendance_percent(days, session),
                 "minimum": session.certificate_min_attendance,
             }
@@ -438,7 +440,8 @@ def certificate_issue(*, enrolment: Enrolment, user, now: dt.datetime | None = N
         sequence += 1
     enrolment.certificate_number = f"{prefix}{sequence:03d}"
     enrolment.certificate_issued_at = now or timezone.now()
-    _mark_user(enrolment, user).save(update_fields=["certificate_number", "certificate_issued_at"])
+    enrolment.certificate_token = new_token()
+    _mark_user(enrolment, user).save(update_fields=["certificate_number", "certificate_issued_at", "certificate_token"])
     return enrolment.certificate_number
 
 

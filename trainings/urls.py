@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from trainings import views
+from trainings import public, views
 
 
 class IsoDateConverter:
@@ -33,7 +33,9 @@ urlpatterns = [
     path("peserta/<int:pk>/sertifikat/", views.certificate_issue, name="certificate_issue"),
     path("peserta/<int:pk>/tindak-lanjut/", views.followup_create, name="followup_create"),
     path("tindak-lanjut/<int:pk>/foto/", views.followup_photo, name="followup_photo"),
-    path("sertifikat/<path:number>/", views.certificate_verify, name="certificate_verify"),
+    path("sertifikat/v/<slug:token>/", public.certificate_verify, name="certificate_verify"),
+    path("sertifikat/", public.certificate_check, name="certificate_check"),
+    path("sertifikat/<path:number>/", public.certificate_check, name="certificate_check_number"),
     path("jenis/", views.type_list, name="type_list"),
     path("jenis/baru/", views.type_create, name="type_create"),
     path("mitra/<int:pk>/jenis/", views.partner_training_types, name="partner_training_types"),

@@ -4,7 +4,6 @@ import datetime as dt
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -18,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from bapas.data_version import bump_offices
+from bapas.formtools import apply_errors, filter_values
 from bapas.navigation import safe_next
+from clients.access import caseload_officer, display_name
 from clients.models import Client
 from pokmaslipas.access import get_partner_for_user
 from trainings import access, selectors, services
@@ -28,6 +29,7 @@ from trainings.forms import (
     EnrolForm,
     FollowUpForm,
     PartnerTrainingTypesForm,
+    SessionFilterForm,
     SessionForm,
     TrainingTypeForm,
     WithdrawForm,
@@ -38,8 +40,7 @@ from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
 def _errors(request, exc: ValidationError, form=None):
     """Show a service's ValidationError on the form (field errors) or as messages."""
     if form is not None and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        apply_errors(form, exc)
         return
     for message in exc.messages:
         messages.error(request, message)
@@ -62,17 +63,8 @@ def _count_subquery(qs):
 def session_list(request):
     sessions = access.sessions_visible_to(request.user)
     years = sorted({d.year for d in sessions.dates("start_date", "year")}, reverse=True)
-    year = request.GET.get("year", "")
-    status = request.GET.get("status", "")
-    query = request.GET.get("q", "").strip()
-    if year.isascii() and year.isdigit() and 1 <= int(year) <= 9999:
-        sessions = sessions.filter(start_date__year=int(year))
-    if status in TrainingSession.Status.values:
-        sessions = sessions.filter(status=status)
-    if query:
-        sessions = sessions.filter(
-            Q(title__icontains=query) | Q(code__icontains=query) | Q(partner__name__icontains=query)
-        )
+    filters = filter_values(SessionFilterForm(request.GET))
+    sessions = selectors.filter_sessions(sessions, **filters)
     counted = selectors.counted_enrolments(Enrolment.objects.filter(session=OuterRef("pk")))
     sessions = sessions.select_related("training_type", "partner").annotate(
         enrolled=_count_subquery(counted),
@@ -85,9 +77,9 @@ def session_list(request):
         {
             "page": page,
             "years": years,
-            "year": year,
-            "status": status,
-            "query": query,
+            "year": str(filters.get("year", "")),
+            "status": filters.get("status", ""),
+            "query": filters.get("q", ""),
             "statuses": TrainingSession.Status.choices,
             "can_write": access.can_write_sessions(request.user),
         },
@@ -126,15 +118,8 @@ def session_detail(request, pk):
         row.eligible = services.is_certificate_eligible(row, row.days_attended)
         row.show_outcome = access.can_see_follow_up_of(request.user, row.client)
         row.latest_label = FollowUp.Status(row.latest_status).label if row.latest_status else ""
-        row.can_follow_up = request.user.is_pk and row.client.officer_id == request.user.pk and row.is_participant
-        row.can_withdraw = (
-            row.counted
-            and not row.certificate_number
-            and (
-                access.can_write_sessions(request.user)
-                or (request.user.is_pk and row.client.officer_id == request.user.pk)
-            )
-        )
+        row.can_follow_up = row.is_participant and access.can_record_follow_up_of(request.user, row.client)
+        row.can_withdraw = row.counted and not row.certificate_number and access.can_write_enrolment(request.user, row)
         if row.counted and row.is_participant:
             statuses.append(row.latest_status)
     summary = selectors.summarise_statuses(statuses)
@@ -161,11 +146,8 @@ def session_detail(request, pk):
 
 
 def _session_form_page(request, form, *, title, session=None, repeat_of=None):
-    return render(
-        request,
-        "trainings/session_form.html",
-        {"form": form, "title": title, "session": session, "repeat_of": repeat_of},
-    )
+    context = {"form": form, "title": title, "session": session, "repeat_of": repeat_of, "back": safe_next(request)}
+    return render(request, "trainings/session_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,7 +162,7 @@ def session_create(request):
         else:
             messages.success(request, _("Training %(code)s planned.") % {"code": session.code})
             _warn(request, warnings)
-            return redirect("trainings:session_detail", pk=session.pk)
+            return redirect(safe_next(request) or reverse("trainings:session_detail", args=[session.pk]))
     return _session_form_page(request, form, title=_("Plan a training"))
 
 
@@ -248,9 +230,7 @@ def session_mark_held(request, pk):
 
 # --- enrolment --------------------------------------------------------------------------------
 def _enrollable_clients(user, session):
-    clients = Client.objects.filter(office_id=session.office_id, status=Client.Status.ACTIVE)
-    if user.is_pk:
-        clients = clients.filter(officer=user)
+    clients = access.enrollable_clients(user, session).filter(status=Client.Status.ACTIVE)
     return clients.exclude(enrolments__session=session, enrolments__status__in=Enrolment.COUNTED).order_by("name")
 
 
@@ -258,11 +238,11 @@ def _enrollable_clients(user, session):
 def enrol(request, pk):
     session = access.get_session_for_user(request.user, pk, write=True, action="enrol")
     if request.method == "GET":
-        form = EnrolForm(clients=_enrollable_clients(request.user, session))
+        form = EnrolForm(clients=_enrollable_clients(request.user, session), user=request.user)
         return render(request, "trainings/enrol_form.html", {"session": session, "form": form})
     # Any client of the office is accepted by the form so that a client of another PK, or one who is
     # no longer active, gets the service's clear refusal; clients of other offices are invalid choices.
-    form = EnrolForm(request.POST, clients=Client.objects.filter(office_id=session.office_id))
+    form = EnrolForm(request.POST, clients=Client.objects.filter(office_id=session.office_id), user=request.user)
     if form.is_valid():
         enrolled = refused = 0
         for client in form.cleaned_data["clients"]:
@@ -284,7 +264,7 @@ def enrol(request, pk):
             messages.success(request, _("%(count)s client(s) enrolled.") % {"count": enrolled})
         if not refused:
             return redirect("trainings:session_detail", pk=session.pk)
-        form = EnrolForm(clients=_enrollable_clients(request.user, session))
+        form = EnrolForm(clients=_enrollable_clients(request.user, session), user=request.user)
     else:
         form.fields["clients"].queryset = _enrollable_clients(request.user, session)
     return render(request, "trainings/enrol_form.html", {"session": session, "form": form})
@@ -293,8 +273,7 @@ def enrol(request, pk):
 @require_http_methods(["GET"])
 def suggestions(request, pk):
     session = access.get_session_for_user(request.user, pk, write=True, action="enrol")
-    officer = request.user if request.user.is_pk else None
-    rows = selectors.suggested_clients(session, officer=officer)
+    rows = selectors.suggested_clients(session, officer=caseload_officer(request.user))
     return render(request, "trainings/suggestions_list.html", {"session": session, "rows": rows})
 
 
@@ -313,7 +292,9 @@ def enrolment_withdraw(request, pk):
         except ValidationError as exc:
             _errors(request, exc, form)
         else:
-            messages.success(request, _("%(name)s was withdrawn.") % {"name": enrolment.client.name})
+            messages.success(
+                request, _("%(name)s was withdrawn.") % {"name": display_name(request.user, enrolment.client)}
+            )
             return redirect("trainings:session_detail", pk=enrolment.session_id)
     return render(request, "trainings/enrolment_withdraw.html", {"enrolment": enrolment, "form": form})
 
@@ -396,9 +377,7 @@ def certificates_issue(request, pk):
 
 @require_http_methods(["POST"])
 def certificate_issue(request, pk):
-    enrolment = access.get_enrolment_for_user(request.user, pk, write=True)
-    if request.user.is_pk:
-        raise PermissionDenied
+    enrolment = access.get_enrolment_for_user(request.user, pk, write=True, action="certificate")
     try:
         number = services.certificate_issue(enrolment=enrolment, user=request.user)
     except ValidationError as exc:
@@ -406,34 +385,6 @@ def certificate_issue(request, pk):
     else:
         messages.success(request, _("Certificate %(number)s issued.") % {"number": number})
     return redirect("trainings:session_detail", pk=enrolment.session_id)
-
-
-@login_not_required
-@require_http_methods(["GET"])
-def certificate_verify(request, number):
-    """Public: shows only the number, holder, training and dates, and whether the certificate is valid."""
-    enrolment = (
-        Enrolment.objects.filter(certificate_number=number)
-        .select_related("client", "session")
-        .only(
-            "certificate_number",
-            "status",
-            "certificate_issued_at",
-            "client__name",
-            "session__title",
-            "session__start_date",
-            "session__end_date",
-            "session__status",
-        )
-        .first()
-    )
-    valid = enrolment is not None and enrolment.status in Enrolment.COUNTED
-    return render(
-        request,
-        "trainings/certificate_verify.html",
-        {"number": number, "enrolment": enrolment, "valid": valid},
-        status=200 if enrolment else 404,
-    )
 
 
 # --- follow-ups -------------------------------------------------------------------------------
@@ -467,6 +418,23 @@ def followup_create(request, pk):
     )
 
 
+# Served inline only when the content is one of these images (judged by Pillow, never by file name).
+INLINE_IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+
+
+def image_type(handle) -> str | None:
+    """The image type found in the file's content, or None for anything that is not such an image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(handle) as image:
+            found = INLINE_IMAGE_FORMATS.get(image.format or "")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        found = None
+    handle.seek(0)
+    return found
+
+
 def _safe_next(request):
     return safe_next(request)
 
@@ -480,8 +448,14 @@ def followup_photo(request, pk):
         handle = follow_up.photo.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    content_type = mimetypes.guess_type(follow_up.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type)
+    content_type = image_type(handle)
+    inline = content_type is not None
+    response = FileResponse(
+        handle,
+        content_type=content_type or "application/octet-stream",
+        as_attachment=not inline,
+        filename=f"tindak-lanjut-{follow_up.pk}{(mimetypes.guess_extension(content_type) or '') if inline else ''}",
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

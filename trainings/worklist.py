@@ -4,10 +4,10 @@ import datetime as dt
 
 from django.db.models import Prefetch
 
+from bapas.arithmetic import add_months
 from clients.models import Client
 from trainings import selectors
 from trainings.models import FOLLOW_UP_MONTHS, Enrolment, FollowUp
-from trainings.services import add_months
 
 # Clients no longer reachable through the caseload: no follow-up is asked for them.
 NOT_FOLLOWED = (Client.Status.DECEASED, Client.Status.TRANSFERRED)

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class WorkbookConfig(AppConfig):
-    """Workbook import and export (CONTRACTS.md section 2): moving an office's spreadsheets in and out."""
+    """Workbook import and export (docs/INTERFACES.md section 2): moving an office's spreadsheets in and out."""
 
     name = "workbook"

@@ -65,11 +65,20 @@ def parse(column: schema.Column, value, *, has_time: bool = False, tz=None):
         if column.mandatory:
             raise CellError(_("is required."))
         return empty_value(column)
+    if column.is_text and not isinstance(value, str):
+        raise CellError(not_text_message(column))
     parser = _PARSERS[column.kind]
     result = parser(column, value, has_time, tz)
     if column.max_length and isinstance(result, str) and len(result) > column.max_length:
         raise CellError(_("is too long (at most %(max)d characters).") % {"max": column.max_length})
     return result
+
+
+def not_text_message(column: schema.Column) -> str:
+    """Why a number (or date) cell in a text column is refused rather than converted."""
+    if column.kind == schema.NIK:
+        return _("type the NIK as text (start with ') — Excel rounds 16-digit numbers")
+    return _("type it as text (start with ') — a number or date cell changes what was typed (digits, leading zeros)")
 
 
 def _text(column, value, has_time, tz):
@@ -121,8 +130,6 @@ def _list(column, value, has_time, tz):
 
 
 def _nik(column, value, has_time, tz):
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
     text = re.sub(r"\s", "", plain_text(value))
     if not _NIK.match(text):
         raise CellError(_("NIK must be exactly 16 digits (got “%(value)s”).") % {"value": plain_text(value)})

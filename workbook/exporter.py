@@ -12,12 +12,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
-from clients.models import Client, ReportingVisit
+from clients.models import Client, ReportingVisit, ReportingWarning
 from pokmaslipas.models import Agreement, Partner, Scope, split_codes
+from reports import writers
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
 from workbook import cells, schema
 
@@ -51,6 +50,10 @@ def agreement_values(agreement: Agreement, partner_code: str | None = None) -> d
         "tanggal_berakhir": agreement.end_date,
         "tanggal_tanda_tangan": agreement.signed_on,
         "ruang_lingkup": cells.canonical_codes(split_codes(agreement.scope), SCOPE_CODES),
+        "jenis": agreement.kind,
+        "memperbarui": agreement.renews.number if agreement.renews_id else "",
+        "diakhiri_pada": agreement.terminated_on,
+        "alasan_pengakhiran": agreement.termination_reason,
     }
 
 
@@ -115,12 +118,23 @@ def visit_values(visit: ReportingVisit, register_number: str, tz) -> dict:
     }
 
 
+def warning_values(warning: ReportingWarning, register_number: str) -> dict:
+    return {
+        "no_register": register_number,
+        "tanggal": warning.issued_on,
+        "tingkat": warning.level,
+        "nomor": warning.number,
+        "alasan": warning.reason,
+        "periode_terlewat": warning.missed_periods,
+    }
+
+
 def attendance_base(statuses: dict, session: TrainingSession, today: dt.date) -> str:
     """The Peserta.hadir value of recorded attendance: the one that needs the fewest Kehadiran rows.
 
     Only days up to today count (the importer applies ``hadir`` to those days alone), and it is
     "YA" only when the client attended at least one day, so that filling unrecorded days with it
-    never turns an enrolment into a participant (CONTRACTS.md section 3) or back.
+    never turns an enrolment into a participant (docs/INTERFACES.md section 3) or back.
     """
     past = [status for day, status in statuses.items() if day <= today]
     present = sum(1 for status in past if status == Attendance.Status.PRESENT)
@@ -140,7 +154,7 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
     rows: dict[str, list[dict]] = {}
     rows["Mitra"] = sorted((partner_values(p) for p in Partner.objects.filter(office=office)), key=lambda r: r["kode"])
     rows["PKS"] = sorted(
-        (agreement_values(a) for a in Agreement.objects.filter(office=office).select_related("partner")),
+        (agreement_values(a) for a in Agreement.objects.filter(office=office).select_related("partner", "renews")),
         key=lambda r: r["nomor"],
     )
     clients = Client.objects.filter(office=office).select_related("officer")
@@ -184,11 +198,16 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
         (visit_values(v, register_by_id[v.client_id], tz) for v in visits.iterator(chunk_size=5000)),
         key=lambda r: (r["no_register"], r["tanggal"]),
     )
+    warnings = ReportingWarning.objects.filter(client__office=office)
+    rows["Peringatan"] = sorted(
+        (warning_values(w, register_by_id[w.client_id]) for w in warnings),
+        key=lambda r: (r["no_register"], r["tanggal"], r["tingkat"]),
+    )
     return rows
 
 
 def office_workbook(office) -> bytes:
-    """The office's data as one workbook in the import format (CONTRACTS.md section 2)."""
+    """The office's data as one workbook in the import format (docs/INTERFACES.md section 2)."""
     rows = office_rows(office)
     book = Workbook(write_only=True)
     for sheet in schema.SHEETS:
@@ -197,22 +216,16 @@ def office_workbook(office) -> bytes:
 
 
 # --- writing ----------------------------------------------------------------------------------
-def clean_text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
 def cell(worksheet, value, *, font=None, fill=None):
-    """A write-only cell; text that starts with '=' stays text (never a formula)."""
-    if isinstance(value, str):
-        value = clean_text(value)
-        if value == "":
-            value = None
+    """A write-only cell; text is always a text cell (never a formula), kept exactly."""
+    if isinstance(value, str) and value == "":
+        value = None
     if isinstance(value, dt.datetime):
         value = timezone.make_naive(value, value.tzinfo) if timezone.is_aware(value) else value
-    result = WriteOnlyCell(worksheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        result.data_type = "s"
-    if isinstance(value, dt.datetime):
+    result = writers.text_cell(worksheet, value)
+    if isinstance(value, str):
+        result.number_format = writers.TEXT_FORMAT
+    elif isinstance(value, dt.datetime):
         result.number_format = DATETIME_FORMAT
     elif isinstance(value, dt.date):
         result.number_format = DATE_FORMAT
@@ -249,14 +262,29 @@ def save(book) -> bytes:
 
 
 # --- the empty template -----------------------------------------------------------------------
+TEMPLATE_TEXT_ROWS = 2000  # rows below the header formatted as text in text columns
+LIST_FORMULA_MAX = 255  # Excel's limit for a list typed into a data validation
+
+
 def template_workbook() -> bytes:
-    """Every sheet with its headers and one example row, plus a "Petunjuk" sheet in Indonesian."""
+    """Every sheet with its headers and one example row, plus a "Petunjuk" sheet in Indonesian.
+
+    Text columns (NIK, register numbers, phones, codes of records...) are formatted as text for
+    the first rows, so that a spreadsheet program keeps what is typed (a 16-digit NIK typed in a
+    number cell loses its last digit); code columns offer their codes in a drop-down list.
+    """
+    book = Workbook()
+    _template_guide(book.active)
+    for sheet in schema.SHEETS:
+        _template_sheet(book.create_sheet(sheet.name), sheet)
+    return save(book)
+
+
+def _template_guide(guide) -> None:
     from django.utils.translation import gettext as _
 
-    book = Workbook()
-    guide = book.active
     guide.title = schema.INSTRUCTIONS_SHEET
-    guide.append([_("How to fill in this workbook")])
+    writers.append_row(guide, [_("How to fill in this workbook")])
     guide["A1"].font = Font(bold=True, size=14)
     for line in (
         _("Every sheet is optional. The sheets are applied in this order: %(order)s.")
@@ -274,23 +302,27 @@ def template_workbook() -> bytes:
             "Dates: an Excel date cell, YYYY-MM-DD or DD/MM/YYYY. Codes in upper case (lower case is accepted). No formulas and no merged cells: paste values only."
         ),
         _(
+            "Text columns (NIK, register number, phone...) must be text cells: a number cell is refused, because a spreadsheet program rounds long numbers and drops leading zeros. Type a leading ' or keep the text format of this template."
+        ),
+        _(
             "The sheet Peserta sets attendance for every day of a training (hadir YA or TIDAK); the sheet Kehadiran overrides single days."
         ),
     ):
-        guide.append([line])
-    guide.append([])
+        writers.append_row(guide, [line])
+    writers.append_row(guide, [])
     header = [_("Sheet"), _("Column"), _("Required"), _("Content"), _("Explanation"), _("Allowed codes")]
-    guide.append(header)
+    writers.append_row(guide, header)
     for index in range(1, len(header) + 1):
         guide.cell(row=guide.max_row, column=index).font = HEADER_FONT
         guide.cell(row=guide.max_row, column=index).fill = HEADER_FILL
     for sheet in schema.SHEETS:
-        guide.append([sheet.name, "", "", "", str(sheet.help), ""])
+        writers.append_row(guide, [sheet.name, "", "", "", str(sheet.help), ""])
         guide.cell(row=guide.max_row, column=1).font = HEADER_FONT
         guide.cell(row=guide.max_row, column=5).font = HEADER_FONT
         for column in sheet.columns:
             required = _("key") if column.key else (_("yes") if column.required else _("no"))
-            guide.append(
+            writers.append_row(
+                guide,
                 [
                     sheet.name,
                     column.name,
@@ -298,20 +330,40 @@ def template_workbook() -> bytes:
                     str(schema.KIND_HELP[column.kind]),
                     str(column.help),
                     ", ".join(column.choices),
-                ]
+                ],
             )
     for letter, width in zip("ABCDEF", (14, 22, 10, 34, 70, 60), strict=True):
         guide.column_dimensions[letter].width = width
-    for sheet in schema.SHEETS:
-        worksheet = book.create_sheet(sheet.name)
-        worksheet.append(sheet.headers)
-        worksheet.append([column.example for column in sheet.columns])
-        for index, column in enumerate(sheet.columns, start=1):
-            head = worksheet.cell(row=1, column=index)
-            head.font = Font(bold=True, color="C00000" if column.mandatory else "000000")
-            head.fill = HEADER_FILL
-            worksheet.cell(row=2, column=index).font = EXAMPLE_FONT
-            worksheet.cell(row=2, column=index).number_format = "@"
-            worksheet.column_dimensions[_letter(index - 1)].width = max(14, len(column.name) + 4)
-        worksheet.freeze_panes = "A2"
-    return save(book)
+
+
+def _template_sheet(worksheet, sheet: schema.Sheet) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    writers.append_row(worksheet, sheet.headers)
+    writers.append_row(worksheet, [column.example for column in sheet.columns])
+    last_row = TEMPLATE_TEXT_ROWS + 1
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = _letter(index - 1)
+        head = worksheet.cell(row=1, column=index)
+        head.font = Font(bold=True, color="C00000" if column.mandatory else "000000")
+        head.fill = HEADER_FILL
+        worksheet.cell(row=2, column=index).font = EXAMPLE_FONT
+        worksheet.cell(row=2, column=index).number_format = writers.TEXT_FORMAT
+        worksheet.column_dimensions[letter].width = max(14, len(column.name) + 4)
+        if column.is_text:
+            for row in range(3, last_row + 1):
+                worksheet.cell(row=row, column=index).number_format = writers.TEXT_FORMAT
+        if column.choices:
+            listed = ",".join(column.choices)
+            if len(listed) + 2 > LIST_FORMULA_MAX:
+                raise ValueError(f"too many codes for a drop-down list in {sheet.name}.{column.name}")
+            validation = DataValidation(
+                type="list",
+                formula1=f'"{listed}"',
+                allow_blank=True,
+                errorStyle="warning",  # lower case is accepted too; a comma list for several codes
+                showErrorMessage=column.kind != schema.CODES,
+            )
+            validation.add(f"{letter}2:{letter}{last_row}")
+            worksheet.add_data_validation(validation)
+    worksheet.freeze_panes = "A2"

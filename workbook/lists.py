@@ -8,21 +8,22 @@ columns at the end that the importer ignores.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from bapas.access import user_office_id
-from bapas.models import Role
+from bapas.formtools import filter_values
 from clients import access as client_access
-from clients.models import ReportingVisit
+from clients.forms import ClientFilterForm, ReportingVisitFilterForm
+from clients.selectors import filter_reporting_visits
 from pokmaslipas import access as partner_access
+from pokmaslipas.forms import AgreementFilterForm, PartnerFilterForm
 from trainings import access as training_access
 from trainings import selectors as training_selectors
-from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
+from trainings.forms import EnrolmentFilterForm, FollowUpFilterForm, SessionFilterForm
+from trainings.models import Attendance, Enrolment
 from workbook import exporter, schema
 
 MAX_ROWS = 100_000
@@ -34,29 +35,23 @@ class ListExport:
     title: str
     sheet: str
     columns: list
-    rows: Callable  # (request) -> iterable of dicts
+    rows: Callable  # (request, filters) -> iterable of dicts
+    form: Callable  # (request) -> the list page's GET filter form, read by bapas.formtools.filter_values
 
 
 # --- clients -----------------------------------------------------------------------------------
-def client_rows(request):
-    from clients.forms import ClientFilterForm
+def client_rows(request, filters):
     from clients.selectors import search_clients
 
     user = request.user
     visible = client_access.clients_visible_to(user)
-    form = ClientFilterForm(request.GET or None, user=user)
-    filters = form.cleaned_data if form.is_valid() else {}
     qs = search_clients(
         visible.select_related("officer"),
-        q=filters.get("q", ""),
-        programme=filters.get("programme", ""),
-        status=filters.get("status", ""),
-        officer=filters.get("officer"),
-        ending=filters.get("ending", False),
-        archived=filters.get("archived", False),
         today=timezone.localdate(),
-    ).order_by("name", "id")
-    for client in qs[:MAX_ROWS]:
+        by_nik=client_access.can_see_nik(user),
+        **filters,
+    )
+    for client in qs.order_by("name", "id")[:MAX_ROWS]:
         row = exporter.client_values(client)
         row["nama"] = client_access.display_name(user, client)
         if not client_access.can_see_full_record(user, client):
@@ -65,31 +60,22 @@ def client_rows(request):
 
 
 # --- partners and agreements --------------------------------------------------------------------
-def _form_filters(form) -> dict:
-    form.is_valid()
-    return {name: value for name, value in form.cleaned_data.items() if value}
-
-
-def partner_rows(request):
+def partner_rows(request, filters):
     from pokmaslipas import selectors
-    from pokmaslipas.forms import PartnerFilterForm
 
-    filters = _form_filters(PartnerFilterForm(request.GET))
     qs = selectors.partner_list(partner_access.partners_visible_to(request.user), today=timezone.localdate(), **filters)
     labels = dict(selectors.PartnerStatus.choices)
     for partner in qs[:MAX_ROWS]:
         yield {**exporter.partner_values(partner), "status_pks": str(labels.get(partner.agreement_status, ""))}
 
 
-def agreement_rows(request):
+def agreement_rows(request, filters):
     from pokmaslipas import selectors
-    from pokmaslipas.forms import AgreementFilterForm
 
-    filters = _form_filters(AgreementFilterForm(request.GET))
     qs = selectors.agreement_list(
         partner_access.agreements_visible_to(request.user), today=timezone.localdate(), **filters
     )
-    for agreement in qs[:MAX_ROWS]:
+    for agreement in qs.select_related("renews")[:MAX_ROWS]:
         yield {
             **exporter.agreement_values(agreement),
             "nama_mitra": agreement.partner.name,
@@ -98,20 +84,8 @@ def agreement_rows(request):
 
 
 # --- trainings ----------------------------------------------------------------------------------
-def filter_sessions(qs, params):
-    """The filters of the session list page: year, status, q."""
-    year, status, query = params.get("year", ""), params.get("status", ""), params.get("q", "").strip()
-    if year.isdigit():
-        qs = qs.filter(start_date__year=int(year))
-    if status in TrainingSession.Status.values:
-        qs = qs.filter(status=status)
-    if query:
-        qs = qs.filter(Q(title__icontains=query) | Q(code__icontains=query) | Q(partner__name__icontains=query))
-    return qs
-
-
-def session_rows(request):
-    qs = filter_sessions(training_access.sessions_visible_to(request.user), request.GET)
+def session_rows(request, filters):
+    qs = training_selectors.filter_sessions(training_access.sessions_visible_to(request.user), **filters)
     qs = qs.select_related("training_type", "partner", "agreement").order_by("-start_date", "-id")
     counts = _participant_counts(qs)
     for session in qs[:MAX_ROWS]:
@@ -128,25 +102,9 @@ def _participant_counts(sessions) -> dict:
     return {row["session_id"]: row["n"] for row in rows}
 
 
-def filter_enrolments(qs, params):
-    """Participants: the session list's filters (year, q on the session) plus ``session`` (code)."""
-    year, query, session = params.get("year", ""), params.get("q", "").strip(), params.get("session", "").strip()
-    if year.isdigit():
-        qs = qs.filter(session__start_date__year=int(year))
-    if session:
-        qs = qs.filter(session__code=session)
-    if query:
-        qs = qs.filter(
-            Q(session__title__icontains=query) | Q(session__code__icontains=query) | Q(client__name__icontains=query)
-        )
-    return qs
-
-
-def participant_rows(request):
+def participant_rows(request, filters):
     user = request.user
-    qs = filter_enrolments(training_access.enrolments_visible_to(user), request.GET)
-    if user.role == Role.PK:
-        qs = qs.filter(client__officer=user)
+    qs = training_selectors.filter_enrolments(training_access.participants_visible_to(user), **filters)
     qs = (
         training_selectors.counted_enrolments(qs)
         .select_related("session", "client")
@@ -172,24 +130,9 @@ def participant_rows(request):
         }
 
 
-def filter_follow_ups(qs, params):
-    """Follow-ups: ``session`` (code), ``status`` (outcome code), ``year`` of the follow-up, ``q``."""
-    session, status, year = params.get("session", "").strip(), params.get("status", ""), params.get("year", "")
-    query = params.get("q", "").strip()
-    if session:
-        qs = qs.filter(enrolment__session__code=session)
-    if status in FollowUp.Status.values:
-        qs = qs.filter(status=status)
-    if year.isdigit():
-        qs = qs.filter(date__year=int(year))
-    if query:
-        qs = qs.filter(Q(enrolment__client__name__icontains=query) | Q(enrolment__session__title__icontains=query))
-    return qs
-
-
-def follow_up_rows(request):
+def follow_up_rows(request, filters):
     user = request.user
-    qs = filter_follow_ups(training_access.follow_ups_visible_to(user), request.GET)
+    qs = training_selectors.filter_follow_ups(training_access.follow_ups_visible_to(user), **filters)
     qs = qs.select_related("enrolment__session", "enrolment__client").order_by(
         "enrolment__session__code", "enrolment__client__register_number", "date"
     )
@@ -201,32 +144,9 @@ def follow_up_rows(request):
 
 
 # --- wajib lapor ----------------------------------------------------------------------------------
-VISIT_ROLES = (Role.PK, Role.KASI, Role.KABAPAS)
-
-
-def filter_visits(qs, params):
-    """Wajib lapor: ``from`` and ``to`` (dates), ``mode``, ``client`` (id), ``q`` (name or register)."""
-    date_from, date_to = parse_date(params.get("from", "") or ""), parse_date(params.get("to", "") or "")
-    mode, client, query = params.get("mode", ""), params.get("client", ""), params.get("q", "").strip()
-    if date_from:
-        qs = qs.filter(report_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(report_date__lte=date_to)
-    if mode in ReportingVisit.Mode.values:
-        qs = qs.filter(mode=mode)
-    if client.isdigit():
-        qs = qs.filter(client_id=int(client))
-    if query:
-        qs = qs.filter(Q(client__name__icontains=query) | Q(client__register_number__icontains=query))
-    return qs
-
-
-def visit_rows(request):
+def visit_rows(request, filters):
     user = request.user
-    if user.role not in VISIT_ROLES:  # wajib lapor notes: own PK, Kasi, Kepala Bapas only
-        raise PermissionDenied
-    clients = client_access.clients_visible_to(user)
-    qs = filter_visits(ReportingVisit.objects.filter(client__in=clients.values("pk")), request.GET)
+    qs = filter_reporting_visits(client_access.reporting_visits_visible_to(user), **filters)
     qs = qs.select_related("client").order_by("client__register_number", "reported_at")
     tz = user.office.tzinfo
     for visit in qs[:MAX_ROWS]:
@@ -239,22 +159,69 @@ def _columns(sheet, *extra):
     return [*schema.SHEETS_BY_NAME[sheet].headers, *extra]
 
 
+def _get_form(form_class):
+    return lambda request: form_class(request.GET or None)
+
+
 EXPORTS = {
     export.kind: export
     for export in (
-        ListExport("clients", _("Clients"), "Klien", _columns("Klien"), client_rows),
-        ListExport("partners", _("Partners"), "Mitra", _columns("Mitra", "status_pks"), partner_rows),
-        ListExport("agreements", _("Agreements"), "PKS", _columns("PKS", "nama_mitra", "status"), agreement_rows),
-        ListExport("sessions", _("Trainings"), "Pelatihan", _columns("Pelatihan", "status", "peserta"), session_rows),
+        ListExport(
+            "clients",
+            _("Clients"),
+            "Klien",
+            _columns("Klien"),
+            client_rows,
+            lambda request: ClientFilterForm(request.GET or None, user=request.user),
+        ),
+        ListExport(
+            "partners",
+            _("Partners"),
+            "Mitra",
+            _columns("Mitra", "status_pks"),
+            partner_rows,
+            _get_form(PartnerFilterForm),
+        ),
+        ListExport(
+            "agreements",
+            _("Agreements"),
+            "PKS",
+            _columns("PKS", "nama_mitra", "status"),
+            agreement_rows,
+            _get_form(AgreementFilterForm),
+        ),
+        ListExport(
+            "sessions",
+            _("Trainings"),
+            "Pelatihan",
+            _columns("Pelatihan", "status", "peserta"),
+            session_rows,
+            _get_form(SessionFilterForm),
+        ),
         ListExport(
             "participants",
             _("Participants"),
             "Peserta",
             _columns("Peserta", "nama", "pelatihan", "hari_hadir", "status_pendaftaran"),
             participant_rows,
+            _get_form(EnrolmentFilterForm),
         ),
-        ListExport("followups", _("Follow-ups"), "TindakLanjut", _columns("TindakLanjut", "nama"), follow_up_rows),
-        ListExport("visits", _("Wajib lapor"), "WajibLapor", _columns("WajibLapor", "nama"), visit_rows),
+        ListExport(
+            "followups",
+            _("Follow-ups"),
+            "TindakLanjut",
+            _columns("TindakLanjut", "nama"),
+            follow_up_rows,
+            _get_form(FollowUpFilterForm),
+        ),
+        ListExport(
+            "visits",
+            _("Wajib lapor"),
+            "WajibLapor",
+            _columns("WajibLapor", "nama"),
+            visit_rows,
+            _get_form(ReportingVisitFilterForm),
+        ),
     )
 }
 
@@ -277,7 +244,7 @@ def export_list(request, kind: str) -> tuple[str, bytes]:
     if export is None:
         raise Http404
     user_office_id(request.user)  # 404 for anyone without an office (regional viewer)
-    rows = list(export.rows(request))
+    rows = list(export.rows(request, filter_values(export.form(request))))
     book = exporter.Workbook(write_only=True)
     exporter.write_sheet(book, export.sheet, export.columns, rows)
     stamp = timezone.localdate().isoformat()

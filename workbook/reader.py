@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from workbook import cells, schema
 
 MAX_UPLOAD_BYTES = getattr(settings, "WORKBOOK_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
-MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+# The unpacked size of all parts of the file (the zip's declared sizes, which also bound what
+# zipfile will inflate): checked before openpyxl opens it, well below a web worker's memory.
+MAX_UNCOMPRESSED_BYTES = getattr(settings, "WORKBOOK_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 MAX_ROWS = 100_000
 MAX_COLUMNS = 200
 
@@ -59,6 +61,7 @@ class WorkbookData:
     sheets: dict = field(default_factory=dict)  # spec name -> SheetData
     issues: list = field(default_factory=list)
     ignored_sheets: list = field(default_factory=list)
+    hidden_sheets: list = field(default_factory=list)  # hidden in the file; known ones are read too
 
     @property
     def row_count(self) -> int:
@@ -109,7 +112,15 @@ def read_workbook(fileobj, *, size: int | None = None) -> WorkbookData:
         )
     finally:
         book.close()
+    if not data.issues and not data.sheets:
+        data.issues.append(Issue(no_known_sheet_message()))
     return data
+
+
+def no_known_sheet_message() -> str:
+    return _("The workbook has none of the sheets %(sheets)s.") % {
+        "sheets": ", ".join(sheet.name for sheet in schema.SHEETS)
+    }
 
 
 def _check_zip(fileobj) -> str | None:
@@ -124,8 +135,12 @@ def _check_zip(fileobj) -> str | None:
             names = set(archive.namelist())
             if "xl/workbook.xml" not in names:
                 return not_xlsx
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                return _("The file is too large once unpacked.")
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > MAX_UNCOMPRESSED_BYTES:
+                return _(
+                    "The workbook is too large once unpacked (%(size)s MB; at most %(max)s MB). "
+                    "Split it into several smaller workbooks and upload them one by one."
+                ) % {"size": mb(unpacked), "max": mb(MAX_UNCOMPRESSED_BYTES)}
     except (zipfile.BadZipFile, OSError, ValueError):
         return _("The file is damaged or is not an Excel workbook (.xlsx); open it in Excel and save it again.")
     return None
@@ -135,6 +150,8 @@ def _read_sheets(book, data: WorkbookData) -> None:
     by_lower = {sheet.name.lower(): sheet for sheet in schema.SHEETS}
     rows_left = MAX_ROWS
     for worksheet in book.worksheets:
+        if getattr(worksheet, "sheet_state", "visible") != "visible":
+            data.hidden_sheets.append(worksheet.title)
         spec = by_lower.get(worksheet.title.strip().lower())
         if spec is None:
             if worksheet.title != schema.INSTRUCTIONS_SHEET:

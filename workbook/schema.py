@@ -1,4 +1,4 @@
-"""The workbook format of CONTRACTS.md section 2: sheets, columns, codes and examples.
+"""The workbook format of docs/INTERFACES.md section 2: sheets, columns, codes and examples.
 
 The importer, the exporter and the downloadable template all read this one description, so the
 three cannot drift apart. Sheets are listed in the order they are applied.
@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client, ReportingVisit, WorkStatus
-from pokmaslipas.models import Partner, Scope
+from clients.models import Client, ReportingVisit, ReportingWarning, WorkStatus
+from pokmaslipas.models import Agreement, Partner, Scope
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 
 # Column kinds: how a cell is read and written.
@@ -25,6 +25,9 @@ NIK = "nik"  # 16 digits
 YESNO = "yesno"  # YA or TIDAK
 RATING = "rating"  # a whole number from 1 to ``max_value``
 EMAIL = "email"
+# Kinds read from text cells only: a number or date cell in these columns is refused, never
+# converted (a spreadsheet program keeps 15 digits and drops leading zeros).
+TEXT_KINDS = (TEXT, NIK, LIST, EMAIL)
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,10 @@ class Column:
     @property
     def mandatory(self) -> bool:
         return self.required or self.key
+
+    @property
+    def is_text(self) -> bool:
+        return self.kind in TEXT_KINDS
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,33 @@ PKS = Sheet(
             max_length=200,
             help=_("Scope: comma-separated codes."),
             example="KEMANDIRIAN,PENDAMPINGAN_USAHA",
+        ),
+        # Optional columns beyond the contract's: without them an export would lose the kind,
+        # the renewal chain and early terminations when imported again.
+        Column(
+            "jenis",
+            CODE,
+            choices=codes(Agreement.Kind),
+            default=Agreement.Kind.PKS,
+            help=_("Kind: PKS (default), MOU or ADDENDUM."),
+            example="PKS",
+        ),
+        Column(
+            "memperbarui",
+            max_length=100,
+            help=_("Number of the agreement this one renews or amends (same partner)."),
+            example="",
+        ),
+        Column(
+            "diakhiri_pada",
+            DATE,
+            help=_("Date the agreement was ended early; empty while it runs its course."),
+            example="",
+        ),
+        Column(
+            "alasan_pengakhiran",
+            help=_("Why the agreement was ended early; required with diakhiri_pada."),
+            example="",
         ),
     ),
     help=_("Cooperation agreements (PKS) with the partners."),
@@ -365,7 +399,44 @@ WAJIB_LAPOR = Sheet(
     help=_("Wajib lapor: one row per report of a client."),
 )
 
-SHEETS: tuple[Sheet, ...] = (MITRA, PKS, KLIEN, PELATIHAN, PESERTA, KEHADIRAN, TINDAK_LANJUT, WAJIB_LAPOR)
+PERINGATAN = Sheet(
+    "Peringatan",
+    (
+        Column(
+            "no_register", key=True, max_length=50, help=_("Register number of the client."), example="PAS.00001/2024"
+        ),
+        Column("tanggal", DATE, key=True, help=_("Date of the warning letter."), example="2024-05-06"),
+        Column(
+            "tingkat",
+            CODE,
+            key=True,
+            choices=codes(ReportingWarning.Level),
+            help=_("Level: SP1, SP2 (needs an earlier SP1) or SP3 (needs an earlier SP2)."),
+            example="SP1",
+        ),
+        Column("nomor", max_length=100, help=_("Number of the warning letter."), example="W29.PAS.4-PK.01.01-15"),
+        Column("alasan", required=True, help=_("Reason."), example="Tidak wajib lapor bulan April 2024"),
+        Column(
+            "periode_terlewat",
+            max_length=300,
+            help=_("The missed reporting periods it answers."),
+            example="April 2024",
+        ),
+    ),
+    help=_("Warnings (SP1, SP2, SP3) for missed wajib lapor."),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    MITRA,
+    PKS,
+    KLIEN,
+    PELATIHAN,
+    PESERTA,
+    KEHADIRAN,
+    TINDAK_LANJUT,
+    WAJIB_LAPOR,
+    PERINGATAN,
+)
 SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 INSTRUCTIONS_SHEET = "Petunjuk"
 

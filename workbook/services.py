@@ -24,13 +24,7 @@ def read_upload(upload):
 def import_job_create(*, office, user, upload, ip_address=None) -> ImportJob:
     """Store the upload privately and compute its preview (a dry run of the whole import)."""
     expire_old_jobs()
-    data = read_upload(upload)
-    if not data.sheets:
-        raise ValidationError(
-            _(
-                "The workbook has none of the sheets Mitra, PKS, Klien, Pelatihan, Peserta, Kehadiran, TindakLanjut, WajibLapor."
-            )
-        )
+    data = read_upload(upload)  # a workbook with none of the known sheets is refused there too
     filename = (upload.name or "workbook.xlsx").rsplit("/", 1)[-1][:255]
     preview = import_workbook(data, office=office, user=user, filename=filename, dry_run=True, ip_address=ip_address)
     job = ImportJob(

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from bapas.access import log_access
 from bapas.history import client_ip
+from bapas.replica import replica_reads
 from workbook import exporter, lists, services
 from workbook.access import get_import_job_for_user, import_jobs_visible_to, require_workbook_access
 from workbook.forms import UploadForm
@@ -132,6 +133,7 @@ def import_progress(request, pk):
 
 
 @require_http_methods(["GET"])
+@replica_reads
 def export_office(request):
     require_workbook_access(request.user)
     office = request.user.office
@@ -142,6 +144,7 @@ def export_office(request):
 
 
 @require_http_methods(["GET"])
+@replica_reads
 def export_list(request, kind):
     filename, content = lists.export_list(request, kind)
     if lists.is_client_list(kind):

@@ -1,4 +1,4 @@
-"""Demo regions, offices and staff (the demo data of docs/INTERFACES.md). Every person here is synthetic."""
+"""Demo regions, offices and staff (docs/INTERFACES.md section 1). Every person here is synthetic."""
 
 from bapas.models import Office, Region, Role, User
 

@@ -1,4 +1,4 @@
-"""Demo partners and agreements (CONTRACTS.md section 1).
+"""Demo partners and agreements (docs/INTERFACES.md section 1).
 
 Tangerang: the eight Pokmaslipas of the paper (seeds/002, first table), each with the PKS that
 covered its 2022-2023 trainings and renewals up to today, so that the current agreements show
@@ -257,74 +257,81 @@ def _load_tng(office, admin, today, partners, agreements):
             "partner_signatory": contact,
             "partner_signatory_title": "Pimpinan",
         }
-        original = _agreement(
+        _tng_agreements(office, partner, index, start, current, common, admin=admin, today=today, into=agreements)
+
+
+def _tng_agreements(office, partner, index, start, current, common, *, admin, today, into):
+    """The PKS of 2022-2023, its 2024 renewal, a 2026 renewal when the partnership goes on past 2025
+    (terminated early for one partner) and, for LPKKOPI, an addendum to the latest."""
+    code = partner.code
+    original = _agreement(
+        office,
+        partner,
+        f"W29.PAS.PAS4-PK.01.05-{index:02d}1/{start.year}",
+        user=admin,
+        attach=True,
+        partner_number=f"{index:02d}1/{code}/PKS/{start.year}",
+        kind=Agreement.Kind.PKS,
+        start_date=start,
+        end_date=date(2023, 12, 31),
+        **common,
+    )
+    into[(office.code, original.number)] = original
+    end = today + timedelta(days=400 if current == "terminated" else current)
+    first_end = RENEWAL_1[1] if end > RENEWAL_2_START else end
+    renewal = _agreement(
+        office,
+        partner,
+        f"W29.PAS.PAS4-PK.01.05-{index:02d}2/2024",
+        user=admin,
+        renews=original,
+        attach=True,
+        partner_number=f"{index:02d}2/{code}/PKS/2024",
+        kind=Agreement.Kind.PKS,
+        start_date=RENEWAL_1[0],
+        end_date=first_end,
+        **common,
+    )
+    into[(office.code, renewal.number)] = renewal
+    latest = renewal
+    if end > RENEWAL_2_START:
+        terminated = {}
+        if current == "terminated":
+            terminated = {
+                "terminated_on": max(RENEWAL_2_START, today - timedelta(days=45)),
+                "termination_reason": "Kelompok tani mitra tidak lagi aktif; kerja sama diakhiri atas kesepakatan bersama.",
+                "terminated_by": admin,
+            }
+        latest = _agreement(
             office,
             partner,
-            f"W29.PAS.PAS4-PK.01.05-{index:02d}1/{start.year}",
+            f"W29.PAS.PAS4-PK.01.05-{index:02d}3/2026",
             user=admin,
+            renews=renewal,
             attach=True,
-            partner_number=f"{index:02d}1/{code}/PKS/{start.year}",
+            partner_number=f"{index:02d}3/{code}/PKS/2026",
             kind=Agreement.Kind.PKS,
-            start_date=start,
-            end_date=date(2023, 12, 31),
+            start_date=RENEWAL_2_START,
+            end_date=end,
+            **terminated,
             **common,
         )
-        agreements[(office.code, original.number)] = original
-        end = today + timedelta(days=400 if current == "terminated" else current)
-        first_end = RENEWAL_1[1] if end > RENEWAL_2_START else end
-        renewal = _agreement(
+        into[(office.code, latest.number)] = latest
+    if code == "LPKKOPI":
+        # An addendum extending the scope of the current PKS (business mentoring after the barista trainings).
+        addendum = _agreement(
             office,
             partner,
-            f"W29.PAS.PAS4-PK.01.05-{index:02d}2/2024",
+            f"W29.PAS.PAS4-PK.01.05-{index:02d}4/ADD",
             user=admin,
-            renews=original,
-            attach=True,
-            partner_number=f"{index:02d}2/{code}/PKS/2024",
-            kind=Agreement.Kind.PKS,
-            start_date=RENEWAL_1[0],
-            end_date=first_end,
-            **common,
+            renews=latest,
+            partner_number=f"{index:02d}4/{code}/ADD",
+            kind=Agreement.Kind.ADDENDUM,
+            start_date=min(latest.start_date + timedelta(days=120), latest.end_date),
+            end_date=latest.end_date,
+            **{**common, "scope": "KEMANDIRIAN,PENDAMPINGAN_USAHA", "title": "Adendum: pendampingan usaha kopi"},
         )
-        agreements[(office.code, renewal.number)] = renewal
-        latest = renewal
-        if end > RENEWAL_2_START:
-            terminated = {}
-            if current == "terminated":
-                terminated = {
-                    "terminated_on": max(RENEWAL_2_START, today - timedelta(days=45)),
-                    "termination_reason": "Kelompok tani mitra tidak lagi aktif; kerja sama diakhiri atas kesepakatan bersama.",
-                    "terminated_by": admin,
-                }
-            latest = _agreement(
-                office,
-                partner,
-                f"W29.PAS.PAS4-PK.01.05-{index:02d}3/2026",
-                user=admin,
-                renews=renewal,
-                attach=True,
-                partner_number=f"{index:02d}3/{code}/PKS/2026",
-                kind=Agreement.Kind.PKS,
-                start_date=RENEWAL_2_START,
-                end_date=end,
-                **terminated,
-                **common,
-            )
-            agreements[(office.code, latest.number)] = latest
-        if code == "LPKKOPI":
-            # An addendum extending the scope of the current PKS (business mentoring after the barista trainings).
-            addendum = _agreement(
-                office,
-                partner,
-                f"W29.PAS.PAS4-PK.01.05-{index:02d}4/ADD",
-                user=admin,
-                renews=latest,
-                partner_number=f"{index:02d}4/{code}/ADD",
-                kind=Agreement.Kind.ADDENDUM,
-                start_date=min(latest.start_date + timedelta(days=120), latest.end_date),
-                end_date=latest.end_date,
-                **{**common, "scope": "KEMANDIRIAN,PENDAMPINGAN_USAHA", "title": "Adendum: pendampingan usaha kopi"},
-            )
-            agreements[(office.code, addendum.number)] = addendum
+        into[(office.code, addendum.number)] = addendum
 
 
 def _load_bpn(office, admin, today, partners, agreements):

@@ -1,4 +1,4 @@
-"""Services: every rule of issue 3 with its Indonesian message."""
+"""Services: every client rule with its Indonesian message."""
 
 import datetime as dt
 

@@ -34,7 +34,7 @@ def test_kasi_filters_the_implementation_report_by_year_and_downloads_pdf_and_xl
     page.get_by_role("button", name="Tampilkan").click()
 
     expect(page).to_have_url(re.compile(r"year=2023"))
-    expect(page.locator("main")).to_contain_text("2023-01-01 – 2023-12-31")
+    expect(page.locator("main")).to_contain_text("1 Januari – 31 Desember 2023")
     totals = page.locator("table[data-table=totals] tbody tr").first.locator("td").all_inner_texts()
     participants, followed_up, implemented = (int(t.replace(".", "")) for t in totals[:3])
     assert participants == 110  # the Tangerang paper: six trainings with 110 participants in 2023

@@ -9,6 +9,7 @@ from django.urls import reverse
 from pokmaslipas.models import Agreement, Partner
 from pokmaslipas.validators import MAX_DOCUMENT_BYTES
 from tests.factories import AgreementFactory, PartnerFactory, TrainingTypeFactory
+from tests.pokmaslipas.conftest import make_pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,7 @@ def test_replacing_scan_keeps_previous_file_in_history(login, admin_a, partner, 
     first_name = agreement.document.name
     response = client.post(
         reverse("pokmaslipas:agreement_edit", args=[agreement.pk]),
-        {**agreement_data(partner), "document": pdf_upload("a.pdf", content=b"%PDF-1.4\nversi kedua\n%%EOF\n")},
+        {**agreement_data(partner), "document": pdf_upload("a.pdf", content=make_pdf_bytes(2))},
     )
     assert response.status_code == 302
     agreement.refresh_from_db()
@@ -202,7 +203,7 @@ def test_replacing_scan_keeps_previous_file_in_history(login, admin_a, partner, 
     assert old.status_code == 200
     assert b"".join(old.streaming_content) == (private_storage / first_name).read_bytes()
     current = client.get(reverse("pokmaslipas:agreement_document", args=[agreement.pk]))
-    assert b"versi kedua" in b"".join(current.streaming_content)
+    assert b"/Count 2" in b"".join(current.streaming_content)  # the second version: two pages
     detail = client.get(reverse("pokmaslipas:agreement_detail", args=[agreement.pk])).content.decode()
     assert f"?version={old_row.history_id}" in detail
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pokmaslipas.models import Agreement
 from tests.factories import AgreementFactory, PartnerFactory
+from tests.pokmaslipas.conftest import make_pdf_bytes
 from trainings.selectors import expiry_alerts
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_document_missing_or_bad_version_is_404(login, alice, office_a, agreemen
     assert client.get(url, {"version": "999999"}).status_code == 404
     # a history row of another agreement is not reachable through this one
     other = AgreementFactory(partner=agreement.partner)
-    other.document.save("lain.pdf", ContentFile(b"%PDF-1.4\n%%EOF"))
+    other.document.save("lain.pdf", ContentFile(make_pdf_bytes()))
     foreign_row = other.history.exclude(document="").first()
     assert client.get(url, {"version": foreign_row.history_id}).status_code == 404
 

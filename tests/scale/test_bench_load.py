@@ -2,8 +2,11 @@
 processes sign in, run the action mix until the deadline, and their timings and CPU come back merged."""
 
 import os
+import resource
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 
@@ -76,7 +79,43 @@ def spec(role, username, n=3):
     }  # fmt: skip
 
 
-def test_users_in_several_processes_run_the_mix_and_come_back_merged(stand_in):
+class ReadCountingClock:
+    """bench.load's clock, counted in reads per thread rather than in seconds: every user checks the
+    deadline a fixed number of times, so the mix runs the same rounds however busy the machine is."""
+
+    TICK = 0.25  # exact in binary: no rounding decides the last round
+
+    def __init__(self):
+        self.reads = threading.local()
+
+    def time(self):
+        n = getattr(self.reads, "n", 0)
+        self.reads.n = n + 1
+        return n * self.TICK
+
+    @staticmethod
+    def sleep(seconds):
+        time.sleep(seconds)
+
+
+class FixedRusage:
+    """Each process's CPU clock advances by USER + SYSTEM seconds per reading; a forked process starts
+    from the parent's count, so each load process measures exactly one step."""
+
+    RUSAGE_SELF = resource.RUSAGE_SELF
+    USER, SYSTEM = 0.5, 0.25
+
+    def __init__(self):
+        self.readings = 0
+
+    def getrusage(self, who):
+        self.readings += 1
+        return SimpleNamespace(ru_utime=self.USER * self.readings, ru_stime=self.SYSTEM * self.readings)
+
+
+def test_users_in_several_processes_run_the_mix_and_come_back_merged(stand_in, monkeypatch):
+    monkeypatch.setattr(load, "time", ReadCountingClock())
+    monkeypatch.setattr(load, "resource", FixedRusage())
     specs = [spec("lead", "kasi"), spec("kasubsi", "kasubsi"), spec("pk", "pk1"), spec("pk", "pk2")]
     result = load.run_load(
         specs, port=stand_in, timeout=10, think=0.05, duration=1.5, seed=3, processes=2, login_path=LOGIN,
@@ -85,18 +124,23 @@ def test_users_in_several_processes_run_the_mix_and_come_back_merged(stand_in):
     assert result["processes"] == 2
     assert result["signed_in"] == result["users"] == 4
     assert result["errors"] == 0, result["error_samples"]
+    # The deadline (1.5 s after the start, read at 0.25) lets each user take exactly 7 steps.
     assert result["requests"] == sum(a["requests"] for a in result["actions"].values()) > 20
     assert set(result["actions"]) <= {
         "dashboard", "client list", "attendance (screen)", "attendance (save)", "session page", "worklist",
         "open client", "record report (form)", "record report (save)",
     }  # fmt: skip
+    # Process 1 runs kasi and pk1, process 2 kasubsi and pk2: each one's actions are in the merge.
+    assert set(result["actions"]) & {"dashboard", "client list"}
+    assert set(result["actions"]) & {"attendance (screen)", "session page"}
     assert result["server_p95"] == 1.5
     # The report form was filled in and posted; the attendance form posted what it showed.
     visits = [body for path, body in StandIn.posts if path.startswith("/visit/")]
     assert visits and all("notes=Klien+hadir" in body for body in visits)
     cpu = result["cpu"]
     assert set(cpu["core_seconds"]) == {"gunicorn", "task worker", "postgres", "load generator", "everything else"}
-    assert cpu["core_seconds"]["load generator"] > 0
+    # Both processes' own CPU time is added up: one reading step each.
+    assert cpu["core_seconds"]["load generator"] == 2 * (FixedRusage.USER + FixedRusage.SYSTEM)
     assert 0 <= cpu["busy_share"] <= 1
 
 

@@ -12,11 +12,12 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Exists, OuterRef
 
 from bapas.models import AccessLog, Office, Role, User
-from clients.models import Client, PKAssignment, ReportingVisit
+from clients.models import Client, PKAssignment, ReportingVisit, birth_date_error
 from config import scale
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import ClientFactory, ReportingVisitFactory
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
+from trainings.selectors import interest_matches
 
 TODAY = dt.date(2025, 6, 15)
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +77,13 @@ def test_derived_columns_match_what_save_would_compute(seeded):
         assert len(client.nik) == 16 and client.nik.isdigit()
         if client.officer_id:
             assert client.officer.office_id == client.office_id and client.officer.role == Role.PK
+        assert birth_date_error(client.birth_date, client.programme_start, TODAY) is None
+    enrolments = Enrolment.objects.filter(session__office__in=seeded).select_related("client", "session__training_type")
+    flags = [
+        (e.matched_interest, interest_matches(e.client.interest_list, e.session.training_type)) for e in enrolments
+    ]
+    assert all(stored == rule for stored, rule in flags)  # the one rule of the enrolment service
+    assert any(stored for stored, _rule in flags) and not all(stored for stored, _rule in flags)
 
 
 def test_staff_sign_in_with_the_demo_password(seeded, client):

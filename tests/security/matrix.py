@@ -1,4 +1,4 @@
-"""The expected access matrix (issue 2) as data, keyed by URL name and method.
+"""The expected access matrix as data, keyed by URL name and method.
 
 Users: the PK who owns the client (pk_owner_a), another PK of office A (pk_other_a), the
 Kasubsi, Kasi, Kepala Bapas and Admin of office A, the same roles of office B, the regional
@@ -135,6 +135,8 @@ EXPECTED = {
     "trainings:followup_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "trainings:followup_photo": {"GET": obj(OK, N, OK, OK, OK, N)},
     "trainings:certificate_verify": {"GET": public()},
+    "trainings:certificate_check": {"GET": public(), "POST": public()},
+    "trainings:certificate_check_number": {"GET": public(), "POST": public()},
     "trainings:type_list": {"GET": OFFICE_READ},
     "trainings:type_create": {"GET": page(F, OK, OK, F, F), "POST": page(F, OK, OK, F, F)},
     # --- reports: PK own caseload, office roles their office, viewers aggregates of their region
@@ -176,11 +178,11 @@ EXPECTED = {
     "workbook:export_list": {"GET": OFFICE_READ},
 }
 
-# Public pages that show a name on purpose (a certificate's holder to whoever holds its number).
+# Public pages that show a name on purpose (a certificate's holder to whoever holds its QR code's token).
 PUBLIC_BY_DESIGN = {"trainings:certificate_verify"}
 
 # Views without a method decorator (they answer every method); documented exceptions to STYLE.md.
-# (healthz has require_safe since issue 9: GET and HEAD only, a POST is 405.)
+# (healthz has require_safe: GET and HEAD only, a POST is 405.)
 NO_METHOD_DECORATOR: set[str] = set()
 
 # URL names taking a non-object argument are also checked with these other values.
@@ -210,6 +212,7 @@ def resolve_arg(key, objects, variant=None):
         "number": objects["enrolment"].certificate_number,
         "office": "TNG",
         "month": "2026-01",
+        "token": objects["enrolment"].certificate_token,
     }[key]
 
 
@@ -245,7 +248,7 @@ def matches(got, want) -> bool:
     return got == want
 
 
-# Real defects the matrix found, left to the owning app (see the report of issue 9): the matrix
+# Real defects the matrix found, left to the owning app: the matrix
 # test tolerates exactly the recorded outcome and test_known_deviations_still_present fails
 # (strict xfail) once a deviation is fixed, so the entry is then removed and the matrix holds.
 KNOWN_DEVIATIONS = {

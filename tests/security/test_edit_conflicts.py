@@ -13,6 +13,7 @@ from bapas.concurrency import FINGERPRINT_FIELD
 from bapas.models import Role, User
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import AgreementFactory, PartnerFactory, TrainingSessionFactory, UserFactory
+from tests.pokmaslipas.conftest import make_pdf_bytes
 from tests.security.fuzz_support import browser_payload
 from trainings.models import TrainingSession
 
@@ -27,7 +28,7 @@ def browser(user):
     return b
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = make_pdf_bytes()  # a real one-page PDF: scans are parsed (pokmaslipas.validators)
 
 
 def post(b, path, payload, record):

@@ -1,4 +1,4 @@
-"""Property-based fuzz tests (hypothesis) over every create and edit form of the project (issue 9).
+"""Property-based fuzz tests (hypothesis) over every create and edit form of the project.
 
 Each case starts from what a browser submits for the rendered form, completed into a VALID
 submission (``test_the_starting_payload_is_accepted`` proves it is), then replaces one to three
@@ -610,6 +610,8 @@ ACTIONS = {
     "trainings:session_mark_held",
     "trainings:certificates_issue",
     "trainings:certificate_issue",
+    "trainings:certificate_check",  # also tests/security/test_fuzz_filters.py: hostile numbers and names
+    "trainings:certificate_check_number",
     "reports:generated_retry",
     "workbook:import_confirm",
 }

@@ -24,6 +24,12 @@ def assert_security_headers(response):
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     assert response.headers.get("Referrer-Policy") == "same-origin"
     assert response.headers.get("Cross-Origin-Opener-Policy") == "same-origin"
+    assert_privacy_headers(response)
+
+
+def assert_privacy_headers(response):
+    assert response.headers.get("Permissions-Policy") == "camera=(), microphone=(), geolocation=(), payment=()"
+    assert response.headers.get("Cross-Origin-Resource-Policy") == "same-origin"
 
 
 def parameterless_get_urls():
@@ -81,6 +87,8 @@ def test_static_files_are_nosniff(client):
     response = client.get("/static/js/app.js")
     assert response.status_code == 200
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
+    assert_privacy_headers(response)
+    assert "no-store" not in response.get("Cache-Control", "")  # static files stay cacheable
 
 
 DOWNLOADS = [
@@ -102,3 +110,5 @@ def test_downloads_are_attachments_with_safe_headers(request, login, name, args,
     assert response.headers.get("Content-Disposition", "").startswith("attachment")
     assert not response["Content-Type"].startswith("text/html")
     assert response.headers.get("X-Frame-Options") == "DENY"
+    assert "no-store" in response.headers.get("Cache-Control", "")
+    assert_privacy_headers(response)

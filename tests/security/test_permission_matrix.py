@@ -1,4 +1,4 @@
-"""The permission matrix (issue 9): every URL of the project, every role of two offices, every method.
+"""The permission matrix: every URL of the project, every role of two offices, every method.
 
 URL patterns are discovered from the resolver (not a hand-kept list); the expected outcome of
 each (URL name, user, method) comes from tests/security/matrix.py. A URL name missing from
@@ -35,12 +35,13 @@ from tests.factories import (
     TrainingSessionFactory,
     UserFactory,
 )
+from tests.pokmaslipas.conftest import make_pdf_bytes
 from tests.security import matrix
 from workbook.models import ImportJob
 
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_PREFIXES = ("django-admin/", "i18n/", "static/")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = make_pdf_bytes()  # a real one-page PDF: scans are parsed (pokmaslipas.validators)
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7V\x8f\xb1\x00\x00\x00\x00IEND\xaeB`\x82"
@@ -144,7 +145,11 @@ def _office_objects(office, pk_user, admin, tag):
         office=office, partner=partner, start_date=dt.date(2026, 1, 5), end_date=dt.date(2026, 1, 6)
     )
     enrolment = EnrolmentFactory(
-        session=session, client=client, certificate_number=f"CERT/{tag}/0001", certificate_issued_at=timezone.now()
+        session=session,
+        client=client,
+        certificate_number=f"CERT/{tag}/0001",
+        certificate_issued_at=timezone.now(),
+        certificate_token=f"token-{tag}-" + "x" * 40,
     )
     AttendanceFactory(enrolment=enrolment)
     follow_up = FollowUpFactory(enrolment=enrolment)

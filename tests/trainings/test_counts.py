@@ -1,4 +1,4 @@
-"""Counts against CONTRACTS.md section 3 on hand-made cases; the worklist; the client page partial; suggestions."""
+"""Counts against docs/INTERFACES.md section 3 on hand-made cases; the worklist; the client page partial; suggestions."""
 
 import datetime as dt
 

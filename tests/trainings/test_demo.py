@@ -47,6 +47,12 @@ def test_demo_matches_the_paper_and_is_idempotent():
     due = follow_ups_due(officer=User.objects.get(username="pk1.tng"), today=today)
     due += follow_ups_due(officer=User.objects.get(username="pk2.tng"), today=today)
     assert due and all(row["milestone_months"] == 1 for row in due)
+    enrolments = Enrolment.objects.select_related("client", "session__training_type")
+    flags = [
+        (e.matched_interest, selectors.interest_matches(e.client.interest_list, e.session.training_type))
+        for e in enrolments
+    ]
+    assert all(stored == rule for stored, rule in flags) and any(stored for stored, _rule in flags)
     before = (Enrolment.objects.count(), FollowUp.objects.count(), TrainingSession.objects.count())
     certificates = sorted(
         Enrolment.objects.exclude(certificate_number=None).values_list("certificate_number", flat=True)

@@ -83,6 +83,10 @@ def full_workbook() -> dict:
             ["REG-1", "2024-02-05 10:30", "", "Sehat"],
             ["REG-1", "05/03/2024", "video_call", ""],
         ],
+        "Peringatan": [
+            ["no_register", "tanggal", "tingkat", "nomor", "alasan"],
+            ["REG-2", "2024-03-04", "SP1", "W29.PAS.4-PK.01.01-15", "Tidak wajib lapor Februari 2024"],
+        ],
     }
 
 

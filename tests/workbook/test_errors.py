@@ -173,10 +173,11 @@ def test_bad_cells(workbook_office, sheet, index, column, value, message):
     assert message in import_errors(with_row(sheet, index, column, value), workbook_office)
 
 
-def test_nik_given_as_a_number_is_accepted(workbook_office):
+def test_nik_given_as_a_number_is_refused_not_converted(workbook_office):
+    # A spreadsheet program keeps 15 significant digits: the number may already be wrong.
     result = run_import(make_xlsx(with_row("Klien", 1, "nik", 3671010101900001)), workbook_office)
-    assert result.ok
-    assert Client.objects.get(register_number="REG-1").nik == "3671010101900001"
+    assert result.issues == ["Klien!2 nik: type the NIK as text (start with ') — Excel rounds 16-digit numbers"]
+    assert not Client.objects.exists()
 
 
 # --- rules between rows and records -------------------------------------------------------------

@@ -23,6 +23,7 @@ def test_full_workbook_creates_everything(workbook_office, alice, admin_a):
         "Kehadiran": (1, 0, 0),
         "TindakLanjut": (1, 0, 0),
         "WajibLapor": (2, 0, 0),
+        "Peringatan": (1, 0, 0),
     }
     partner = Partner.objects.get(office=workbook_office, code="GBI")
     assert partner.kind == "KEAGAMAAN" and partner.email == "griya@example.org"
@@ -78,7 +79,7 @@ def test_same_workbook_twice_changes_nothing(workbook_office, admin_a):
     run_import(content, workbook_office, user=admin_a)
     history_before = Client.history.count() + Attendance.history.count() + ReportingVisit.history.count()
     result = run_import(content, workbook_office, user=admin_a)
-    assert result.ok and result.totals() == {"created": 0, "updated": 0, "unchanged": 11}
+    assert result.ok and result.totals() == {"created": 0, "updated": 0, "unchanged": 12}
     assert Client.history.count() + Attendance.history.count() + ReportingVisit.history.count() == history_before
 
 
@@ -225,7 +226,7 @@ def test_example_rows_of_the_template_are_skipped(workbook_office):
 def test_dry_run_writes_nothing(workbook_office):
     result = run_import(make_xlsx(full_workbook()), workbook_office, dry_run=True)
     assert result.ok and not result.applied
-    assert result.totals()["created"] == 11
+    assert result.totals()["created"] == 12
     assert not Client.objects.exists() and not Partner.objects.exists() and not Attendance.objects.exists()
     assert not Client.history.exists()
 

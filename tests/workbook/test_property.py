@@ -7,14 +7,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from clients.models import Client, ReportingVisit
+from clients.models import Client, ReportingVisit, ReportingWarning
 from pokmaslipas.models import Agreement, Partner
 from tests.workbook.conftest import full_workbook, make_xlsx, run_import
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
 from workbook import schema
 from workbook.reader import read_workbook
 
-MODELS = (Partner, Agreement, Client, TrainingSession, Enrolment, Attendance, FollowUp, ReportingVisit)
+MODELS = (
+    Partner,
+    Agreement,
+    Client,
+    TrainingSession,
+    Enrolment,
+    Attendance,
+    FollowUp,
+    ReportingVisit,
+    ReportingWarning,
+)
 ALL_CODES = sorted({code for sheet in schema.SHEETS for column in sheet.columns for code in column.choices})
 TRICKY = [
     "",

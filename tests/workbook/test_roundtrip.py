@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from clients.models import Client, PKAssignment, ReportingVisit, StatusChange
+from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import (
     AgreementFactory,
@@ -22,7 +22,7 @@ from tests.factories import (
 )
 from tests.workbook.conftest import run_import
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
-from trainings.selectors import participants
+from trainings.selectors import interest_matches, participants
 from workbook.exporter import office_workbook
 
 
@@ -34,11 +34,13 @@ def sheet_values(content: bytes) -> dict:
 def wipe(office):
     """Delete every record of the office that the workbook carries (PROTECT order)."""
     ReportingVisit.objects.filter(office=office).delete()
+    ReportingWarning.objects.filter(client__office=office).delete()
     FollowUp.objects.filter(enrolment__session__office=office).delete()
     Attendance.objects.filter(enrolment__session__office=office).delete()
     Enrolment.objects.filter(session__office=office).delete()
     TrainingSession.objects.filter(office=office).delete()
     TrainingType.objects.filter(office=office).delete()
+    Agreement.objects.filter(office=office).update(renews=None)
     Agreement.objects.filter(office=office).delete()
     Partner.objects.filter(office=office).delete()
     PKAssignment.objects.filter(client__office=office).delete()
@@ -220,3 +222,96 @@ def test_export_office_command(rich_office, tmp_path):
     target = tmp_path / "tng.xlsx"
     call_command("export_workbook", "--office", "TNG", "--output", str(target))
     assert sheet_values(target.read_bytes()) == sheet_values(office_workbook(rich_office))
+
+
+# --- what the contract's columns alone would lose -------------------------------------------------
+@pytest.fixture
+def office_with_history(rich_office, admin_a):
+    """Rich office plus an addendum, a renewal chain, an early termination, warnings and interest flags."""
+    gbi = Partner.objects.get(code="GBI")
+    lpk = Partner.objects.get(code="LPK1")
+    AgreementFactory(
+        partner=gbi,
+        number="W29-001/ADD-1",
+        kind="ADDENDUM",
+        renews=Agreement.objects.get(number="W29-001"),
+        start_date=dt.date(2023, 1, 1),
+        end_date=dt.date(2025, 12, 31),
+        scope="",
+    )
+    AgreementFactory(
+        partner=lpk,
+        number="W29-003",
+        kind="MOU",
+        renews=Agreement.objects.get(number="W29-002"),
+        start_date=dt.date(2024, 1, 1),
+        end_date=dt.date(2024, 12, 31),
+        scope="",
+        terminated_on=dt.date(2024, 6, 30),
+        termination_reason="Mitra berhenti beroperasi",
+        terminated_by=admin_a,
+    )
+    andi = Client.objects.get(register_number="PAS.001/2023")
+    ReportingWarning.objects.create(
+        client=andi, level="SP1", issued_on=dt.date(2023, 3, 1), reason="Tidak lapor Februari", number="SP/1/2023"
+    )
+    ReportingWarning.objects.create(
+        client=andi,
+        level="SP2",
+        issued_on=dt.date(2023, 4, 3),
+        reason="Tidak lapor Maret",
+        missed_periods="Maret 2023",
+    )
+    for enrolment in Enrolment.objects.select_related("client", "session__training_type"):
+        enrolment.matched_interest = interest_matches(enrolment.client.interest_list, enrolment.session.training_type)
+        enrolment.save(update_fields=["matched_interest"])
+    return rich_office
+
+
+def agreement_facts():
+    return sorted(
+        (a.number, a.kind, a.renews.number if a.renews else None, a.terminated_on, a.termination_reason)
+        for a in Agreement.objects.select_related("renews")
+    )
+
+
+def test_round_trip_keeps_kinds_renewals_terminations_warnings_and_interest_flags(office_with_history, admin_a):
+    facts = agreement_facts()
+    statuses = {a.number: a.status_on(dt.date(2024, 9, 1)) for a in Agreement.objects.all()}
+    warnings = sorted(ReportingWarning.objects.values_list("level", "issued_on", "number", "reason", "missed_periods"))
+    flags = sorted(Enrolment.objects.values_list("session__code", "client__register_number", "matched_interest"))
+    assert any(flag for *_key, flag in flags)  # Andi (kuliner, barista) in the Barista training
+    first = office_workbook(office_with_history)
+    wipe(office_with_history)
+    assert not Agreement.objects.exists() and not ReportingWarning.objects.exists()
+
+    result = run_import(first, office_with_history, user=admin_a, filename="export.xlsx")
+    assert result.ok, result.issues
+
+    assert agreement_facts() == facts
+    assert {a.number: a.status_on(dt.date(2024, 9, 1)) for a in Agreement.objects.all()} == statuses
+    assert statuses["W29-003"] == Agreement.Status.TERMINATED
+    assert Agreement.objects.get(number="W29-003").terminated_by == admin_a
+    assert (
+        sorted(ReportingWarning.objects.values_list("level", "issued_on", "number", "reason", "missed_periods"))
+        == warnings
+    )
+    assert (
+        sorted(Enrolment.objects.values_list("session__code", "client__register_number", "matched_interest")) == flags
+    )
+    assert sheet_values(office_workbook(office_with_history)) == sheet_values(first)
+    again = run_import(first, office_with_history, user=admin_a)
+    assert again.ok and again.totals()["created"] == again.totals()["updated"] == 0
+
+
+def test_the_new_sheet_and_columns_are_in_the_export(office_with_history):
+    values = sheet_values(office_workbook(office_with_history))
+    header = values["PKS"][0]
+    for column in ("jenis", "memperbarui", "diakhiri_pada", "alasan_pengakhiran"):
+        assert column in header
+    rows = {row[0]: dict(zip(header, row, strict=True)) for row in values["PKS"][1:]}
+    assert rows["W29-003"]["memperbarui"] == "W29-002" and rows["W29-003"]["jenis"] == "MOU"
+    assert rows["W29-003"]["diakhiri_pada"] == dt.datetime(2024, 6, 30)
+    assert rows["W29-001/ADD-1"]["jenis"] == "ADDENDUM"
+    assert values["Peringatan"][0] == ("no_register", "tanggal", "tingkat", "nomor", "alasan", "periode_terlewat")
+    assert values["Peringatan"][1][:4] == ("PAS.001/2023", dt.datetime(2023, 3, 1), "SP1", "SP/1/2023")

@@ -72,7 +72,7 @@ def test_pk_cannot_upload(login, alice):
 
 def test_upload_then_preview_shows_counts_and_writes_nothing(login, admin_a, alice, private_storage):
     job = previewed_job(login, admin_a)
-    assert job.status == ImportJob.Status.PREVIEWED and job.office == admin_a.office and job.row_count == 11
+    assert job.status == ImportJob.Status.PREVIEWED and job.office == admin_a.office and job.row_count == 12
     assert job.file and (private_storage / job.file.name).exists()
     assert not Client.objects.exists()
     response = login(admin_a).get(reverse("workbook:import_preview", args=[job.pk]))
@@ -224,7 +224,7 @@ def test_large_workbook_runs_as_a_background_task_with_progress(login, admin_a, 
         "status": "QUEUED",
         "status_label": "Dalam antrean",
         "done": 0,
-        "total": 11,
+        "total": 12,
         "percent": 0,
         "finished": False,
     }
@@ -234,7 +234,7 @@ def test_large_workbook_runs_as_a_background_task_with_progress(login, admin_a, 
     assert job.status == ImportJob.Status.DONE
     assert Client.objects.count() == 2
     progress = login(admin_a).get(reverse("workbook:import_progress", args=[job.pk])).json()
-    assert progress["finished"] and progress["done"] == progress["total"] == 11
+    assert progress["finished"] and progress["done"] == progress["total"] == 12
 
 
 def test_progress_file_is_read_while_running(login, admin_a, alice):
@@ -260,10 +260,12 @@ def test_template_download(login, kasi_a, alice):
         "Kehadiran",
         "TindakLanjut",
         "WajibLapor",
+        "Peringatan",
     ]
     klien = [[c.value for c in row] for row in book["Klien"].iter_rows()]
     assert klien[0][:6] == ["no_register", "nama", "jenis_kelamin", "program", "mulai_bimbingan", "akhir_bimbingan"]
-    assert len(klien) == 2 and klien[1][0] == "PAS.00001/2024"
+    filled = [row for row in klien if any(value is not None for value in row)]  # below: empty text-formatted rows
+    assert len(filled) == 2 and klien[1][0] == "PAS.00001/2024"
     guide = "\n".join(str(c.value) for row in book["Petunjuk"].iter_rows() for c in row if c.value)
     assert "Cara mengisi workbook ini" in guide
     assert "NIK: tepat 16 digit" in guide and "MASYARAKAT, KEAGAMAAN" in guide
@@ -328,6 +330,7 @@ def test_export_office(login, admin_a, alice, office_b):
         "Kehadiran",
         "TindakLanjut",
         "WajibLapor",
+        "Peringatan",
     ]
     registers = [row[0] for row in book["Klien"].iter_rows(min_row=2, values_only=True)]
     assert registers == ["REG-1", "REG-2"]  # never another office's clients
@@ -350,3 +353,32 @@ def test_export_office_anonymous_and_method(client, login, admin_a):
 def test_navigation_shows_import_to_admin(login, admin_a):
     body = login(admin_a).get(reverse("workbook:import_upload")).content.decode()
     assert 'data-nav="workbook:import_upload"' in body
+
+
+def _zip_bomb(unpacked_bytes: int) -> bytes:
+    """An XLSX-shaped zip whose one sheet unpacks to ``unpacked_bytes`` of spaces (a few KB packed)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            chunk = b" " * (1024 * 1024)
+            for _ in range(unpacked_bytes // len(chunk)):
+                sheet.write(chunk)
+    return buffer.getvalue()
+
+
+def test_workbook_too_large_once_unpacked_is_refused_before_it_is_opened(login, admin_a, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl must not open it")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    content = _zip_bomb(60 * 1024 * 1024)
+    assert len(content) < 1024 * 1024
+    response = upload(login(admin_a), content)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Workbook terlalu besar setelah dibuka" in body and "50,0 MB" in body
+    assert not ImportJob.objects.exists()

@@ -1,4 +1,4 @@
-"""Importing a workbook into one office (CONTRACTS.md section 2).
+"""Importing a workbook into one office (docs/INTERFACES.md section 2).
 
 All or nothing: the whole import runs in one transaction, sheet after sheet in the contract's
 order, and is rolled back when any row has an error (or for a dry run, which is how the preview

@@ -57,6 +57,7 @@ class ImportResult:
     sheets: list = field(default_factory=list)  # SheetResult in contract order, only sheets in the file
     issues: list = field(default_factory=list)  # str
     ignored_sheets: list = field(default_factory=list)
+    hidden_sheets: list = field(default_factory=list)
     applied: bool = False
 
     @property
@@ -89,6 +90,7 @@ class ImportResult:
             sheets=sheets,
             issues=list(data.get("issues", [])),
             ignored_sheets=list(data.get("ignored_sheets", [])),
+            hidden_sheets=list(data.get("hidden_sheets", [])),
             applied=data.get("applied", False),
         )
 
@@ -133,7 +135,12 @@ class ImportBase:
 
     # --- entry point --------------------------------------------------------------------------
     def run(self, data: WorkbookData, *, dry_run: bool) -> "ImportResult":
-        result = ImportResult(filename=self.filename, dry_run=dry_run, ignored_sheets=list(data.ignored_sheets))
+        result = ImportResult(
+            filename=self.filename,
+            dry_run=dry_run,
+            ignored_sheets=list(data.ignored_sheets),
+            hidden_sheets=list(data.hidden_sheets),
+        )
         self.issues.extend(data.issues)
         self.total_rows = data.row_count
         for issue in data.issues:
@@ -175,6 +182,7 @@ class ImportBase:
             ("Kehadiran", self._kehadiran),
             ("TindakLanjut", self._tindak_lanjut),
             ("WajibLapor", self._wajib_lapor),
+            ("Peringatan", self._peringatan),
         ]
         self.results = {}
         for name, _step in steps:
@@ -289,7 +297,9 @@ class ImportBase:
     def _load_references(self) -> None:
         office = self.office
         self.partners = {p.code: p for p in Partner.objects.filter(office=office)}
-        self.agreements = {a.number: a for a in Agreement.objects.filter(office=office).select_related("partner")}
+        self.agreements = {
+            a.number: a for a in Agreement.objects.filter(office=office).select_related("partner", "renews")
+        }
         self.clients = {c.register_number: c for c in Client.objects.filter(office=office).select_related("officer")}
         self.sessions = {
             s.code: s

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bapas.models import Role, User
-from clients.models import Client, PKAssignment, ReportingVisit, StatusChange
+from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, birth_date_error
+from clients.services import warning_errors
 from workbook import cells, exporter
 from workbook.importer.base import BATCH_SIZE, Row, SheetResult, in_chunks
 from workbook.reader import SheetData
@@ -52,43 +53,12 @@ class ClientSheets:
             if row.ok and self._duplicate(seen, name, row, register, "no_register"):
                 row.ok = False
             client = self.clients.get(register) if row.ok else None
-            nik = row.values.get("nik")
-            if nik:
-                if nik in seen_nik:
-                    self.error(
-                        name, row.number, "nik", _("this NIK is also given in row %(row)d.") % {"row": seen_nik[nik]}
-                    )
-                    row.ok = False
-                else:
-                    seen_nik[nik] = row.number
-                owner = nik_owner.get(nik)
-                if owner and (client is None or owner[0] != client.pk):
-                    if owner[1] == self.office.pk:
-                        message = _("this NIK is already used by another client (register number %(register)s).") % {
-                            "register": owner[2]
-                        }
-                    else:
-                        message = _("this NIK is already used by a client of another office.")
-                    self.error(name, row.number, "nik", message)
-                    row.ok = False
+            self._check_nik(name, row, client, nik_owner, seen_nik)
             officer = None
             if row.values.get("pk"):
                 officer = self._officer(name, row, users.get(row.values["pk"]), row.values["pk"])
             if row.ok:
-                start = row.values.get("mulai_bimbingan", client.programme_start if client else None)
-                end = row.values.get("akhir_bimbingan", client.programme_end if client else None)
-                if start and end and end < start:
-                    self.error(
-                        name,
-                        row.number,
-                        "akhir_bimbingan",
-                        _("the programme end %(end)s is before its start %(start)s.") % {"end": end, "start": start},
-                    )
-                    row.ok = False
-                birth = row.values.get("tanggal_lahir")
-                if birth and birth > self.today:
-                    self.error(name, row.number, "tanggal_lahir", _("the date of birth lies in the future."))
-                    row.ok = False
+                self._check_klien_dates(name, row, client)
             if not row.ok:
                 self.failed[name].add(row.raw_key[0] if row.raw_key else "")
                 continue
@@ -103,16 +73,7 @@ class ClientSheets:
                     result.unchanged += 1
                     continue
                 old_officer, old_status = client.officer_id, client.status
-            for column in present:
-                value = row.values[column]
-                if column == "pk":
-                    value = officer
-                elif column == "nik":
-                    value = value or None
-                setattr(client, self.KLIEN_FIELDS[column], value)
-            if changes is None:
-                client.reporting_frequency = client.reporting_frequency or Client.Frequency.MONTHLY
-            client.is_child = client.compute_is_child()
+            self._assign_klien(client, row, present, officer, new=changes is None)
             if not self._field_errors(name, row.number, client, to_column, ["office", "officer"]):
                 self.failed[name].add(register)
                 continue
@@ -131,6 +92,59 @@ class ClientSheets:
                 if client.status != old_status:
                     client.status_date = self.today
                     status_changed.append(client)
+        self._save_klien(created, updated, fields, officer_changed, status_changed)
+
+    def _check_nik(self, sheet: str, row: Row, client, nik_owner: dict, seen_nik: dict) -> None:
+        """A NIK given twice in the sheet, or already held by another client, fails the row."""
+        nik = row.values.get("nik")
+        if not nik:
+            return
+        if nik in seen_nik:
+            self.error(sheet, row.number, "nik", _("this NIK is also given in row %(row)d.") % {"row": seen_nik[nik]})
+            row.ok = False
+        else:
+            seen_nik[nik] = row.number
+        owner = nik_owner.get(nik)
+        if owner and (client is None or owner[0] != client.pk):
+            if owner[1] == self.office.pk:
+                message = _("this NIK is already used by another client (register number %(register)s).") % {
+                    "register": owner[2]
+                }
+            else:
+                message = _("this NIK is already used by a client of another office.")
+            self.error(sheet, row.number, "nik", message)
+            row.ok = False
+
+    def _check_klien_dates(self, sheet: str, row: Row, client) -> None:
+        start = row.values.get("mulai_bimbingan", client.programme_start if client else None)
+        end = row.values.get("akhir_bimbingan", client.programme_end if client else None)
+        if start and end and end < start:
+            self.error(
+                sheet,
+                row.number,
+                "akhir_bimbingan",
+                _("the programme end %(end)s is before its start %(start)s.") % {"end": end, "start": start},
+            )
+            row.ok = False
+        birth = row.values.get("tanggal_lahir", client.birth_date if client else None)
+        problem = birth_date_error(birth, start, self.today)
+        if problem:
+            self.error(sheet, row.number, "tanggal_lahir", problem)
+            row.ok = False
+
+    def _assign_klien(self, client: Client, row: Row, present: list, officer, *, new: bool) -> None:
+        for column in present:
+            value = row.values[column]
+            if column == "pk":
+                value = officer
+            elif column == "nik":
+                value = value or None
+            setattr(client, self.KLIEN_FIELDS[column], value)
+        if new:
+            client.reporting_frequency = client.reporting_frequency or Client.Frequency.MONTHLY
+        client.is_child = client.compute_is_child()
+
+    def _save_klien(self, created: list, updated: list, fields: set, officer_changed: list, status_changed: list):
         for client in self._bulk_create(Client, created):
             self.clients[client.register_number] = client
         if updated:
@@ -270,3 +284,66 @@ class ClientSheets:
                 result.add_change(row.number, (register, when), changes)
         self._bulk_create(ReportingVisit, created)
         self._bulk_update(ReportingVisit, updated, fields)
+
+    # --- Peringatan ---------------------------------------------------------------------------
+    PERINGATAN_FIELDS = {"nomor": "number", "alasan": "reason", "periode_terlewat": "missed_periods"}
+
+    def _peringatan(self, sheet: SheetData, result: SheetResult) -> None:
+        name = sheet.spec.name
+        to_column = {v: k for k, v in self.PERINGATAN_FIELDS.items()}
+        rows = self._parse(sheet)
+        client_ids = sorted(
+            {self.clients[r.values["no_register"]].pk for r in rows if r.values.get("no_register") in self.clients}
+        )
+        existing = {
+            (w.client_id, w.issued_on, w.level): w
+            for w in in_chunks(ReportingWarning.objects.order_by("id"), "client_id", client_ids)
+        }
+        # What the level rule sees: the warnings stored and the ones in this sheet.
+        issued = defaultdict(set)
+        for client_id, day, level in existing:
+            issued[client_id].add((level, day))
+        for row in rows:
+            client = self.clients.get(row.values.get("no_register"))
+            if row.ok and client is not None:
+                issued[client.pk].add((row.values["tingkat"], row.values["tanggal"]))
+        created, updated, fields, seen = [], [], set(), {}
+        for row in rows:
+            self._tick()
+            key = (row.values.get("no_register"), row.values.get("tanggal"), row.values.get("tingkat"))
+            if row.ok and self._duplicate(seen, name, row, key, "tingkat"):
+                row.ok = False
+            _session, client = self._session_and_client(name, row)
+            if row.ok:
+                errors = warning_errors(
+                    client=client, level=key[2], issued_on=key[1], earlier=issued[client.pk], today=self.today
+                )
+                for field_name, message in errors.items():
+                    self.error(name, row.number, {"issued_on": "tanggal", "level": "tingkat"}[field_name], message)
+                    row.ok = False
+            if not row.ok:
+                continue
+            present = [c for c in sheet.columns if c in self.PERINGATAN_FIELDS]
+            warning = existing.get((client.pk, key[1], key[2]))
+            if warning is None:
+                warning = ReportingWarning(client=client, level=key[2], issued_on=key[1], issued_by=self.user)
+                changes = None
+            else:
+                changes = self._diff(row.values, exporter.warning_values(warning, key[0]), present)
+                if not changes:
+                    result.unchanged += 1
+                    continue
+            for column in present:
+                setattr(warning, self.PERINGATAN_FIELDS[column], row.values[column])
+            if not self._field_errors(name, row.number, warning, to_column, ["client", "issued_by"]):
+                continue
+            if changes is None:
+                created.append(warning)
+                result.created += 1
+            else:
+                updated.append(warning)
+                fields.update(self.PERINGATAN_FIELDS[c] for c, _o, _n in changes)
+                result.updated += 1
+                result.add_change(row.number, key, changes)
+        self._bulk_create(ReportingWarning, created)
+        self._bulk_update(ReportingWarning, updated, fields)

@@ -5,8 +5,16 @@ from collections import defaultdict
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
-from trainings.forms import MAX_SESSION_DAYS
-from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
+from trainings.models import (
+    MAX_SESSION_DAYS,
+    Attendance,
+    Enrolment,
+    FollowUp,
+    TrainingSession,
+    TrainingType,
+    session_dates_errors,
+)
+from trainings.selectors import interest_matches
 from workbook import exporter
 from workbook.importer.base import BATCH_SIZE, Row, SheetResult, in_chunks
 from workbook.reader import SheetData
@@ -40,83 +48,20 @@ class TrainingSheets:
             .values("enrolment__session_id")
             .annotate(first=Min("date"), last=Max("date"))
         }
-        created, updated, fields, seen, pending = [], [], set(), {}, []
+        updated, fields, seen, pending = [], set(), {}, []
         for row in self._parse(sheet):
             self._tick()
             code = row.values.get("kode")
             if row.ok and self._duplicate(seen, name, row, code, "kode"):
                 row.ok = False
             session = self.sessions.get(code) if row.ok else None
-            partner = None
-            if "kode_mitra" in row.values:
-                partner = self.partners.get(row.values["kode_mitra"])
-                self._reference(
-                    name,
-                    row,
-                    "kode_mitra",
-                    row.values["kode_mitra"],
-                    partner,
-                    "Mitra",
-                    _("no partner with code “%(code)s” in the sheet Mitra or in this office.")
-                    % {"code": row.values["kode_mitra"]},
-                )
-            agreement = None
-            number = row.values.get("nomor_pks")
-            if number:
-                agreement = self.agreements.get(number)
-                if self._reference(
-                    name,
-                    row,
-                    "nomor_pks",
-                    number,
-                    agreement,
-                    "PKS",
-                    _("no agreement with number “%(number)s” in the sheet PKS or in this office.") % {"number": number},
-                ):
-                    owner = partner or (session.partner if session else None)
-                    if owner is not None and agreement.partner_id != owner.pk and agreement.partner is not owner:
-                        self.error(
-                            name,
-                            row.number,
-                            "nomor_pks",
-                            _("agreement “%(number)s” belongs to partner %(owner)s, not to %(partner)s.")
-                            % {"number": number, "owner": agreement.partner.code, "partner": owner.code},
-                        )
-                        row.ok = False
+            partner = self._pelatihan_partner(name, row)
+            agreement = self._pelatihan_agreement(name, row, partner, session)
             training_type = None
             if row.ok and "jenis_pelatihan" in row.values:
                 training_type = self._training_type(name, row, types, new_types, type_category_row)
             if row.ok:
-                start = row.values.get("tanggal_mulai", session.start_date if session else None)
-                end = row.values.get("tanggal_selesai", session.end_date if session else None)
-                if start and end and end < start:
-                    self.error(
-                        name,
-                        row.number,
-                        "tanggal_selesai",
-                        _("the end date %(end)s is before the start date %(start)s.") % {"end": end, "start": start},
-                    )
-                    row.ok = False
-                elif start and end and (end - start).days >= MAX_SESSION_DAYS:
-                    self.error(
-                        name,
-                        row.number,
-                        "tanggal_selesai",
-                        _("a training lasts at most %(days)s days (%(start)s to %(end)s).")
-                        % {"days": MAX_SESSION_DAYS, "start": start, "end": end},
-                    )
-                    row.ok = False
-                elif session and session.pk in ranges and start and end:
-                    first, last = ranges[session.pk]
-                    if first < start or last > end:
-                        self.error(
-                            name,
-                            row.number,
-                            "tanggal_mulai",
-                            _("attendance is recorded from %(first)s to %(last)s, outside the new dates.")
-                            % {"first": first, "last": last},
-                        )
-                        row.ok = False
+                self._check_pelatihan_dates(name, row, session, ranges)
             if not row.ok:
                 self.failed[name].add(row.raw_key[0] if row.raw_key else "")
                 continue
@@ -150,11 +95,91 @@ class TrainingSheets:
                 fields.update(self.PELATIHAN_FIELDS[c] for c, _o, _n in changes if c in self.PELATIHAN_FIELDS)
                 result.updated += 1
                 result.add_change(row.number, code, changes)
+        self._save_pelatihan(types, new_types, pending, updated, fields)
+
+    def _pelatihan_partner(self, sheet: str, row: Row):
+        if "kode_mitra" not in row.values:
+            return None
+        partner = self.partners.get(row.values["kode_mitra"])
+        self._reference(
+            sheet,
+            row,
+            "kode_mitra",
+            row.values["kode_mitra"],
+            partner,
+            "Mitra",
+            _("no partner with code “%(code)s” in the sheet Mitra or in this office.")
+            % {"code": row.values["kode_mitra"]},
+        )
+        return partner
+
+    def _pelatihan_agreement(self, sheet: str, row: Row, partner, session):
+        """The agreement named by number; it must belong to the session's partner."""
+        number = row.values.get("nomor_pks")
+        if not number:
+            return None
+        agreement = self.agreements.get(number)
+        if self._reference(
+            sheet,
+            row,
+            "nomor_pks",
+            number,
+            agreement,
+            "PKS",
+            _("no agreement with number “%(number)s” in the sheet PKS or in this office.") % {"number": number},
+        ):
+            owner = partner or (session.partner if session else None)
+            if owner is not None and agreement.partner_id != owner.pk and agreement.partner is not owner:
+                self.error(
+                    sheet,
+                    row.number,
+                    "nomor_pks",
+                    _("agreement “%(number)s” belongs to partner %(owner)s, not to %(partner)s.")
+                    % {"number": number, "owner": agreement.partner.code, "partner": owner.code},
+                )
+                row.ok = False
+        return agreement
+
+    def _check_pelatihan_dates(self, sheet: str, row: Row, session, ranges: dict) -> None:
+        """End not before start, not too long, and wide enough for the attendance already recorded."""
+        start = row.values.get("tanggal_mulai", session.start_date if session else None)
+        end = row.values.get("tanggal_selesai", session.end_date if session else None)
+        if start and end and end < start:
+            self.error(
+                sheet,
+                row.number,
+                "tanggal_selesai",
+                _("the end date %(end)s is before the start date %(start)s.") % {"end": end, "start": start},
+            )
+            row.ok = False
+        elif session_dates_errors(start, end):  # the model's rule: at most MAX_SESSION_DAYS days
+            self.error(
+                sheet,
+                row.number,
+                "tanggal_selesai",
+                _("a training lasts at most %(days)s days (%(start)s to %(end)s).")
+                % {"days": MAX_SESSION_DAYS, "start": start, "end": end},
+            )
+            row.ok = False
+        elif session and session.pk in ranges and start and end:
+            first, last = ranges[session.pk]
+            if first < start or last > end:
+                self.error(
+                    sheet,
+                    row.number,
+                    "tanggal_mulai",
+                    _("attendance is recorded from %(first)s to %(last)s, outside the new dates.")
+                    % {"first": first, "last": last},
+                )
+                row.ok = False
+
+    def _save_pelatihan(self, types: dict, new_types: dict, pending: list, updated: list, fields: set) -> None:
         # Types first: sessions point at them.
         TrainingType.objects.bulk_create(list(new_types.values()), batch_size=BATCH_SIZE)
         changed_types = [t for t in types.values() if t.pk and getattr(t, "_category_changed", False)]
         if changed_types:
             TrainingType.objects.bulk_update(changed_types, ["category"], batch_size=BATCH_SIZE)
+        created = []
         for session in pending:
             session.training_type_id = session.training_type.pk
             created.append(session)
@@ -217,6 +242,7 @@ class TrainingSheets:
                     session=session,
                     client=client,
                     status=Enrolment.Status.REGISTERED,
+                    matched_interest=interest_matches(client.interest_list, session.training_type),
                     enrolled_by=self.user,
                     motivation=row.values.get("motivasi"),
                 )

@@ -1,4 +1,4 @@
-"""``python manage.py seed_scale --clients N [--offices K] [--regions R] [--seed S]`` (docs/INTERFACES.md)."""
+"""``python manage.py seed_scale --clients N [--offices K] [--regions R] [--seed S]`` (docs/INTERFACES.md section 4)."""
 
 import datetime as dt
 import time

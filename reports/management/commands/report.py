@@ -1,6 +1,6 @@
 """python manage.py report NAME [--office CODE] (--year YYYY | --from DATE --to DATE) --format F [--output FILE]
 
-CONTRACTS.md section 3: without --output the bytes go to standard output; without --office, all offices.
+docs/INTERFACES.md section 3: without --output the bytes go to standard output; without --office, all offices.
 """
 
 import sys
@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from bapas.models import Office, Region
+from bapas.replica import replica_reads
 from reports.access import ReportScope
 from reports.datasets import DATASETS, build_dataset
 from reports.exports import FORMATS, csv_tables, render
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         parser.add_argument("--table", help="CSV only: the table to write (any list of the JSON), e.g. by_year")
         parser.add_argument("--signer", choices=("head", "kasi"), default="head", help="who signs the PDF")
 
+    @replica_reads  # a hot standby, when there is one, carries the reading (bapas/replica.py)
     def handle(self, *args, **options):
         name = options["name"]
         if name == "monthly":

@@ -5,6 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bapas.models import Office, User
 from workbook.importer import import_workbook
@@ -12,7 +14,7 @@ from workbook.reader import read_workbook
 
 
 class Command(BaseCommand):
-    help = "Import a workbook (CONTRACTS.md section 2) into one office: all or nothing."
+    help = "Import a workbook (docs/INTERFACES.md section 2) into one office: all or nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .xlsx file")
@@ -38,10 +40,7 @@ class Command(BaseCommand):
         with handle:
             data = read_workbook(handle)
         result = import_workbook(data, office=office, user=user, filename=path.name, dry_run=options["dry_run"])
-        for sheet in result.sheets:
-            self.stdout.write(
-                f"{sheet.name}: {sheet.rows} rows, {sheet.created} new, {sheet.updated} changed, {sheet.unchanged} unchanged"
-            )
+        self._report_sheets(result)
         if result.issues:
             for issue in result.issues:
                 self.stderr.write(issue)
@@ -51,3 +50,21 @@ class Command(BaseCommand):
         else:
             totals = result.totals()
             self.stdout.write(self.style.SUCCESS(f"Imported: {totals['created']} new, {totals['updated']} changed."))
+
+    def _report_sheets(self, result) -> None:
+        """What was read, and what was not: ignored and hidden sheets, skipped example rows."""
+        for sheet in result.sheets:
+            line = f"{sheet.name}: {sheet.rows} rows, {sheet.created} new, {sheet.updated} changed, {sheet.unchanged} unchanged"
+            if sheet.examples_skipped:
+                skipped = ngettext(
+                    "%(counter)s example row skipped", "%(counter)s example rows skipped", sheet.examples_skipped
+                ) % {"counter": sheet.examples_skipped}
+                line = f"{line} ({skipped})"
+            self.stdout.write(line)
+        if result.ignored_sheets:
+            self.stdout.write(f"{_('Sheets ignored (unknown names):')} {', '.join(result.ignored_sheets)}")
+        if result.hidden_sheets:
+            self.stdout.write(
+                f"{_('Hidden sheets (a hidden sheet with a known name is imported too):')} "
+                f"{', '.join(result.hidden_sheets)}"
+            )

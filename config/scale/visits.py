@@ -1,0 +1,63 @@
+"""Scale stage: the clients' reporting visits (wajib lapor), one per period the client complied in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from config.scale.base import (
+    UTC,
+    WORK_CHANGE,
+    WORK_NEXT,
+    WORK_START,
+    client_work_rng,
+    monthly_periods,
+    weekly_periods,
+    weighted,
+)
+from config.scale.words import NOTES, TOPICS
+
+
+class VisitStage:
+    """One visit in each period the client complied in, at an office hour on a random day of it."""
+
+    def _visits(self) -> None:
+        from clients.models import ReportingVisit
+
+        rng = self.rng
+        random_ = rng.random
+        randint = rng.randint
+        writer = self.writer(
+            ReportingVisit,
+            ["client_id", "office_id", "reported_at", "report_date", "mode", "received_by_id", "topics", "notes",
+             "condition", "next_due_date", "created_by_id", "created_at", "work_status"],
+        )  # fmt: skip
+        modes = ["DATANG"] * 85 + ["KUNJUNGAN_RUMAH"] * 7 + ["VIDEO_CALL"] * 5 + ["KEGIATAN"] * 3
+        conditions = ["BAIK"] * 80 + ["CUKUP"] * 15 + ["PERLU_PERHATIAN"] * 5
+        fromordinal = dt.date.fromordinal
+        combine = dt.datetime.combine
+        batch = []
+        for client_id, plan, officer, start, last, weekly, compliance, _active, _interests, _end in self.clients:
+            if last < start:
+                continue
+            periods = weekly_periods(start, last) if weekly else monthly_periods(start, last)
+            step = 7 if weekly else 30
+            work_rng = client_work_rng(self.seed, client_id)
+            work = weighted(work_rng, WORK_START)
+            for first, final in periods:
+                if random_() > compliance:
+                    continue
+                if work_rng.random() < WORK_CHANGE:
+                    work = weighted(work_rng, WORK_NEXT)
+                day = fromordinal(randint(first, final))
+                local = combine(day, dt.time(randint(8, 15), randint(0, 59)))
+                at = (local - plan.offset).replace(tzinfo=UTC)
+                batch.append(
+                    (client_id, plan.id, at, day, modes[randint(0, 99)], officer, TOPICS[randint(0, 7)],
+                     NOTES[randint(0, 7)], conditions[randint(0, 99)], day + dt.timedelta(days=step), officer, at,
+                     work)
+                )  # fmt: skip
+            if len(batch) >= 100000:
+                writer.write(batch)
+                batch = []
+        writer.write(batch)
+        self.result.counts["visits"] = writer.count
