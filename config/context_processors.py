@@ -5,7 +5,7 @@ from bapas.access import LEAD_ROLES, OFFICE_ROLES
 from bapas.models import Role
 from bapas.staff_access import STAFF_ROLES
 from clients.access import COMPLIANCE_ROLES
-from reports.access import MONTHLY_READ_ROLES, REPORT_ROLES
+from reports.access import EVIDENCE_ROLES, MONTHLY_READ_ROLES, REPORT_ROLES
 from trainings.access import READ_ROLES as TRAINING_ROLES
 from workbook.access import WORKBOOK_ROLES
 
@@ -19,14 +19,15 @@ NAVIGATION = [
     ("pokmaslipas:partner_list", _("Partners"), OFFICE_ROLES, "partners"),
     ("pokmaslipas:agreement_list", _("Agreements (PKS)"), OFFICE_ROLES, "partners"),
     ("trainings:session_list", _("Trainings"), TRAINING_ROLES, ""),
-    ("reports:index", _("Reports"), REPORT_ROLES, ""),
-    ("reports:monthly_list", _("Monthly returns"), MONTHLY_READ_ROLES, ""),
+    ("reports:index", _("Reports"), REPORT_ROLES, "reports"),
+    ("reports:evidence", _("Findings (Temuan)"), EVIDENCE_ROLES, "reports"),
+    ("reports:monthly_list", _("Monthly returns"), MONTHLY_READ_ROLES, "reports"),
     ("workbook:import_upload", _("Import"), WORKBOOK_ROLES, "office"),
     ("bapas:staff_list", _("Staff"), STAFF_ROLES, "office"),
     ("bapas:access_log", _("Access log"), LEAD_ROLES, "office"),
 ]
 # Menus of the navigation bar: with two or more items a group is a dropdown, so the bar fits one line.
-NAV_GROUPS = {"clients": _("Clients"), "partners": _("Partners"), "office": _("Office")}
+NAV_GROUPS = {"clients": _("Clients"), "partners": _("Partners"), "reports": _("Reports"), "office": _("Office")}
 
 
 def navigation(request):

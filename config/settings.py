@@ -311,6 +311,13 @@ CACHES = {
         "TIMEOUT": 12 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
+    # Results kept across processes (the evidence report of all offices: reports/evidence/cache.py).
+    "reports": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bapas_reports_cache",
+        "TIMEOUT": 14 * 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
 if os.environ.get("REDIS_URL"):
     # One cache for every application host (several machines behind a load balancer).

@@ -29,7 +29,10 @@ from bapas.models import VIEWER_ROLES, Office, Region, Role
 from clients.access import caseload_officer, get_client_for_card
 
 REPORT_ROLES = (*OFFICE_ROLES, *VIEWER_ROLES)
-__all__ = ["REPORT_ROLES", "ReportScope", "offices_visible_to", "report_scope_for"]
+# the Temuan page: pooled over every office for a viewer, so the national viewer only until the
+# evidence dataset takes a region
+EVIDENCE_ROLES = (*LEAD_ROLES, Role.NATIONAL)
+__all__ = ["EVIDENCE_ROLES", "REPORT_ROLES", "ReportScope", "offices_visible_to", "report_scope_for"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,15 @@ def report_scope_for(user, office_code: str | None = None, region_code: str | No
     if office_code and office_code != user.office.code:
         raise Http404
     return ReportScope(office=user.office, officer=caseload_officer(user))
+
+
+def evidence_scope_for(user, office_code: str | None = None) -> ReportScope:
+    """The scope of the Temuan page: Kasi BKD and Kepala Bapas their office, the national viewer all
+    offices pooled (or one office), aggregates only. 403 for other roles (a regional viewer too, until
+    the evidence dataset can be limited to a region), 404 for another office."""
+    if not user.is_authenticated or user.role not in EVIDENCE_ROLES:
+        raise PermissionDenied
+    return report_scope_for(user, office_code)
 
 
 # --- dashboards (home pages) ----------------------------------------------------------------------

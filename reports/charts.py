@@ -384,3 +384,98 @@ def rate_ranking(rows: list[dict], key: str, limit: int = 12) -> list[Bar]:
             )
         )
     return bars
+
+
+@dataclass
+class Interval:
+    """One row of a forest plot: an estimate with its interval, or a note when there is none."""
+
+    label: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+
+
+def svg_forest(rows: list[Interval], *, title: str = "", width: int = 560, row_height: int = 24) -> SafeString:
+    """Differences with their 95% intervals as points and whiskers around a zero line (percentage
+    points). Rows without an estimate print their note instead. Legible at a phone's width."""
+    font, line = 12, 14
+    label_w = int(width * 0.38)
+    plot_x, plot_w = label_w + 10, width - label_w - 20
+    title_lines = _wrap(title, max(20, int(width / (13 * CHAR_EM))), lines=2) if title else []
+    top = 12 + 18 * len(title_lines) if title else 6
+    chars = max(8, int(label_w / (font * CHAR_EM)))
+    wrapped = [(row, _wrap(row.label, chars, lines=5)) for row in rows]
+    heights = [max(row_height, len(lines) * line + 6) for _row, lines in wrapped]
+    axis_y = top + sum(heights) + 4
+    height = axis_y + 22
+    ends = [abs(v) for r in rows for v in (r.low, r.high, r.value) if v is not None]
+    span = max(0.2, min(1.0, math.ceil(max(ends, default=0.2) * 10) / 10))
+
+    def x(value):
+        return plot_x + (max(-span, min(span, value)) + span) / (2 * span) * plot_w
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMidYMid meet" role="img" aria-label="{escape(title)}" '
+        f'font-family="{FONT}" font-size="{font}">'
+    ]
+    if title:
+        parts.append(f"<title>{escape(title)}</title>")
+        for k, text in enumerate(title_lines):
+            parts.append(
+                f'<text x="0" y="{16 + 18 * k}" font-size="13" font-weight="bold" fill="#212529">{escape(text)}</text>'
+            )
+    for tick in (-span, -span / 2, 0, span / 2, span):
+        parts.append(
+            f'<line x1="{x(tick):.1f}" y1="{top}" x2="{x(tick):.1f}" y2="{axis_y}" '
+            f'stroke="{"#6c757d" if tick == 0 else "#dee2e6"}" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{x(tick):.1f}" y="{axis_y + 14}" text-anchor="middle" font-size="10" fill="#6c757d">'
+            f"{round(tick * 100):+d}</text>".replace("+0<", "0<")
+        )
+    y = top
+    for (row, lines), row_h in zip(wrapped, heights, strict=True):
+        first = y + (row_h - len(lines) * line) / 2 + line - 3
+        for k, text in enumerate(lines):
+            parts.append(
+                f'<text x="{label_w}" y="{first + k * line:.1f}" text-anchor="end" fill="#212529">{escape(text)}</text>'
+            )
+        mid = y + row_h / 2
+        if row.value is None or row.low is None or row.high is None:
+            parts.append(
+                f'<text x="{plot_x + 4}" y="{mid + 4:.1f}" font-size="11" fill="#6c757d">{escape(row.note)}</text>'
+            )
+        else:
+            color = "#198754" if row.low > 0 else "#dc3545" if row.high < 0 else "#0d6efd"
+            parts.append(
+                f'<line x1="{x(row.low):.1f}" y1="{mid:.1f}" x2="{x(row.high):.1f}" y2="{mid:.1f}" '
+                f'stroke="{color}" stroke-width="2"><title>{escape(row.label)}: {round(row.value * 100):+d} '
+                f"({round(row.low * 100):+d} … {round(row.high * 100):+d})</title></line>"
+            )
+            parts.append(f'<circle cx="{x(row.value):.1f}" cy="{mid:.1f}" r="4" fill="{color}"/>')
+        y += row_h
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def rate_bars_by_size(rows: list[dict], key: str, limit: int = 12) -> list[Bar]:
+    """Implementation rates of the largest groups first (by participants followed up), not ranked by
+    rate: which training works is the evidence report's question (Temuan), not a bar chart's.
+    Groups with fewer than MIN_FOLLOWED_UP followed up are hatched and marked "not enough data"."""
+    from django.utils.translation import gettext as _
+
+    bars = []
+    for row in sorted(rows, key=lambda r: (-(r.get("followed_up") or 0), str(r.get(key))))[:limit]:
+        followed = row.get("followed_up") or 0
+        bars.append(
+            Bar(
+                label=str(row.get(key)),
+                value=row.get("rate"),
+                note=_("n=%(n)s followed up") % {"n": followed},
+                weak=followed < MIN_FOLLOWED_UP or row.get("rate") is None,
+            )
+        )
+    return bars

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from bapas.arithmetic import rate
 from bapas.models import Office, Region
-from reports.charts import Series, rate_ranking, svg_bars, svg_chart
+from reports.charts import Series, rate_bars_by_size, rate_ranking, svg_bars, svg_chart
 from reports.datasets import _outcome_counts, _with_rates, implementation_formula
 from reports.office_figures import _compliance_12_months, reintegration_gap
 from reports.periods import months_back
@@ -100,7 +100,8 @@ def _year_chart(years: dict, focus: int):
 
 
 def _implementation_chart(rows, key, title):
-    return svg_bars(rate_ranking(rows, key, limit=10), title=title, percent=True)
+    """Largest groups first, not a ranking: the Temuan page answers which trainings work."""
+    return svg_bars(rate_bars_by_size(rows, key, limit=10), title=title, percent=True)
 
 
 def _years(summary: dict) -> dict:
@@ -129,7 +130,9 @@ def office_dashboard(office: Office, *, today: date, year: int | None = None, al
         "year_chart": _year_chart(years, focus),
         "implementation": implementation,
         "implementation_chart": _implementation_chart(
-            implementation["by_training_type"], "training_type", _("Implementation rate by training type")
+            implementation["by_training_type"],
+            "training_type",
+            _("Implementation rate by training type (largest groups first)"),
         ),
         "alerts": expiry_alerts(office, today),
         "overdue": {"total": summary["overdue"]},

@@ -11,8 +11,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from reports import writers
+from reports.evidence.pdf import render_evidence_pdf
+from reports.evidence.tables import evidence_tables
 from reports.pdf import render_report_pdf
-from reports.tables import Column, report_tables, report_title
+from reports.tables import Column, Table, report_tables, report_title
 
 REPORT_SLUGS = {
     "participation": "rekap-partisipasi",
@@ -20,6 +22,7 @@ REPORT_SLUGS = {
     "compliance": "kepatuhan-wajib-lapor",
     "agreements": "status-pks",
     "monthly": "laporan-bulanan",
+    "evidence": "temuan",
 }
 CONTENT_TYPES = {
     "json": "application/json",
@@ -28,6 +31,13 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 FORMATS = tuple(CONTENT_TYPES)
+
+
+def people_tables(data: dict) -> list[Table]:
+    """The report's tables for people (XLSX, PDF): the evidence report has its own."""
+    if data.get("report") == "evidence":
+        return evidence_tables(data)
+    return report_tables(data)
 
 
 def filename_for(data: dict, fmt: str, table: str | None = None) -> str:
@@ -69,6 +79,7 @@ MAIN_TABLES = {
     "compliance": "by_officer",
     "agreements": "agreements",
     "monthly": "figures",
+    "evidence": "factors",
 }
 
 
@@ -96,7 +107,7 @@ def _csv_columns(data: dict, key: str, rows: list[dict]) -> list[str]:
     for row in rows:
         columns += [k for k, v in row.items() if k not in columns and not isinstance(v, dict)]
     if not columns:  # no rows: the columns the people's table of that name would have
-        people = next((t for t in report_tables(data) if t.key == key), None)
+        people = next((t for t in people_tables(data) if t.key == key), None)
         columns = [c.key for c in people.columns] if people else []
     return columns
 
@@ -167,13 +178,15 @@ def render_xlsx(data: dict, *, progress=None) -> bytes:
     writers.append_row(summary, [_("Office"), data.get("office") or _("All offices")])
     writers.append_row(summary, [_("From"), date.fromisoformat(data["from"])])
     writers.append_row(summary, [_("To"), date.fromisoformat(data["to"])])
+    if data.get("horizon_months"):
+        writers.append_row(summary, [_("Horizon (months after the training)"), data["horizon_months"]])
     if data.get("empty"):
         writers.append_row(summary, [_("No data in this period.")])
     if data.get("formula"):
         writers.append_row(summary, [_("Formula"), data["formula"]])
     summary.column_dimensions["A"].width = 22
     summary.column_dimensions["B"].width = 40
-    tables = report_tables(data)
+    tables = people_tables(data)
     for index, table in enumerate(tables):
         ws = wb.create_sheet(_sheet_title(table.title, used))
         writers.append_row(ws, [str(c.label) for c in table.columns])
@@ -210,6 +223,8 @@ def render(data: dict, fmt: str, **kwargs) -> bytes:
         return render_csv(data, kwargs.get("table"))
     if fmt == "xlsx":
         return render_xlsx(data, progress=kwargs.get("progress"))
+    if fmt == "pdf" and data.get("report") == "evidence":
+        return render_evidence_pdf(data, **kwargs)
     if fmt == "pdf":
         return render_report_pdf(data, **kwargs)
     raise ValueError(f"unknown format {fmt!r}")

@@ -132,3 +132,21 @@ class ReportFilterForm(forms.Form):
             return None
         value = self.data.get("office") if self.is_bound else None
         return value or None
+
+
+class EvidenceForm(ReportFilterForm):
+    """The Temuan page: office (regional viewer), period and the horizon of the outcome."""
+
+    horizon = forms.TypedChoiceField(
+        label=_("Outcome after"),
+        choices=[(3, _("3 months")), (6, _("6 months")), (12, _("12 months"))],
+        coerce=int,
+        initial=6,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, filters=(), **kwargs)
+        self.helper.layout = Layout(
+            Row(*[Column(name, css_class=f"col-6 col-md-3 col-lg-2 {_period_class(name)}") for name in self.fields]),
+            Submit("", _("Show"), css_class="btn btn-primary"),
+        )

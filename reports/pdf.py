@@ -24,7 +24,14 @@ from bapas.models import Office, Region, Role, User
 from reports.charts import charts_for
 from reports.tables import Table, report_tables, report_title
 
-REPORT_CODES = {"participation": "RP", "implementation": "TI", "compliance": "WL", "agreements": "PKS", "monthly": "LB"}
+REPORT_CODES = {
+    "participation": "RP",
+    "implementation": "TI",
+    "compliance": "WL",
+    "agreements": "PKS",
+    "evidence": "TM",
+    "monthly": "LB",
+}
 CHUNK_ROWS = 400
 
 

@@ -15,6 +15,7 @@ REPORT_TITLES = {
     "compliance": gettext_lazy("Wajib lapor compliance"),
     "agreements": gettext_lazy("Cooperation agreements (PKS)"),
     "monthly": gettext_lazy("Monthly return (laporan bulanan)"),
+    "evidence": gettext_lazy("Findings: which trainings work (temuan)"),
 }
 
 

@@ -27,6 +27,7 @@ from reports.access import (
     MONTHLY_READ_ROLES,
     dashboard_office_for_user,
     dashboard_offices_for_viewer,
+    evidence_scope_for,
     generated_files_visible_to,
     get_generated_file_for_user,
     get_office_for_monthly_return,
@@ -35,9 +36,11 @@ from reports.access import (
 )
 from reports.charts import charts_for
 from reports.datasets import DATASETS, REPORT_FILTERS, build_dataset
+from reports.evidence.cache import default_period, evidence_for
+from reports.evidence.present import evidence_context
 from reports.exports import CONTENT_TYPES, FORMATS, csv_table_key, csv_tables, filename_for
 from reports.exports import render as render_format
-from reports.forms import ReportFilterForm
+from reports.forms import EvidenceForm, ReportFilterForm
 from reports.models import GeneratedFile
 from reports.panels import pk_panel
 from reports.pdf import letterhead, render_template_pdf, signer_for
@@ -221,6 +224,67 @@ def download(request, name, fmt):
     content = render_format(data, fmt, **kwargs)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename_for(data, fmt, table)}"'
+    return response
+
+
+# --- Temuan: the evidence report -------------------------------------------------------------------
+
+
+def _evidence_request(request, wait=True):
+    """(scope, form, data or None) of a Temuan request (``wait``: see reports.evidence.cache.evidence_for)."""
+    scope = evidence_scope_for(request.user, request.GET.get("office") or None)
+    if request.GET:
+        form = EvidenceForm(request.GET, user=request.user)
+    else:
+        date_from, date_to = default_period(_today(request.user))
+        initial = {"period": "range", "date_from": date_from, "date_to": date_to, "horizon": 6}
+        form = EvidenceForm(initial, user=request.user)
+    if not form.is_valid():
+        return scope, form, None
+    period = form.cleaned_data["period_obj"]
+    data = evidence_for(scope.office, period.date_from, period.date_to, form.cleaned_data["horizon"],
+                        _today(request.user), wait=wait)  # fmt: skip
+    return scope, form, data
+
+
+@require_GET
+@replica_reads
+def evidence(request):
+    """Temuan: which trainings lead to work, with honest uncertainty (Kasi BKD, Kepala Bapas, regional)."""
+    scope, form, data = _evidence_request(request, wait=False)
+    query = request.GET.urlencode()
+    context = {
+        "title": REPORT_TITLES["evidence"],
+        "scope": scope,
+        "form": form,
+        "downloads": [
+            {"format": fmt, "url": reverse("reports:evidence_download", args=[fmt]) + (f"?{query}" if query else "")}
+            for fmt in ("pdf", "xlsx", "csv", "json")
+        ],
+    }
+    if data is not None and data.get("pending"):
+        context["pending"] = True
+    elif data is not None:
+        context.update(evidence_context(data))
+    return render(request, "reports/evidence.html", context, status=200 if data else 400)
+
+
+@require_GET
+@replica_reads
+def evidence_download(request, fmt):
+    if fmt not in FORMATS:
+        raise Http404
+    scope, form, data = _evidence_request(request)
+    if data is None:
+        messages.error(request, _("Check the filters of the report."))
+        return redirect(reverse("reports:evidence") + f"?{request.GET.urlencode()}")
+    data = {key: value for key, value in data.items() if key not in ("computed_at", "stale")}
+    log_access(request, "report_download", object_type="report", object_id="evidence",
+               detail=f"{fmt} {data['office'] or 'ALL'} {data['from']}..{data['to']} h{data['horizon_months']}")  # fmt: skip
+    kwargs = {"office": scope.office, "signer": form.cleaned_data.get("signer") or "head"} if fmt == "pdf" else {}
+    content = render_format(data, fmt, **kwargs)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(data, fmt)}"'
     return response
 
 

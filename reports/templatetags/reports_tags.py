@@ -61,3 +61,24 @@ def get_item(mapping, key):
     if isinstance(mapping, dict):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def points(value):
+    """A difference of rates in whole percentage points with its sign: 0.183 -> "+18"; None -> "–"."""
+    if value is None or value == "":
+        return DASH
+    return f"{round(float(value) * 100):+d}"
+
+
+@register.filter
+def iso_datetime(value):
+    """An ISO date-time string as a datetime in the current time zone (for the ``date`` filter)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment

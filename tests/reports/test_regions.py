@@ -155,3 +155,11 @@ def test_report_command_takes_a_region(world, regions, capsysbinary):
                      "--format", "json")  # fmt: skip
     with pytest.raises(CommandError, match="Unknown region"):
         call_command("report", "participation", "--region", "NOPE", "--year", "2023", "--format", "json")
+
+
+def test_a_regional_viewer_has_no_pooled_findings_page(regions, login, kartika, rita):
+    """Temuan pools every office for a viewer: the national viewer reads it, a regional one is refused
+    (the evidence dataset cannot be limited to a region yet) and its dashboard does not link it."""
+    assert login(kartika).get(reverse("reports:evidence")).status_code == 403
+    assert login(kartika).get(reverse("reports:evidence_download", args=["json"])).status_code == 403
+    assert 'id="evidence-link"' not in login(kartika).get(reverse("reports:dashboard_regional")).content.decode()

@@ -69,3 +69,13 @@ def test_outage_tiny_run_passes_and_ends():
     )  # fmt: skip
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert "PASS" in result.stdout
+
+
+def test_evidence_bench_tiny(tmp_path):
+    result = run_script(
+        "bench/evidence_bench.py",
+        "--runs", "1", "--horizons", "3",
+        env={"DATABASE_URL": f"sqlite:///{tmp_path}/ev.sqlite3", "BENCH_CLIENTS": "300"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "| all offices | 3 |" in result.stdout

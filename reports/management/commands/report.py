@@ -1,6 +1,7 @@
 """python manage.py report NAME [--office CODE] (--year YYYY | --from DATE --to DATE) --format F [--output FILE]
 
-docs/INTERFACES.md section 3: without --output the bytes go to standard output; without --office, all offices.
+docs/INTERFACES.md, reports: without --output the bytes go to standard output; without --office, all
+offices. ``report evidence`` also takes --horizon 3|6|12 (months after the training, default 6).
 """
 
 import sys
@@ -14,6 +15,7 @@ from bapas.models import Office, Region
 from bapas.replica import replica_reads
 from reports.access import ReportScope
 from reports.datasets import DATASETS, build_dataset
+from reports.evidence.dataset import DEFAULT_HORIZON, HORIZONS, evidence_dataset
 from reports.exports import FORMATS, csv_tables, render
 from reports.periods import validate_period, year_period
 
@@ -25,11 +27,16 @@ def _date(value: str, option: str) -> date:
         raise CommandError(f"{option}: '{value}' is not a date (use YYYY-MM-DD).") from None
 
 
+REPORTS = (*DATASETS, "evidence")
+
+
 class Command(BaseCommand):
-    help = "Render a report (participation, implementation, compliance, agreements) as JSON, CSV, XLSX or PDF."
+    help = (
+        "Render a report (participation, implementation, compliance, agreements, evidence) as JSON, CSV, XLSX or PDF."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help=f"one of: {', '.join(DATASETS)}, monthly")
+        parser.add_argument("name", help=f"one of: {', '.join(REPORTS)}, monthly")
         parser.add_argument("--office", help="office code (default: all offices)")
         parser.add_argument("--region", help="region code: the offices of that region (default: all offices)")
         parser.add_argument("--year", type=int, help="a calendar year, e.g. 2023")
@@ -39,6 +46,13 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, help=f"one of: {', '.join(FORMATS)}")
         parser.add_argument("--output", help="file to write (default: standard output)")
         parser.add_argument("--table", help="CSV only: the table to write (any list of the JSON), e.g. by_year")
+        parser.add_argument(
+            "--horizon",
+            type=int,
+            choices=HORIZONS,
+            default=None,
+            help=f"evidence only: months after the training (default {DEFAULT_HORIZON})",
+        )
         parser.add_argument("--signer", choices=("head", "kasi"), default="head", help="who signs the PDF")
 
     @replica_reads  # a hot standby, when there is one, carries the reading (bapas/replica.py)
@@ -46,8 +60,10 @@ class Command(BaseCommand):
         name = options["name"]
         if name == "monthly":
             return self._monthly(options)
-        if name not in DATASETS:
-            raise CommandError(f"Unknown report '{name}'. Choose one of: {', '.join(DATASETS)}.")
+        if name not in REPORTS:
+            raise CommandError(f"Unknown report '{name}'. Choose one of: {', '.join(REPORTS)}, monthly.")
+        if options["horizon"] is not None and name != "evidence":
+            raise CommandError("--horizon goes with the evidence report.")
         fmt = (options["format"] or "").lower()
         if fmt not in FORMATS:
             raise CommandError(f"Unknown format '{options['format']}'. Choose one of: {', '.join(FORMATS)}.")
@@ -84,7 +100,13 @@ class Command(BaseCommand):
                 raise CommandError(" ".join(exc.messages)) from None
         with translation.override("id"):
             scope = ReportScope(office=office, region=None if office else region)
-            data = build_dataset(name, scope=scope, date_from=date_from, date_to=date_to)
+            if name == "evidence":
+                if region is not None and office is None:
+                    raise CommandError("The evidence report is of one office or of all offices, not of a region.")
+                horizon = options["horizon"] or DEFAULT_HORIZON
+                data = evidence_dataset(office, date_from, date_to, horizon)
+            else:
+                data = build_dataset(name, scope=scope, date_from=date_from, date_to=date_to)
             kwargs = {"office": office, "signer": options["signer"], "region": scope.region} if fmt == "pdf" else {}
             if options["table"]:
                 if fmt != "csv":
