@@ -285,6 +285,10 @@ class ClientFilterForm(forms.Form):
     officer = forms.ModelChoiceField(label=_("PK"), required=False, queryset=User.objects.none())
     ending = forms.BooleanField(label=_("Ending within 30 days"), required=False)
     archived = forms.BooleanField(label=_("Archived"), required=False)
+    # The list opens on the active clients. That status is a default, not a choice: while it is
+    # untouched (this marker), a name typed into the search looks at every client. The page and
+    # its export read it through this form, so both give the same rows.
+    status_default = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -297,6 +301,12 @@ class ClientFilterForm(forms.Form):
             self.fields["officer"].queryset = office_pks(user.office_id)
             self.fields["officer"].empty_label = _("All PKs")
             self.fields["officer"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        data = super().clean()
+        if data.pop("status_default", False) and data.get("q") and data.get("status") == Client.Status.ACTIVE:
+            data["status"] = ""
+        return data
 
 
 class ReportingVisitFilterForm(forms.Form):

@@ -51,13 +51,10 @@ def client_list(request):
     user_office_id(request.user)  # 404 for anyone without an office (regional viewer)
     visible = clients_visible_to(request.user)
     params = request.GET.copy()
-    # The list opens on the active clients. That status is a default, not a choice: a name typed into
-    # the search looks at every client (status_default marks the untouched default of the form).
+    # The list opens on the active clients, a default the form knows as such (ClientFilterForm).
     status_default = not params or bool(params.get("status_default"))
     if not params:
-        params["status"] = Client.Status.ACTIVE
-    elif status_default and params.get("q") and params.get("status") == Client.Status.ACTIVE:
-        params["status"] = ""
+        params.update({"status": Client.Status.ACTIVE, "status_default": "1"})
     form = ClientFilterForm(params, user=request.user)
     filters = filter_values(form)
     qs = search_clients(

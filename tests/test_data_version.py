@@ -216,7 +216,7 @@ def test_services_without_a_view_raise_the_version(world, name):
 # --- what is not listed ------------------------------------------------------------------------------
 
 # POST views that write no data any office figure counts: staff accounts, sign-in and two-factor,
-# report files, the workbook upload (a preview), certificate numbers.
+# report files, the workbook upload (a preview), certificate numbers, the public certificate check.
 NO_OFFICE_DATA = {
     "login",
     "logout",
@@ -232,6 +232,8 @@ NO_OFFICE_DATA = {
     "workbook:import_upload",
     "trainings:certificates_issue",
     "trainings:certificate_issue",
+    "trainings:certificate_check",
+    "trainings:certificate_check_number",
 }
 
 

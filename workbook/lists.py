@@ -234,7 +234,7 @@ FILE_NAMES = {
     "sessions": "pelatihan",
     "participants": "peserta",
     "followups": "tindak-lanjut",
-    "reports": "wajib-lapor",
+    "visits": "wajib-lapor",
 }
 
 

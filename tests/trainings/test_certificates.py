@@ -204,7 +204,7 @@ def test_old_certificates_get_tokens_when_printed(session_a, issued):
 def test_certificates_pdf_uses_the_public_address_not_the_request_host(login, settings, alice, session_a, issued):
     settings.PUBLIC_URL = "https://bapas.example.go.id"
     settings.ALLOWED_HOSTS = ["*"]
-    response = login(alice).get(reverse("trainings:certificates_pdf", args=[session_a.pk]), HTTP_HOST="evil.example")
+    response = login(alice).get(reverse("certificates_pdf", args=[session_a.pk]), HTTP_HOST="evil.example")
     text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
     assert "evil.example" not in text
     assert "bapas.example.go.id/pelatihan/sertifikat/v/" in text.replace(" ", "")
