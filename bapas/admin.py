@@ -2,21 +2,27 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bapas.models import AccessLog, Office, User
+from bapas.models import AccessLog, Office, Region, User
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "province"]
 
 
 @admin.register(Office)
 class OfficeAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "city", "time_zone"]
+    list_display = ["code", "name", "city", "region", "time_zone"]
+    list_filter = ["region"]
 
 
 @admin.register(User)
 class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "first_name", "last_name", "office", "role", "is_active"]
-    list_filter = ["office", "role", "is_active"]
+    list_filter = ["office", "region", "role", "is_active"]
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("Bapas", {"fields": ("office", "role", "nip", "rank", "position_title", "phone")}),
+        ("Bapas", {"fields": ("office", "region", "role", "nip", "rank", "position_title", "phone")}),
     )
 
 

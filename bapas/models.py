@@ -1,4 +1,4 @@
-"""Offices (Bapas) and their staff. Roles decide what each staff member may use."""
+"""Regions (Kanwil), offices (Bapas) and their staff. Roles decide what each staff member may use."""
 
 from zoneinfo import ZoneInfo
 
@@ -8,6 +8,28 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bapas.history import audited
+
+
+class Region(models.Model):
+    """A regional office (*Kanwil*) of the Directorate General: it holds the offices of one province.
+
+    Its regional viewers read the aggregates of its offices only; its name heads the letterhead of its
+    offices' papers (an office without a region keeps its own ``regional_office_name``)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    province = models.CharField(_("province"), max_length=100)
+    address = models.TextField(_("address"), blank=True)
+    head_name = models.CharField(_("head of the regional office"), max_length=200, blank=True)
+    head_nip = models.CharField(_("head's NIP"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("regional office")
+        verbose_name_plural = _("regional offices")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Office(models.Model):
@@ -35,6 +57,10 @@ class Office(models.Model):
     directorate_name = models.CharField(
         _("directorate general"), max_length=200, default="DIREKTORAT JENDERAL PEMASYARAKATAN"
     )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="offices"
+    )
+    # The letterhead's regional line for an office without a region (kept from before regions existed).
     regional_office_name = models.CharField(_("regional office"), max_length=200, blank=True)
     head_name = models.CharField(_("head of office"), max_length=200, blank=True)
     head_nip = models.CharField(_("head's NIP"), max_length=30, blank=True)
@@ -68,7 +94,12 @@ class Role(models.TextChoices):
     KASI = "KASI", _("Kasi BKD")
     KABAPAS = "KABAPAS", _("Kepala Bapas")
     ADMIN = "ADMIN", _("Admin (Tata Usaha)")
-    REGIONAL = "REGIONAL", _("Regional viewer (Kanwil/Ditjenpas)")
+    REGIONAL = "REGIONAL", _("Regional viewer (Kanwil)")
+    NATIONAL = "NATIONAL", _("National viewer (Ditjenpas)")
+
+
+# Read-only viewers above the offices: aggregates only, never a name or other personal data.
+VIEWER_ROLES = (Role.REGIONAL, Role.NATIONAL)
 
 
 class StaffManager(UserManager):
@@ -77,7 +108,8 @@ class StaffManager(UserManager):
 
 
 class User(AbstractUser):
-    """A staff member. Every role but the regional viewer belongs to exactly one office."""
+    """A staff member. Every role but the viewers above the offices belongs to exactly one office; a
+    regional viewer belongs to one region, the national viewer to none."""
 
     class Rank(models.TextChoices):
         PERTAMA = "PERTAMA", _("PK Pertama")
@@ -87,6 +119,9 @@ class User(AbstractUser):
 
     office = models.ForeignKey(
         Office, verbose_name=_("office"), on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="viewers"
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PK)
     nip = models.CharField(_("NIP"), max_length=30, blank=True)
@@ -113,10 +148,14 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        if self.role == Role.REGIONAL and self.office_id:
-            raise ValidationError({"office": _("A regional viewer does not belong to an office.")})
-        if self.role != Role.REGIONAL and not self.office_id and not self.is_superuser:
+        if self.role in VIEWER_ROLES and self.office_id:
+            raise ValidationError({"office": _("A regional or national viewer does not belong to an office.")})
+        if self.role not in VIEWER_ROLES and not self.office_id and not self.is_superuser:
             raise ValidationError({"office": _("Choose the office of this staff member.")})
+        if self.role == Role.REGIONAL and not self.region_id:
+            raise ValidationError({"region": _("Choose the region of this regional viewer.")})
+        if self.role != Role.REGIONAL and self.region_id:
+            raise ValidationError({"region": _("Only a regional viewer belongs to a region.")})
 
     # Role shortcuts used by templates and access helpers.
     @property
@@ -142,6 +181,15 @@ class User(AbstractUser):
     @property
     def is_regional(self) -> bool:
         return self.role == Role.REGIONAL
+
+    @property
+    def is_national(self) -> bool:
+        return self.role == Role.NATIONAL
+
+    @property
+    def is_viewer(self) -> bool:
+        """A regional or national viewer: aggregates only."""
+        return self.role in VIEWER_ROLES
 
     @property
     def is_office_lead(self) -> bool:

@@ -23,6 +23,7 @@ from django.db.models import Count, DateField, F, Func, Q
 from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from bapas.access import office_q
 from bapas.arithmetic import rate
 from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning
 
@@ -247,10 +248,11 @@ def compliance_dataset(
     today: date | None = None,
     officer=None,
     by_officer_month: bool = False,
+    region=None,
 ) -> dict:
     """The compliance report as docs/INTERFACES.md section 3 gives it, plus ``by_month`` and ``warnings``.
 
-    ``office`` None means all offices; ``officer`` narrows to one PK's current caseload.
+    ``office`` None means the offices of ``region`` (all offices when that is None too); ``officer`` narrows to one PK's current caseload.
     ``by_officer_month`` adds the month-by-month figures of each PK (the dashboards' summary rows
     keep them for the PK's panel); the report itself does not carry them.
     """
@@ -259,10 +261,9 @@ def compliance_dataset(
     clients = Client.objects.all()
     visits = ReportingVisit.objects.all()
     warnings = ReportingWarning.objects.filter(issued_on__gte=date_from, issued_on__lte=date_to)
-    if office is not None:
-        clients = clients.filter(office=office)
-        visits = visits.filter(office=office)
-        warnings = warnings.filter(client__office=office)
+    clients = clients.filter(office_q(office=office, region=region))
+    visits = visits.filter(office_q(office=office, region=region))
+    warnings = warnings.filter(office_q(office=office, region=region, prefix="client__office"))
     if officer is not None:
         clients = clients.filter(officer=officer)
         visits = visits.filter(client__officer=officer)
@@ -307,6 +308,7 @@ def compliance_dataset(
     return {
         "report": "compliance",
         "office": office.code if office is not None else None,
+        "region": getattr(region, "code", region) if office is None and region is not None else None,
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "today": today.isoformat(),

@@ -5,7 +5,7 @@ from bapas.access import LEAD_ROLES, OFFICE_ROLES
 from bapas.models import Role
 from bapas.staff_access import STAFF_ROLES
 from clients.access import COMPLIANCE_ROLES, TPP_READ_ROLES
-from reports.access import EVIDENCE_ROLES, REPORT_ROLES
+from reports.access import EVIDENCE_ROLES, MONTHLY_READ_ROLES, REPORT_ROLES
 from trainings.access import READ_ROLES as TRAINING_ROLES
 from workbook.access import WORKBOOK_ROLES
 
@@ -13,6 +13,7 @@ from workbook.access import WORKBOOK_ROLES
 # access module.
 NAVIGATION = [
     ("home", _("Home"), Role.values, ""),
+    ("reports:dashboard_regional", _("Offices"), (Role.NATIONAL,), ""),
     ("clients:list", _("Clients"), OFFICE_ROLES, "clients"),
     ("clients:compliance", _("Compliance"), COMPLIANCE_ROLES, "clients"),
     ("clients:tpp_list", _("Warning ladder and TPP"), TPP_READ_ROLES, "clients"),
@@ -21,6 +22,7 @@ NAVIGATION = [
     ("trainings:session_list", _("Trainings"), TRAINING_ROLES, ""),
     ("reports:index", _("Reports"), REPORT_ROLES, "reports"),
     ("reports:evidence", _("Findings (Temuan)"), EVIDENCE_ROLES, "reports"),
+    ("reports:monthly_list", _("Monthly returns"), MONTHLY_READ_ROLES, "reports"),
     ("workbook:import_upload", _("Import"), WORKBOOK_ROLES, "office"),
     ("bapas:staff_list", _("Staff"), STAFF_ROLES, "office"),
     ("bapas:access_log", _("Access log"), LEAD_ROLES, "office"),

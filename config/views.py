@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from bapas.models import Role
 from pokmaslipas.views import admin_home
-from reports.views import dashboard_kasubsi, dashboard_office, dashboard_regional, worklist
+from reports.views import dashboard_kasubsi, dashboard_national, dashboard_office, dashboard_regional, worklist
 
 HOME_VIEWS = {
     Role.PK: worklist,
@@ -14,6 +14,7 @@ HOME_VIEWS = {
     Role.KABAPAS: dashboard_office,
     Role.ADMIN: admin_home,
     Role.REGIONAL: dashboard_regional,
+    Role.NATIONAL: dashboard_national,
 }
 
 

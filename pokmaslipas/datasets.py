@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import Subquery
 from django.utils import timezone
 
+from bapas.access import office_q
 from bapas.models import Office
 from pokmaslipas.models import Agreement, renewals
 
@@ -23,10 +24,11 @@ def status_day(date_to: date, office: Office, today: date | None = None) -> date
     return min(date_to, today or timezone.localdate(timezone=office.tzinfo))
 
 
-def agreements_dataset(*, office=None, date_from, date_to, today: date | None = None) -> dict:
-    """Every agreement of the office (or of all offices) with its status as of ``status_day``.
+def agreements_dataset(*, office=None, date_from, date_to, today: date | None = None, region=None) -> dict:
+    """Every agreement of the office (or of one region's offices, or of all) with its status as of
+    ``status_day``.
 
-    ``office`` is an Office, an office code or None (all offices). Rows are ordered by office,
+    ``office`` is an Office, an office code or None (the offices of ``region``, or all offices). Rows are ordered by office,
     partner and start date. ``overlaps_period`` tells whether the agreement's validity overlaps
     [from, to]; ``renewed_by`` names the later agreement that renews it (an EXPIRING agreement that
     is renewed needs no action: ``pokmaslipas.models.expiring_agreements`` leaves it out). One query.
@@ -39,8 +41,7 @@ def agreements_dataset(*, office=None, date_from, date_to, today: date | None = 
         .annotate(renewed_by=Subquery(renewals().order_by("-end_date", "-pk").values("number")[:1]))
         .order_by("office__code", "partner__name", "start_date", "number", "id")
     )
-    if office is not None:
-        qs = qs.filter(office=office)
+    qs = qs.filter(office_q(office=office, region=region))
     rows = []
     totals = {"agreements": 0, **dict.fromkeys(STATUSES, 0)}
     for agreement in qs:
@@ -69,6 +70,7 @@ def agreements_dataset(*, office=None, date_from, date_to, today: date | None = 
     return {
         "report": "agreements",
         "office": office.code if office is not None else None,
+        "region": getattr(region, "code", region) if office is None and region is not None else None,
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "agreements": rows,

@@ -13,7 +13,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from bapas.arithmetic import rate
-from bapas.models import Office
+from bapas.models import Office, Region
 from reports.charts import Series, rate_bars_by_size, rate_ranking, svg_bars, svg_chart
 from reports.datasets import _outcome_counts, _with_rates, implementation_formula
 from reports.office_figures import _compliance_12_months, reintegration_gap
@@ -30,12 +30,13 @@ def focus_year(years: dict, today: date) -> int:
     return max(y for y in years if y <= today.year) if any(y <= today.year for y in years) else today.year
 
 
-def expiring_agreements_by_office(*, today: date) -> dict:
+def expiring_agreements_by_office(*, today: date, offices=None) -> dict:
     """Agreements that need renewing (``pokmaslipas.models.expiring_agreements``, the rule of the
-    office alerts), counted per office. One query."""
+    office alerts), counted per office (of ``offices`` when given). One query."""
     from pokmaslipas.models import Agreement, expiring_agreements
 
-    rows = expiring_agreements(Agreement.objects.all(), today).order_by().values("office_id").annotate(n=Count("pk"))
+    agreements = Agreement.objects.all() if offices is None else Agreement.objects.filter(office__in=offices)
+    rows = expiring_agreements(agreements, today).order_by().values("office_id").annotate(n=Count("pk"))
     per_office = {row["office_id"]: row["n"] for row in rows}
     return {"total": sum(per_office.values()), "by_office": per_office}
 
@@ -299,15 +300,16 @@ def _regional_charts(rows: list[dict], focus: int) -> tuple:
     return chart, participation_chart
 
 
-def regional_dashboard(*, today: date, year: int | None = None) -> dict:
+def regional_dashboard(*, today: date, year: int | None = None, offices=None) -> dict:
     """Per office side by side and in total; aggregates only, never a name or other personal data.
 
+    ``offices`` (a queryset, from ``bapas.access.offices_visible_to``): the offices shown, default all.
     Sums the offices' summary rows (``reports.summaries``): one query when they are current.
     """
-    offices = list(Office.objects.order_by("code"))
+    offices = list((Office.objects.all() if offices is None else offices).select_related("region").order_by("code"))
     stale: dict = {}  # office pk -> when the row shown was computed (a newer one is on its way)
     summaries = office_summaries(offices, today, stale=stale)
-    expiring = expiring_agreements_by_office(today=today)
+    expiring = expiring_agreements_by_office(today=today, offices=[office.pk for office in offices])
     all_years: dict = defaultdict(lambda: {"sessions": 0, "participants": 0})
     programmes: dict = {}
     per_office = []
@@ -337,4 +339,54 @@ def regional_dashboard(*, today: date, year: int | None = None) -> dict:
         "programmes": sorted(programmes.values(), key=lambda item: -item["clients"]),
         "stale_count": len(stale),
         "stale_since": min(stale.values()) if stale else None,
+    }
+
+
+def sum_office_rows(rows: list[dict]) -> dict:
+    """The total of some office rows of the regional dashboard (a region's line of the national one):
+    counts added, rates recomputed from the sums (``_regional_total``, the one rule for totals)."""
+    totals = _with_rates(
+        {"participants": sum(row["participants_all"] for row in rows),
+         "followed_up": sum(row["followed_up"] for row in rows),
+         "implemented": sum(row["implemented"] for row in rows)}
+    )  # fmt: skip
+    return _regional_total(rows, totals, {"total": sum(row["expiring"] for row in rows)})
+
+
+def national_dashboard(*, today: date, year: int | None = None) -> dict:
+    """Ditjenpas: the regions side by side (each the sum of its offices' rows of the regional
+    dashboard, the one home of these figures) and the national total."""
+    data = regional_dashboard(today=today, year=year)
+    by_region: dict = defaultdict(list)
+    for row in data["rows"]:
+        by_region[row["office"].region_id].append(row)
+    regions = {region.pk: region for region in Region.objects.order_by("code")}
+    region_rows = [
+        {"region": region, "offices": len(by_region.get(pk, [])), **sum_office_rows(by_region.get(pk, []))}
+        for pk, region in regions.items()
+    ]
+    if by_region.get(None):  # offices not yet placed in a region
+        region_rows.append({"region": None, "offices": len(by_region[None]), **sum_office_rows(by_region[None])})
+    rates = [
+        {"region": row["region"].name if row["region"] else str(_("Without region")),
+         "rate": row["implementation_rate"], "followed_up": row["followed_up"]}
+        for row in region_rows
+    ]  # fmt: skip
+    focus = data["focus_year"]
+    labels = [row["region"].code if row["region"] else "—" for row in region_rows]
+    return {
+        **data,
+        "region_rows": region_rows,
+        "implementation_chart": svg_bars(
+            rate_ranking(rates, "region"), title=_("Implementation rate by region"), percent=True
+        ),
+        "participation_chart": svg_chart(
+            "bar",
+            labels,
+            [
+                Series(str(focus - 1), [row["participants_last"] for row in region_rows]),
+                Series(str(focus), [row["participants_this"] for row in region_rows]),
+            ],
+            title=_("Participations by region"),
+        ),
     }

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bapas.access import office_q
 from bapas.arithmetic import rate
 from clients.models import Client
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
@@ -60,13 +61,13 @@ def _pk(value):
 
 
 def _scoped_sessions(
-    *, office, date_from, date_to, partner=None, training_type=None, officer=None, today=None, planned=False
-):
+    *, office, date_from, date_to, partner=None, training_type=None, officer=None, today=None, planned=False,
+    region=None,
+):  # fmt: skip
     """The held sessions of the period in scope (``planned``: those not held yet instead)."""
     qs = sessions_in_period(None, date_from, date_to)
     qs = planned_sessions(qs, today=today) if planned else held_sessions(qs, today=today)
-    if office is not None:
-        qs = qs.filter(office_id=_pk(office))
+    qs = qs.filter(office_q(office=office, region=region))  # one office, one region's offices, or all
     if partner is not None:
         qs = qs.filter(partner_id=_pk(partner))
     if training_type is not None:
@@ -196,7 +197,15 @@ def _month_key(row: dict) -> tuple[int, int]:
 
 
 def participation_dataset(
-    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
+    *,
+    office=None,
+    date_from: date,
+    date_to: date,
+    partner=None,
+    training_type=None,
+    officer=None,
+    today=None,
+    region=None,
 ) -> dict:
     """Rekap partisipasi: sessions held and who took part, per session and in every breakdown.
 
@@ -204,7 +213,7 @@ def participation_dataset(
     which sessions are held (default: each office's own date). Seven queries.
     """
     scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
-             "training_type": training_type, "officer": officer, "today": today}  # fmt: skip
+             "training_type": training_type, "officer": officer, "today": today, "region": region}  # fmt: skip
     sessions = _scoped_sessions(**scope)
     enrolments = _scoped_enrolments(sessions, officer)
     rows = _session_rows(sessions)
@@ -220,6 +229,7 @@ def participation_dataset(
     return {
         "report": "participation",
         "office": _office_code(office),
+        "region": _region_code(office, region),
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "filters": _filters(partner=partner, training_type=training_type, officer=officer),
@@ -245,6 +255,13 @@ def _by_name(key):
 
 def _public_session(row):
     return {k: v for k, v in row.items() if k not in ("id", "partner_id", "training_type_id", "attended_days")}
+
+
+def _region_code(office, region):
+    """The region of a report over one region's offices (None for one office or every office)."""
+    if office is not None or region is None:
+        return None
+    return getattr(region, "code", region)
 
 
 def _office_code(office):
@@ -302,7 +319,15 @@ def implementation_formula() -> str:
 
 
 def implementation_dataset(
-    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
+    *,
+    office=None,
+    date_from: date,
+    date_to: date,
+    partner=None,
+    training_type=None,
+    officer=None,
+    today=None,
+    region=None,
 ) -> dict:
     """Tingkat implementasi: of the participants followed up, how many apply the skill, per factor.
 
@@ -317,6 +342,7 @@ def implementation_dataset(
         training_type=training_type,
         officer=officer,
         today=today,
+        region=region,
     )[0]
 
 
@@ -371,13 +397,21 @@ def _fold_outcomes(groups: list[dict], by_id: dict) -> tuple[dict[str, dict], di
 
 
 def implementation_with_sessions(
-    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None
+    *,
+    office=None,
+    date_from: date,
+    date_to: date,
+    partner=None,
+    training_type=None,
+    officer=None,
+    today=None,
+    region=None,
 ) -> tuple[dict, list[dict]]:
     """The implementation dataset and its per-session rows (with participants) for the dashboards.
 
     Held sessions only; ``totals.planned`` counts the sessions of the period not held yet."""
     scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
-             "training_type": training_type, "officer": officer, "today": today}  # fmt: skip
+             "training_type": training_type, "officer": officer, "today": today, "region": region}  # fmt: skip
     sessions = _scoped_sessions(**scope)
     rows = _session_rows(sessions)
     by_id = {row["id"]: row for row in rows}
@@ -395,6 +429,7 @@ def implementation_with_sessions(
     result = {
         "report": "implementation",
         "office": _office_code(office),
+        "region": _region_code(office, region),
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "filters": _filters(partner=partner, training_type=training_type, officer=officer),
@@ -425,16 +460,16 @@ def implementation_with_sessions(
 # --- the registry: every report by name -------------------------------------------------------
 
 
-def compliance(*, office=None, date_from, date_to, officer=None, **_ignored):
+def compliance(*, office=None, date_from, date_to, officer=None, region=None, **_ignored):
     from clients.compliance import compliance_dataset
 
-    return compliance_dataset(office=office, date_from=date_from, date_to=date_to, officer=officer)
+    return compliance_dataset(office=office, date_from=date_from, date_to=date_to, officer=officer, region=region)
 
 
-def agreements(*, office=None, date_from, date_to, partner=None, **_ignored):
+def agreements(*, office=None, date_from, date_to, partner=None, region=None, **_ignored):
     from pokmaslipas.datasets import agreements_dataset
 
-    data = agreements_dataset(office=office, date_from=date_from, date_to=date_to)
+    data = agreements_dataset(office=office, date_from=date_from, date_to=date_to, region=region)
     if partner is not None:
         from pokmaslipas.models import Partner
 
@@ -461,7 +496,7 @@ REPORT_FILTERS = {
 def build_dataset(name: str, *, scope, date_from: date, date_to: date, partner=None, training_type=None) -> dict:
     """Run a report for a scope (reports.access.ReportScope) and strip personal data where it must go."""
     function = DATASETS[name]
-    kwargs = {"office": scope.office, "date_from": date_from, "date_to": date_to}
+    kwargs = {"office": scope.office, "date_from": date_from, "date_to": date_to, "region": scope.region}
     if "partner" in REPORT_FILTERS[name]:
         kwargs["partner"] = partner
     if "training_type" in REPORT_FILTERS[name]:

@@ -21,6 +21,7 @@ REPORT_SLUGS = {
     "implementation": "tingkat-implementasi",
     "compliance": "kepatuhan-wajib-lapor",
     "agreements": "status-pks",
+    "monthly": "laporan-bulanan",
     "evidence": "temuan",
 }
 CONTENT_TYPES = {
@@ -41,7 +42,7 @@ def people_tables(data: dict) -> list[Table]:
 
 def filename_for(data: dict, fmt: str, table: str | None = None) -> str:
     slug = REPORT_SLUGS.get(data.get("report"), data.get("report", "laporan"))
-    office = (data.get("office") or "semua").lower()
+    office = (data.get("office") or data.get("region") or "semua").lower()
     part = f"-{table.replace('_', '-')}" if table else ""
     return f"{slug}{part}-{office}-{data['from']}-{data['to']}.{fmt}"
 
@@ -77,6 +78,7 @@ MAIN_TABLES = {
     "implementation": "by_training_type",
     "compliance": "by_officer",
     "agreements": "agreements",
+    "monthly": "figures",
     "evidence": "factors",
 }
 
@@ -171,6 +173,8 @@ def render_xlsx(data: dict, *, progress=None) -> bytes:
     bold = Font(bold=True)
     writers.append_row(summary, [str(report_title(data))])
     summary["A1"].font = Font(bold=True, size=13)
+    if data.get("region") and not data.get("office"):
+        writers.append_row(summary, [_("Region"), data["region"]])
     writers.append_row(summary, [_("Office"), data.get("office") or _("All offices")])
     writers.append_row(summary, [_("From"), date.fromisoformat(data["from"])])
     writers.append_row(summary, [_("To"), date.fromisoformat(data["to"])])

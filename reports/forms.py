@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from bapas.access import offices_visible_to, regions_visible_to
 from bapas.formatting import quarter_label
+from bapas.models import Role
 from pokmaslipas.models import Partner
-from reports.access import offices_visible_to, sees_all_offices
+from reports.access import sees_all_offices
 from reports.periods import Period, month_period, quarter_period, validate_period, year_period
 from trainings.models import TrainingType
 
@@ -47,6 +49,7 @@ def _period_class(name: str) -> str:
 class ReportFilterForm(forms.Form):
     PERIOD_KINDS = [("year", _("Year")), ("quarter", _("Quarter")), ("month", _("Month")), ("range", _("Dates"))]
 
+    region = forms.ChoiceField(label=_("Region"), required=False)
     office = forms.ChoiceField(label=_("Office"), required=False)
     period = forms.ChoiceField(label=_("Period"), choices=PERIOD_KINDS, initial="year")
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
@@ -79,6 +82,11 @@ class ReportFilterForm(forms.Form):
             self.fields["office"].choices = [("", _("All offices")), *[(o.code, o.name) for o in offices]]
         else:
             del self.fields["office"]
+        if user.role == Role.NATIONAL:
+            regions = regions_visible_to(user)
+            self.fields["region"].choices = [("", _("All regions")), *[(r.code, r.name) for r in regions]]
+        else:
+            del self.fields["region"]
         office_ids = offices.values("pk")
         if "partner" in filters:
             self.fields["partner"].queryset = Partner.objects.filter(office__in=office_ids).order_by("name")

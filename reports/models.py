@@ -1,12 +1,16 @@
-"""Files rendered in the background (large reports, certificate batches), kept per user for a while."""
+"""Files rendered in the background (large reports, certificate batches), kept per user for a while;
+the offices' dashboard summary rows; the offices' monthly returns."""
 
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from bapas.history import audited
 
 
 def generated_upload_to(instance, filename):
@@ -88,3 +92,65 @@ class OfficeSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.day} {self.language} v{self.version}"
+
+
+def monthly_return_upload_to(instance, filename):
+    return f"monthly/{instance.office_id}/{instance.month:%Y-%m}/{filename}"
+
+
+class MonthlyReturn(models.Model):
+    """An office's return (*laporan bulanan*) for one month, one row per revision.
+
+    A DRAFT revision holds who reviewed it; its figures are computed when asked. Signing freezes the
+    figures (``data``) and the PDF: a signed revision is never recomputed or changed. A correction
+    is a new revision with a reason; the signed one stays as it was.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "DRAFT", _("Draft")
+        SIGNED = "SIGNED", _("Signed")
+
+    office = models.ForeignKey("bapas.Office", on_delete=models.PROTECT, related_name="monthly_returns")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    state = models.CharField(_("state"), max_length=6, choices=State.choices, default=State.DRAFT)
+    reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    data = models.JSONField(_("figures"), encoder=DjangoJSONEncoder, null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=monthly_return_upload_to, blank=True, max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["office", "-month", "-revision"]
+        verbose_name = _("monthly return")
+        verbose_name_plural = _("monthly returns")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "month", "revision"], name="monthly_return_unique_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.month:%Y-%m} r{self.revision} {self.state}"
+
+    def save(self, *args, **kwargs):
+        """A signed revision is frozen: saving it again is refused (a correction is a new revision)."""
+        if self.pk and MonthlyReturn.objects.filter(pk=self.pk, state=self.State.SIGNED).exists():
+            raise ValidationError(_("A signed monthly return cannot be changed; start a correction."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and MonthlyReturn.objects.filter(pk=self.pk, state=self.State.SIGNED).exists():
+            raise ValidationError(_("A signed monthly return cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.state == self.State.SIGNED

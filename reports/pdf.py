@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bapas.models import Office, Role, User
+from bapas.models import Office, Region, Role, User
 from reports.charts import charts_for
 from reports.tables import Table, report_tables, report_title
 
@@ -30,26 +30,31 @@ REPORT_CODES = {
     "compliance": "WL",
     "agreements": "PKS",
     "evidence": "TM",
+    "monthly": "LB",
 }
 CHUNK_ROWS = 400
 
 
-def letterhead(office: Office | None) -> dict:
-    """The lines of the official letterhead; without an office, the regional (all offices) one."""
+def letterhead(office: Office | None, region: Region | None = None) -> dict:
+    """The lines of the official letterhead; without an office, the one of a region's offices or of
+    all offices. An office's regional line is its region's name (``regional_office_name`` for an office
+    without a region)."""
     if office is None:
         return {
             "ministry": Office._meta.get_field("ministry_name").default,
             "directorate": Office._meta.get_field("directorate_name").default,
-            "regional": "",
-            "name": _("Recapitulation of all Bapas offices"),
-            "address": "",
+            "regional": region.name.upper() if region is not None else "",
+            "name": _("Recapitulation of the Bapas offices of the region")
+            if region is not None
+            else _("Recapitulation of all Bapas offices"),
+            "address": region.address if region is not None else "",
             "contact": "",
         }
     contact = " · ".join(part for part in (office.phone, office.email) if part)
     return {
         "ministry": office.ministry_name,
         "directorate": office.directorate_name,
-        "regional": office.regional_office_name,
+        "regional": office.region.name.upper() if office.region_id else office.regional_office_name,
         "name": office.name.upper(),
         "address": office.address,
         "contact": contact,
@@ -80,7 +85,7 @@ def signer_for(office: Office | None, kind: str = "head") -> dict | None:
 def report_number(data: dict) -> str:
     """Deterministic: the same report of the same period and office keeps its number."""
     code = REPORT_CODES.get(data.get("report"), "LAP")
-    office = data.get("office") or "REG"
+    office = data.get("office") or data.get("region") or "REG"
     start = date.fromisoformat(data["from"])
     end = date.fromisoformat(data["to"])
     return f"{office}/{code}/{start:%Y%m%d}-{end:%Y%m%d}"
@@ -93,17 +98,24 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
 
 
 def report_context(
-    data: dict, *, office: Office | None = None, signer: str = "head", printed_on: date | None = None
+    data: dict,
+    *,
+    office: Office | None = None,
+    signer: str = "head",
+    printed_on: date | None = None,
+    region: Region | None = None,
 ) -> dict:
     """The context of templates/reports/pdf/report.html."""
     if office is None and data.get("office"):
         office = Office.objects.get(code=data["office"])
+    if office is None and region is None and data.get("region"):
+        region = Region.objects.get(code=data["region"])
     return {
         "data": data,
         "title": report_title(data),
         "tables": report_tables(data),
         "charts": charts_for(data),
-        "letterhead": letterhead(office),
+        "letterhead": letterhead(office, region),
         "signer": signer_for(office, signer),
         "number": report_number(data),
         "printed_on": printed_on or timezone.localdate(),
@@ -127,10 +139,11 @@ def render_report_pdf(
     progress=None,
     base_url: str | None = None,
     chunk_rows: int | None = None,
+    region: Region | None = None,
 ) -> bytes:
     """The report as one PDF. Up to ``chunk_rows`` table rows (default: the setting) it is one WeasyPrint
     document; longer reports are printed in parts of about that many rows (``_LongReport``)."""
-    context = report_context(data, office=office, signer=signer, printed_on=printed_on)
+    context = report_context(data, office=office, signer=signer, printed_on=printed_on, region=region)
     chunk_rows = chunk_rows or chunk_rows_setting()
     if sum(len(table.rows) for table in context["tables"]) > chunk_rows:
         return _LongReport(context, chunk_rows, base_url=base_url, progress=progress).render()

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.models import GeneratedFile
+from reports.models import GeneratedFile, MonthlyReturn
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +103,77 @@ def generated_files_cleanup(*, now=None, dry_run: bool = False) -> int:
                 logger.exception("Could not delete %s", generated.file.name)
         generated.delete()
     return len(expired)
+
+
+# --- the monthly return: review, sign-off, correction ----------------------------------------------
+
+
+def _month_is_over(office, first) -> None:
+    from reports.monthly import month_bounds, office_today
+
+    if office_today(office) <= month_bounds(first)[1]:
+        raise ValidationError(_("The month is not over yet: its return can be reviewed and signed from the 1st."))
+
+
+@transaction.atomic
+def monthly_return_review(*, office, month, user) -> MonthlyReturn:
+    """The Kasi BKD has checked the draft: the current revision (the first one is made now) records it."""
+    from reports.monthly import current_revision
+
+    _month_is_over(office, month)
+    current = current_revision(office, month)
+    if current is not None and current.is_signed:
+        raise ValidationError(_("This return is signed. Start a correction to change it."))
+    if current is None:
+        current = MonthlyReturn(office=office, month=month, revision=1)
+    current.reviewed_by = user
+    current.reviewed_at = timezone.now()
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def monthly_return_sign(*, office, month, user, base_url: str | None = None) -> MonthlyReturn:
+    """The Kepala Bapas signs the reviewed draft: its figures and PDF are frozen from now on."""
+    from django.core.files.base import ContentFile
+
+    from reports.exports import render
+    from reports.monthly import current_revision, monthly_dataset
+
+    _month_is_over(office, month)
+    current = current_revision(office, month)
+    if current is None or current.is_signed or current.reviewed_by_id is None:
+        raise ValidationError(_("Only a draft reviewed by the Kasi BKD can be signed."))
+    current = MonthlyReturn.objects.select_for_update().get(pk=current.pk)
+    now = timezone.now()
+    data = monthly_dataset(office, month)
+    data.update(state=MonthlyReturn.State.SIGNED.value, revision=current.revision, signed_by=user.username,
+                signed_by_name=user.get_full_name() or user.username, signed_at=now.isoformat(),
+                reason=current.reason or None)  # fmt: skip
+    current.state = MonthlyReturn.State.SIGNED
+    current.signed_by = user
+    current.signed_at = now
+    current.data = data
+    pdf = render(data, "pdf", office=office, base_url=base_url)
+    current.pdf.save(f"laporan-bulanan-{office.code.lower()}-{data['month']}-r{current.revision}.pdf",
+                     ContentFile(pdf), save=False)  # fmt: skip
+    current.save()
+    return current
+
+
+@transaction.atomic
+def monthly_return_correct(*, office, month, user, reason: str) -> MonthlyReturn:
+    """A signed return needs a correction: a new draft revision with the reason; the signed one stays."""
+    from reports.monthly import current_revision
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the correction."))
+    current = current_revision(office, month)
+    if current is None or not current.is_signed:
+        raise ValidationError(_("Only a signed return can be corrected; change the draft instead."))
+    correction = MonthlyReturn(office=office, month=month, revision=current.revision + 1, reason=reason[:500])
+    correction.full_clean()
+    correction.save()
+    return correction

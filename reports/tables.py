@@ -14,6 +14,7 @@ REPORT_TITLES = {
     "implementation": gettext_lazy("Training implementation rate (tingkat implementasi)"),
     "compliance": gettext_lazy("Wajib lapor compliance"),
     "agreements": gettext_lazy("Cooperation agreements (PKS)"),
+    "monthly": gettext_lazy("Monthly return (laporan bulanan)"),
     "evidence": gettext_lazy("Findings: which trainings work (temuan)"),
 }
 
@@ -323,7 +324,41 @@ def _compliance_tables(data):
     return tables
 
 
+def _monthly_tables(data):
+    """The monthly return: one table per block, each figure a row (label and number)."""
+    from clients.models import Client, WorkStatus
+
+    labels = {**dict(Client.Status.choices), **dict(Client.Programme.choices), **dict(WorkStatus.choices)}
+    columns = [_c("label", _("Figure")), _c("value", _("Number"), "int")]
+
+    def table(key, title, rows):
+        return Table(key, str(title), columns, [{"label": str(label), "value": value} for label, value in rows])
+
+    clients, comp, agreements = data["clients"], data["compliance"], data["agreements"]
+    return [
+        table("clients", _("Clients"), [
+            (_("Active at the end of the month"), clients["active_end"]), (_("New in the month"), clients["new"]),
+            *[(_("Ended: %(status)s") % {"status": labels.get(k, k)}, v) for k, v in clients["ended"].items()],
+        ]),
+        table("by_programme", _("Active clients by programme"),
+              [(labels.get(k, k), v) for k, v in clients["by_programme"].items()]),
+        table("by_work_status", _("Active clients by work status"),
+              [(labels.get(k, k), v) for k, v in clients["by_work_status"].items()]),
+        Table("compliance", str(_("Wajib lapor")), [_c("due", _("Due"), "int"), _c("reported", _("Reported"), "int"),
+              _c("missed", _("Missed"), "int"), _c("rate", _("Rate"), "rate")], [comp]),
+        table("warnings", _("Warnings issued"), list(data["warnings"].items())),
+        table("activities", _("Trainings, follow-ups and agreements"), [
+            (_("Sessions held"), data["trainings"]["sessions"]), (_("Participants"), data["trainings"]["participants"]),
+            (_("Follow-ups recorded"), data["follow_ups"]["recorded"]),
+            (_("Follow-ups: implemented"), data["follow_ups"]["implemented"]),
+            (_("Agreements active"), agreements["active"]), (_("Agreements expiring"), agreements["expiring"]),
+        ]),
+    ]  # fmt: skip
+
+
 def report_tables(data: dict) -> list[Table]:
+    if data.get("report") == "monthly":
+        return _monthly_tables(data)
     if data.get("report") == "participation":
         return _participation_tables(data)
     if data.get("report") == "implementation":

@@ -25,14 +25,15 @@ def _progress_setter(pk):
 
 def render_report_file(params: dict, progress=None) -> tuple[bytes, str, str]:
     """Render one report from the stored request parameters: (content, file name, content type)."""
-    from bapas.models import Office, User
+    from bapas.models import Office, Region, User
     from reports.access import ReportScope
     from reports.datasets import build_dataset
     from reports.exports import CONTENT_TYPES, filename_for, render
 
     office = Office.objects.get(code=params["office"]) if params.get("office") else None
     officer = User.objects.get(pk=params["officer"]) if params.get("officer") else None
-    scope = ReportScope(office=office, officer=officer, personal_data=params.get("personal_data", True))
+    region = Region.objects.get(code=params["region"]) if params.get("region") else None
+    scope = ReportScope(office=office, officer=officer, personal_data=params.get("personal_data", True), region=region)
     data = build_dataset(
         params["report"],
         scope=scope,
@@ -46,7 +47,7 @@ def render_report_file(params: dict, progress=None) -> tuple[bytes, str, str]:
     fmt = params["format"]
     kwargs = {"progress": progress}
     if fmt == "pdf":
-        kwargs.update(office=office, signer=params.get("signer", "head"))
+        kwargs.update(office=office, signer=params.get("signer", "head"), region=region)
     content = render(data, fmt, **kwargs)
     return content, filename_for(data, fmt), CONTENT_TYPES[fmt]
 

@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bapas.access import log_access, user_office_id
+from bapas.access import LEAD_ROLES, log_access, offices_visible_to, require_role, user_office_id
 from bapas.models import Role
 from bapas.replica import replica_reads
 from clients.access import clients_visible_to, get_client_for_card, get_proposal_for_user, get_tpp_session_for_user
@@ -26,10 +26,13 @@ from clients.models import ReportingWarning, TPPSession
 from clients.selectors import worklist_for
 from reports import dashboards
 from reports.access import (
+    MONTHLY_READ_ROLES,
     dashboard_office_for_user,
+    dashboard_offices_for_viewer,
     evidence_scope_for,
     generated_files_visible_to,
     get_generated_file_for_user,
+    get_office_for_monthly_return,
     get_warning_for_letter,
     report_scope_for,
 )
@@ -117,7 +120,7 @@ def _report_request(request, name):
     """Access, filters and dataset of a report request: (scope, form, data or None)."""
     if name not in DATASETS:
         raise Http404
-    scope = report_scope_for(request.user, request.GET.get("office") or None)
+    scope = report_scope_for(request.user, request.GET.get("office") or None, request.GET.get("region") or None)
     form = ReportFilterForm(request.GET or None, user=request.user, filters=REPORT_FILTERS[name])
     if not request.GET:
         form = ReportFilterForm({"period": "year", "year": _today(request.user).year}, user=request.user,
@@ -201,6 +204,7 @@ def download(request, name, fmt):
             "report": name,
             "format": fmt,
             "office": scope.office_code,
+            "region": scope.region.code if scope.region is not None else None,
             "officer": scope.officer.pk if scope.officer is not None else None,
             "personal_data": scope.personal_data,
             "from": data["from"],
@@ -216,7 +220,7 @@ def download(request, name, fmt):
         )
         messages.info(request, _("This is a large file: it is being made in the background. You may leave this page."))
         return redirect("reports:generated_detail", pk=generated.pk)
-    kwargs = {"office": scope.office, "signer": signer} if fmt == "pdf" else {}
+    kwargs = {"office": scope.office, "signer": signer, "region": scope.region} if fmt == "pdf" else {}
     if table is not None:
         kwargs["table"] = table
     content = render_format(data, fmt, **kwargs)
@@ -499,9 +503,21 @@ def dashboard_kasubsi(request):
 @require_GET
 @replica_reads
 def dashboard_regional(request):
-    dashboard_office_for_user(request.user, "regional")
-    context = dashboards.regional_dashboard(today=_today(request.user), year=_year_param(request))
+    """A region's offices side by side: the regional viewer's own region; the national viewer drills
+    into any region (``?region=CODE``) or sees every office. Another region is 404."""
+    region, offices = dashboard_offices_for_viewer(request.user, request.GET.get("region") or None)
+    context = dashboards.regional_dashboard(today=_today(request.user), year=_year_param(request), offices=offices)
+    context["region"] = region
     return render(request, "reports/dashboard_regional.html", context)
+
+
+@require_GET
+@replica_reads
+def dashboard_national(request):
+    """Ditjenpas: the regions side by side, each opening its regional dashboard."""
+    dashboard_office_for_user(request.user, "national")
+    context = dashboards.national_dashboard(today=_today(request.user), year=_year_param(request))
+    return render(request, "reports/dashboard_national.html", context)
 
 
 # --- files made in the background ------------------------------------------------------------
@@ -617,3 +633,128 @@ def _certificates_in_background(request, session, count):
         % {"count": count},
     )
     return redirect("reports:generated_detail", pk=generated.pk)
+
+
+# --- the monthly return (laporan bulanan) ----------------------------------------------------------
+
+
+def _month_arg(value: str):
+    from reports.monthly import parse_month
+
+    try:
+        return parse_month(value)
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _previous_month(today):
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+@require_GET
+def monthly_list(request):
+    """The month's returns of the offices the user may see: signed or not, the deadline, days late."""
+    from reports.monthly import overview
+
+    require_role(request.user, *MONTHLY_READ_ROLES)
+    today = _today(request.user)
+    month = _month_arg(request.GET["month"]) if request.GET.get("month") else _previous_month(today)
+    offices = list(offices_visible_to(request.user).order_by("code"))
+    rows = overview(offices, month)
+    return render(
+        request,
+        "reports/monthly_list.html",
+        {"month": month, "rows": rows, "signed": sum(1 for row in rows if row["revision"]),
+         "late": sum(1 for row in rows if row["late_days"]), "month_value": f"{month:%Y-%m}"},
+    )  # fmt: skip
+
+
+@require_GET
+def monthly_detail(request, office, month):
+    from reports.monthly import deadline, month_bounds, office_today, return_data, revisions
+
+    office = get_office_for_monthly_return(request.user, office)
+    first = _month_arg(month)
+    data = return_data(office, first)
+    history = list(revisions(office, first).order_by("-revision"))
+    current = history[0] if history else None
+    month_over = office_today(office) > month_bounds(first)[1]
+    context = {
+        "office": office,
+        "month": first,
+        "month_value": f"{first:%Y-%m}",
+        "data": data,
+        "tables": report_tables(data),
+        "revisions": history,
+        "current": current,
+        "deadline": deadline(first),
+        "month_over": month_over,
+        "can_review": request.user.role == Role.KASI and month_over and not (current and current.is_signed),
+        "can_sign": request.user.role == Role.KABAPAS and month_over and current is not None
+        and not current.is_signed and current.reviewed_by_id is not None,
+        "can_correct": request.user.role in LEAD_ROLES and current is not None and current.is_signed,
+    }  # fmt: skip
+    return render(request, "reports/monthly_detail.html", context)
+
+
+def _monthly_action(request, office, month, roles, action):
+    office = get_office_for_monthly_return(request.user, office, roles=roles)
+    first = _month_arg(month)
+    try:
+        action(office, first)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:monthly_detail", office=office.code, month=f"{first:%Y-%m}")
+
+
+@require_POST
+def monthly_review(request, office, month):
+    from reports.services import monthly_return_review
+
+    def review(office, first):
+        monthly_return_review(office=office, month=first, user=request.user)
+        messages.success(request, _("Reviewed: the Kepala Bapas can sign the return now."))
+
+    return _monthly_action(request, office, month, (Role.KASI,), review)
+
+
+@require_POST
+def monthly_sign(request, office, month):
+    from reports.services import monthly_return_sign
+
+    def sign(office, first):
+        monthly_return_sign(office=office, month=first, user=request.user, base_url=request.build_absolute_uri("/"))
+        messages.success(request, _("Signed: the return's figures and PDF are kept as they are now."))
+
+    return _monthly_action(request, office, month, (Role.KABAPAS,), sign)
+
+
+@require_POST
+def monthly_correct(request, office, month):
+    from reports.services import monthly_return_correct
+
+    def correct(office, first):
+        monthly_return_correct(office=office, month=first, user=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("A correction was started as a new revision; the signed return stays."))
+
+    return _monthly_action(request, office, month, LEAD_ROLES, correct)
+
+
+@require_GET
+def monthly_pdf(request, office, month):
+    """The signed PDF as it was signed; before that, the draft's PDF of the figures now."""
+    from reports.monthly import latest_signed, return_data
+
+    office = get_office_for_monthly_return(request.user, office)
+    first = _month_arg(month)
+    signed = latest_signed(office, first)
+    filename = f"laporan-bulanan-{office.code.lower()}-{first:%Y-%m}.pdf"
+    if signed is not None and signed.pdf:
+        try:
+            return FileResponse(signed.pdf.open("rb"), filename=filename, content_type="application/pdf")
+        except (FileNotFoundError, OSError) as exc:
+            raise Http404 from exc
+    content = render_format(return_data(office, first), "pdf", office=office)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

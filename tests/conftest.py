@@ -1,13 +1,15 @@
 """Named people per role and office, as the style guide asks.
 
 Office A is Tangerang (WIB), office B is Balikpapan (WITA). Alice is a PK of A, Bob a PK of B,
-Paula a second PK of A; Kasi, Kasubsi, Kepala and Admin exist for both offices; Rita is the
-regional viewer.
+Paula a second PK of A; Kasi, Kasubsi, Kepala and Admin exist for both offices. Rita is the
+national viewer (every office; before regions existed she was "the regional viewer"); Kartika is
+the regional viewer of region A (Kanwil Banten, office A), Karim of region B (Kanwil Kalimantan
+Timur, office B).
 """
 
 import pytest
 
-from bapas.models import Office, Role
+from bapas.models import Office, Region, Role
 from tests.factories import PASSWORD, OfficeFactory, UserFactory
 
 
@@ -81,8 +83,44 @@ def admin_b(office_b):
 
 @pytest.fixture
 def rita(db):
-    """Regional viewer (Kanwil): no office, aggregates only."""
-    return UserFactory(username="rita", role=Role.REGIONAL, office=None, first_name="Rita", last_name="Kanwil")
+    """National viewer (Ditjenpas): no office, aggregates of every office only."""
+    return UserFactory(username="rita", role=Role.NATIONAL, office=None, first_name="Rita", last_name="Kanwil")
+
+
+@pytest.fixture
+def region_a(office_a):
+    region, _ = Region.objects.get_or_create(
+        code="BANTEN", defaults={"name": "Kantor Wilayah Banten", "province": "Banten"}
+    )
+    office_a.region = region
+    office_a.save(update_fields=["region"])
+    return region
+
+
+@pytest.fixture
+def region_b(office_b):
+    region, _ = Region.objects.get_or_create(
+        code="KALTIM", defaults={"name": "Kantor Wilayah Kalimantan Timur", "province": "Kalimantan Timur"}
+    )
+    office_b.region = region
+    office_b.save(update_fields=["region"])
+    return region
+
+
+@pytest.fixture
+def kartika(region_a):
+    """Regional viewer of region A (office A only)."""
+    return UserFactory(
+        username="kartika", role=Role.REGIONAL, office=None, region=region_a, first_name="Kartika", last_name="Kanwil"
+    )
+
+
+@pytest.fixture
+def karim(region_b):
+    """Regional viewer of region B (office B only)."""
+    return UserFactory(
+        username="karim", role=Role.REGIONAL, office=None, region=region_b, first_name="Karim", last_name="Kanwil"
+    )
 
 
 @pytest.fixture

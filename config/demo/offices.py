@@ -1,6 +1,27 @@
-"""Demo offices and staff (docs/INTERFACES.md section 1). Every person here is synthetic."""
+"""Demo regions, offices and staff (docs/INTERFACES.md section 1). Every person here is synthetic."""
 
-from bapas.models import Office, Role, User
+from bapas.models import Office, Region, Role, User
+
+REGIONS = [
+    {
+        "code": "BANTEN",
+        "name": "Kantor Wilayah Direktorat Jenderal Pemasyarakatan Banten",
+        "province": "Banten",
+        "address": "Jl. Brigjen K.H. Syam'un No. 5, Kota Serang, Banten 42116",
+        "head_name": "Drs. Bambang Sulistyo, M.H.",
+        "head_nip": "196904121991031001",
+    },
+    {
+        "code": "KALTIM",
+        "name": "Kantor Wilayah Direktorat Jenderal Pemasyarakatan Kalimantan Timur",
+        "province": "Kalimantan Timur",
+        "address": "Jl. M. Yamin No. 1, Samarinda, Kalimantan Timur 75123",
+        "head_name": "Endang Purwanti, S.H., M.Si.",
+        "head_nip": "197102081993032001",
+    },
+]
+# office code -> region code
+OFFICE_REGIONS = {"TNG": "BANTEN", "BPN": "KALTIM"}
 
 OFFICES = [
     {
@@ -45,13 +66,22 @@ STAFF = [
     ("kasubsi.bpn", Role.KASUBSI, "BPN", "Fitri", "Handayani", "198512242008012008", ""),
     ("pk1.bpn", Role.PK, "BPN", "Andi", "Saputra", "199105082015031009", User.Rank.PERTAMA),
     ("kanwil", Role.REGIONAL, None, "Teguh", "Firmansyah", "197712012002121010", ""),
+    ("kanwil.kaltim", Role.REGIONAL, None, "Maria", "Tampubolon", "197908152003122011", ""),
+    ("ditjenpas", Role.NATIONAL, None, "Arif", "Setiawan", "197406302000031012", ""),
 ]
+# regional viewer -> region code
+VIEWER_REGIONS = {"kanwil": "BANTEN", "kanwil.kaltim": "KALTIM"}
 
 
 def load(password: str) -> dict:
+    regions = {}
+    for data in REGIONS:
+        region, _ = Region.objects.update_or_create(code=data["code"], defaults=data)
+        regions[region.code] = region
     offices = {}
     for data in OFFICES:
-        office, _ = Office.objects.update_or_create(code=data["code"], defaults=data)
+        defaults = {**data, "region": regions[OFFICE_REGIONS[data["code"]]]}
+        office, _ = Office.objects.update_or_create(code=data["code"], defaults=defaults)
         offices[office.code] = office
     users = {}
     for username, role, office_code, first, last, nip, rank in STAFF:
@@ -60,6 +90,7 @@ def load(password: str) -> dict:
             defaults={
                 "role": role,
                 "office": offices.get(office_code) if office_code else None,
+                "region": regions[VIEWER_REGIONS[username]] if username in VIEWER_REGIONS else None,
                 "first_name": first,
                 "last_name": last,
                 "nip": nip,
@@ -74,4 +105,4 @@ def load(password: str) -> dict:
             user.set_password(password)
             user.save(update_fields=["password"])
         users[username] = user
-    return {"offices": offices, "users": users}
+    return {"regions": regions, "offices": offices, "users": users}

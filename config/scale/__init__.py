@@ -20,11 +20,15 @@ The stages live in one module each (offices and staff, partners, clients, visits
 
 from config.scale.base import (
     MARKER_DOMAIN,
+    NATIONAL_USERNAME,
     REGIONAL_USERNAME,
     ScaleError,
     SeedResult,
     default_office_count,
+    default_region_count,
+    region_index,
     scale_offices,
+    scale_regions,
 )
 from config.scale.reset import checksum, reset
 from config.scale.seeder import Seeder, seed
@@ -32,6 +36,7 @@ from config.scale.writing import RowWriter, _skip_fk_triggers, _verify_foreign_k
 
 __all__ = [
     "MARKER_DOMAIN",
+    "NATIONAL_USERNAME",
     "REGIONAL_USERNAME",
     "RowWriter",
     "ScaleError",
@@ -41,9 +46,12 @@ __all__ = [
     "_verify_foreign_keys",
     "checksum",
     "default_office_count",
+    "default_region_count",
     "deferred_indexes",
+    "region_index",
     "reserve_ids",
     "reset",
     "scale_offices",
+    "scale_regions",
     "seed",
 ]

@@ -9,11 +9,15 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bapas.models import Office
+from bapas.models import Office, Region
 from config.scale.words import SCOPES
 
 MARKER_DOMAIN = "scale.invalid"
+# The regional viewer of the first scale region (the others are kanwil.sr02, kanwil.sr03 ...) and
+# the national viewer.
 REGIONAL_USERNAME = "kanwil.scale"
+NATIONAL_USERNAME = "ditjenpas.scale"
+OFFICES_PER_REGION = 10
 CLIENTS_PER_PK = 60
 ENROLMENTS_PER_CLIENT = 1.5
 PARTICIPANTS_PER_SESSION = 20
@@ -51,6 +55,21 @@ class SeedResult:
 def scale_offices():
     """The offices this module created (and only those)."""
     return Office.objects.filter(code__regex=r"^S[0-9]{3,4}$", email__endswith="@" + MARKER_DOMAIN)
+
+
+def scale_regions():
+    """The regions this module created (SR01, SR02 ...; their address carries the marker)."""
+    return Region.objects.filter(code__regex=r"^SR[0-9]{2,4}$", address__endswith="@" + MARKER_DOMAIN)
+
+
+def default_region_count(offices: int) -> int:
+    """One region per ten offices (at least one)."""
+    return max(1, math.ceil(offices / OFFICES_PER_REGION))
+
+
+def region_index(office_index: int, offices: int, regions: int) -> int:
+    """Offices go to regions in consecutive blocks as even as they come (S001..S010 to SR01 ...)."""
+    return office_index * regions // offices
 
 
 def default_office_count(clients: int) -> int:

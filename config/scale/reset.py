@@ -8,8 +8,8 @@ import hashlib
 from django.apps import apps
 from django.db import connection, models, transaction
 
-from bapas.models import Office, User
-from config.scale.base import REGIONAL_USERNAME, UTC, ScaleError, scale_offices
+from bapas.models import Office, Role, User
+from config.scale.base import MARKER_DOMAIN, REGIONAL_USERNAME, UTC, ScaleError, scale_offices, scale_regions
 
 
 def _references_to(model) -> list[tuple[type[models.Model], models.ForeignKey]]:
@@ -51,14 +51,17 @@ def _purge(qs, log, depth: int = 0) -> int:
 
 
 def reset(log=None) -> int:
-    """Delete every scale office with everything in it (and the scale regional viewer)."""
+    """Delete every scale office with everything in it, the scale viewers and the scale regions."""
     log = log or (lambda message: None)
     with transaction.atomic():
         offices = list(scale_offices().values_list("pk", flat=True))
         count = len(offices)
         if offices:
             _purge(Office.objects.filter(pk__in=offices), log)
-        _purge(User.objects.filter(username=REGIONAL_USERNAME), log)
+        viewers = User.objects.filter(office=None, role__in=[Role.REGIONAL, Role.NATIONAL])
+        _purge(viewers.filter(email__endswith="@" + MARKER_DOMAIN), log)
+        _purge(User.objects.filter(username=REGIONAL_USERNAME), log)  # made before regions existed
+        _purge(scale_regions(), log)
     return count
 
 
@@ -74,7 +77,7 @@ def checksum() -> str:
     offices = scale_offices()
     digest = hashlib.sha256()
     queries = [
-        offices.order_by("code").values_list("code", "name", "time_zone", "city"),
+        offices.order_by("code").values_list("code", "name", "time_zone", "city", "region__code"),
         User.objects.filter(office__in=offices).order_by("username").values_list("username", "role", "office__code", "first_name", "last_name"),
         Partner.objects.filter(office__in=offices).order_by("office__code", "code").values_list("office__code", "code", "name", "kind", "offers"),
         Agreement.objects.filter(office__in=offices).order_by("office__code", "number").values_list("number", "partner__code", "start_date", "end_date", "scope", "renews__number"),

@@ -10,8 +10,16 @@ from collections.abc import Callable
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-from bapas.models import Office, User
-from config.scale.base import UTC, ScaleError, SeedResult, default_office_count, scale_offices
+from bapas.models import Office, Region, User
+from config.scale.base import (
+    UTC,
+    ScaleError,
+    SeedResult,
+    default_office_count,
+    default_region_count,
+    scale_offices,
+    scale_regions,
+)
 from config.scale.clients import ClientStage
 from config.scale.offices import OfficeStage
 from config.scale.partners import PartnerStage
@@ -23,7 +31,10 @@ from config.scale.writing import RowWriter, _skip_fk_triggers, _verify_foreign_k
 class Seeder(OfficeStage, PartnerStage, ClientStage, VisitStage, TrainingStage):
     """One run of the scale data: the stages in order, in one transaction, with their timings."""
 
-    def __init__(self, *, clients: int, offices: int | None, seed: int, today: dt.date, log: Callable | None = None):
+    def __init__(
+        self, *, clients: int, offices: int | None, seed: int, today: dt.date, log: Callable | None = None,
+        regions: int | None = None,
+    ):  # fmt: skip
         if clients < 1:
             raise ScaleError("--clients must be at least 1.")
         self.n_clients = clients
@@ -32,6 +43,9 @@ class Seeder(OfficeStage, PartnerStage, ClientStage, VisitStage, TrainingStage):
             raise ScaleError("--offices must be between 1 and 9999.")
         if self.n_offices > clients:
             raise ScaleError("--offices cannot exceed --clients.")
+        self.n_regions = regions or default_region_count(self.n_offices)
+        if not 1 <= self.n_regions <= self.n_offices:
+            raise ScaleError("--regions must be between 1 and the number of offices.")
         self.seed = seed
         self.today = today
         self.rng = random.Random(seed)
@@ -53,7 +67,7 @@ class Seeder(OfficeStage, PartnerStage, ClientStage, VisitStage, TrainingStage):
     def run(self) -> SeedResult:
         from config.demo import DEFAULT_PASSWORD
 
-        if scale_offices().exists():
+        if scale_offices().exists() or scale_regions().exists():
             raise ScaleError("Scale offices (S001 ...) already exist; run again with --reset to replace them.")
         self.password_hash = make_password(DEFAULT_PASSWORD)
         from clients.models import ReportingVisit
@@ -65,6 +79,7 @@ class Seeder(OfficeStage, PartnerStage, ClientStage, VisitStage, TrainingStage):
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
                 skip_fk_triggers = _skip_fk_triggers()
+            self.region_ids = self._regions()
             self.offices = self._offices()
             self._staff()
             self._step("offices and staff")
@@ -103,12 +118,17 @@ class Seeder(OfficeStage, PartnerStage, ClientStage, VisitStage, TrainingStage):
             TrainingType,
         )  # fmt: skip
 
-        return [Office, User, Partner, PartnerTrainingType, Agreement, TrainingType, TrainingSession,
+        return [Region, Office, User, Partner, PartnerTrainingType, Agreement, TrainingType, TrainingSession,
                 Client, PKAssignment, StatusChange, ReportingWarning, ReportingVisit, Enrolment, Attendance,
                 FollowUp]  # fmt: skip
 
 
-def seed(*, clients: int, offices: int | None = None, seed: int = 1, today: dt.date | None = None, log=None):
+def seed(
+    *, clients: int, offices: int | None = None, seed: int = 1, today: dt.date | None = None, log=None,
+    regions: int | None = None,
+):  # fmt: skip
     from django.utils import timezone
 
-    return Seeder(clients=clients, offices=offices, seed=seed, today=today or timezone.localdate(), log=log).run()
+    return Seeder(
+        clients=clients, offices=offices, seed=seed, today=today or timezone.localdate(), log=log, regions=regions
+    ).run()

@@ -2,6 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from bapas.access import offices_visible_to
 from bapas.models import Office, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +32,32 @@ def test_load_demo_creates_contract_offices_and_logins():
         "kasi.bpn": (Role.KASI, "BPN"),
         "pk1.bpn": (Role.PK, "BPN"),
         "kanwil": (Role.REGIONAL, None),
+        "kanwil.kaltim": (Role.REGIONAL, None),
+        "ditjenpas": (Role.NATIONAL, None),
     }
     for username, (role, office) in expected.items():
         user = User.objects.get(username=username)
         assert user.role == role
         assert (user.office.code if user.office else None) == office
         assert user.check_password("demo-bapas-2026")
+        user.full_clean()
+
+
+def test_load_demo_regions_hold_their_offices_and_viewers():
+    call_command("load_demo", verbosity=0)
+    assert Office.objects.get(code="TNG").region.code == "BANTEN"
+    assert Office.objects.get(code="BPN").region.code == "KALTIM"
+    assert User.objects.get(username="kanwil").region.code == "BANTEN"
+    assert User.objects.get(username="kanwil.kaltim").region.code == "KALTIM"
+    assert User.objects.get(username="ditjenpas").region is None
+    assert list(offices_visible_to(User.objects.get(username="kanwil")).values_list("code", flat=True)) == ["TNG"]
+    assert list(offices_visible_to(User.objects.get(username="kanwil.kaltim")).values_list("code", flat=True)) == [
+        "BPN"
+    ]
+    assert set(offices_visible_to(User.objects.get(username="ditjenpas")).values_list("code", flat=True)) >= {
+        "TNG",
+        "BPN",
+    }
 
 
 def test_load_demo_is_idempotent():

@@ -135,6 +135,35 @@ def test_same_seed_same_rows_other_seed_other_rows(db):
     assert scale.checksum() != first
 
 
+def test_regions_hold_the_offices_in_blocks_with_a_viewer_each(db):
+    seed(300, 3, 7, "--regions", "2")
+    regions = scale.scale_regions()
+    assert list(regions.values_list("code", flat=True)) == ["SR01", "SR02"]
+    by_office = dict(scale.scale_offices().values_list("code", "region__code"))
+    assert by_office == {"S001": "SR01", "S002": "SR01", "S003": "SR02"}
+    first, second = User.objects.get(username=scale.REGIONAL_USERNAME), User.objects.get(username="kanwil.sr02")
+    assert (first.role, first.region.code, second.role, second.region.code) == (
+        Role.REGIONAL, "SR01", Role.REGIONAL, "SR02"
+    )  # fmt: skip
+    national = User.objects.get(username=scale.NATIONAL_USERNAME)
+    assert national.role == Role.NATIONAL and national.region is None
+    for user in (first, second, national):
+        user.full_clean(exclude=["password"])
+    call_command("seed_scale", "--reset-only", verbosity=0)
+    assert not regions.exists()
+    assert not User.objects.filter(
+        username__in=[scale.REGIONAL_USERNAME, "kanwil.sr02", scale.NATIONAL_USERNAME]
+    ).exists()
+
+
+def test_default_is_one_region_per_ten_offices(db):
+    assert scale.default_region_count(1) == 1
+    assert scale.default_region_count(10) == 1
+    assert scale.default_region_count(11) == 2
+    assert scale.default_region_count(100) == 10
+    assert [scale.region_index(i, 100, 10) for i in (0, 9, 10, 99)] == [0, 0, 1, 9]
+
+
 def test_bad_arguments_are_refused(db):
     with pytest.raises(CommandError, match="--clients"):
         call_command("seed_scale", verbosity=0)
@@ -142,6 +171,8 @@ def test_bad_arguments_are_refused(db):
         call_command("seed_scale", "--clients", "2", "--offices", "3", verbosity=0)
     with pytest.raises(CommandError, match="--today"):
         call_command("seed_scale", "--clients", "2", "--today", "15/06/2025", verbosity=0)
+    with pytest.raises(CommandError, match="--regions"):
+        call_command("seed_scale", "--clients", "20", "--offices", "2", "--regions", "3", verbosity=0)
 
 
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="two fresh SQLite files")

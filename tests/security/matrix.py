@@ -2,7 +2,9 @@
 
 Users: the PK who owns the client (pk_owner_a), another PK of office A (pk_other_a), the
 Kasubsi, Kasi, Kepala Bapas and Admin of office A, the same roles of office B, the regional
-viewer and anonymous. URLs are resolved with objects of office A (tests/security/
+viewer of office A's region (regional), the regional viewer of office B's region (regional_b), the
+national viewer (national) and anonymous. Unless an entry says otherwise the three viewers get the
+same outcome: pages without an office show each viewer its own scope. URLs are resolved with objects of office A (tests/security/
 test_permission_matrix.py builds them).
 
 Outcomes: OK (200, or a 302 to a page other than sign-in: an allowed POST that redirects, or a
@@ -18,7 +20,8 @@ NOT_FOUND = 404
 
 A_USERS = ("pk_owner_a", "pk_other_a", "kasubsi_a", "kasi_a", "kabapas_a", "admin_a")
 B_USERS = ("pk_b", "kasubsi_b", "kasi_b", "kabapas_b", "admin_b")
-USERS = (*A_USERS, *B_USERS, "regional", "anonymous")
+VIEWERS = ("regional", "regional_b", "national")
+USERS = (*A_USERS, *B_USERS, *VIEWERS, "anonymous")
 # office B's counterpart of each office-A user, for pages without an object (their own office)
 B_OF = {
     "pk_owner_a": "pk_b",
@@ -33,15 +36,18 @@ def obj(owner, other_pk, kasubsi, kasi, kabapas, admin, regional=NOT_FOUND):
     """A record of office A: office B sees nothing (404), anonymous goes to sign-in."""
     row = dict(zip(A_USERS, (owner, other_pk, kasubsi, kasi, kabapas, admin), strict=True))
     row.update(dict.fromkeys(B_USERS, NOT_FOUND))
-    row.update(regional=regional, anonymous=LOGIN)
+    row.update(dict.fromkeys(VIEWERS, regional), anonymous=LOGIN)
     return row
 
 
-def page(pk, kasubsi, kasi, kabapas, admin, regional=NOT_FOUND):
-    """A page without an object: each office's staff see their own office, so B mirrors A."""
+def page(pk, kasubsi, kasi, kabapas, admin, regional=NOT_FOUND, national=None):
+    """A page without an object: each office's staff see their own office, so B mirrors A; each
+    regional viewer its own region (``national``: the national viewer when it differs)."""
     row = dict(zip(A_USERS, (pk, pk, kasubsi, kasi, kabapas, admin), strict=True))
     row.update({B_OF[a]: row[a] for a in B_OF})
-    row.update(regional=regional, anonymous=LOGIN)
+    row.update(dict.fromkeys(VIEWERS, regional), anonymous=LOGIN)
+    if national is not None:
+        row["national"] = national
     return row
 
 
@@ -146,16 +152,28 @@ EXPECTED = {
     "trainings:certificate_check_number": {"GET": public(), "POST": public()},
     "trainings:type_list": {"GET": OFFICE_READ},
     "trainings:type_create": {"GET": page(F, OK, OK, F, F), "POST": page(F, OK, OK, F, F)},
-    # --- reports: PK own caseload, office roles their office, regional aggregates of all offices ---
+    # --- reports: PK own caseload, office roles their office, viewers aggregates of their region
+    #     (national: of every region) -------------------------------------------------------------
     "reports:index": {"GET": page(OK, OK, OK, OK, OK, regional=OK)},
     "reports:report": {"GET": page(OK, OK, OK, OK, OK, regional=OK)},
     "reports:download": {"GET": page(OK, OK, OK, OK, OK, regional=OK)},
     "reports:dashboard_office": {"GET": page(F, F, OK, OK, F, regional=F)},  # Kasubsi: dashboard_kasubsi
     "reports:dashboard_kasubsi": {"GET": page(F, OK, F, F, F, regional=F)},
     "reports:dashboard_regional": {"GET": page(F, F, F, F, F, regional=OK)},
-    # Temuan: Kasi BKD and Kepala Bapas their office, the regional viewer all offices pooled
-    "reports:evidence": {"GET": page(F, F, OK, OK, F, regional=OK)},
-    "reports:evidence_download": {"GET": page(F, F, OK, OK, F, regional=OK)},
+    "reports:dashboard_national": {"GET": page(F, F, F, F, F, regional=F, national=OK)},
+    # Temuan: Kasi BKD and Kepala Bapas their office, the national viewer all offices pooled (a
+    # regional viewer is refused until the evidence dataset takes a region)
+    "reports:evidence": {"GET": page(F, F, OK, OK, F, regional=F, national=OK)},
+    "reports:evidence_download": {"GET": page(F, F, OK, OK, F, regional=F, national=OK)},
+    # the monthly return of office A: its leads and the viewers above it read; the Kasi reviews, the
+    # Kepala Bapas signs, either starts a correction (with nothing to review or sign here, an allowed
+    # POST redirects with a message); the other region's viewer gets 404
+    "reports:monthly_list": {"GET": page(F, F, OK, OK, F, regional=OK)},
+    "reports:monthly_detail": {"GET": {**obj(F, F, F, OK, OK, F, regional=OK), "regional_b": N}},
+    "reports:monthly_pdf": {"GET": {**obj(F, F, F, OK, OK, F, regional=OK), "regional_b": N}},
+    "reports:monthly_review": {"POST": {**obj(F, F, F, OK, F, F, regional=F), "regional_b": N}},
+    "reports:monthly_sign": {"POST": {**obj(F, F, F, F, OK, F, regional=F), "regional_b": N}},
+    "reports:monthly_correct": {"POST": {**obj(F, F, F, OK, OK, F, regional=F), "regional_b": N}},
     "reports:client_card": {"GET": obj(OK, N, N, OK, OK, N)},
     "reports:attendance_sheet": {"GET": obj(OK, OK, OK, OK, OK, OK)},
     # the surat peringatan of a warning: whoever may print the client's card
@@ -210,6 +228,8 @@ def resolve_arg(key, objects, variant=None):
         "kind": "clients",
         "date": objects["session"].end_date,  # the second day, no attendance saved yet
         "number": objects["enrolment"].certificate_number,
+        "office": "TNG",
+        "month": "2026-01",
         "token": objects["enrolment"].certificate_token,
     }[key]
 

@@ -27,7 +27,7 @@ FIELD_NAMES = ["token", "next", "reason", "status", "_submit_once", "confirm", "
 def _user_for(name) -> str:
     """The first user the matrix lets through (Alice when nobody is: sign-out, a set-up to confirm)."""
     outcomes = matrix.EXPECTED[name]["POST"]
-    return next((who for who in (*matrix.A_USERS, "regional") if outcomes[who] == matrix.OK), "pk_owner_a")
+    return next((who for who in (*matrix.A_USERS, *matrix.VIEWERS) if outcomes[who] == matrix.OK), "pk_owner_a")
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ def get_pages():
 
 def _user_for(name) -> str:
     outcomes = matrix.EXPECTED[name]["GET"]
-    for who in (*matrix.A_USERS, "regional", "anonymous"):
+    for who in (*matrix.A_USERS, *matrix.VIEWERS, "anonymous"):
         if outcomes[who] == matrix.OK:
             return who
     raise AssertionError(f"{name}: nobody may open it")

@@ -20,7 +20,7 @@ from django.test import Client as DjangoClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from bapas.models import Role
+from bapas.models import Region, Role
 from clients.models import ExcusedAbsence, ReportingWarning, RevocationProposal, TPPCase, TPPSession
 from reports.models import GeneratedFile
 from tests.factories import (
@@ -95,8 +95,10 @@ def accepted_methods(callback):
 
 def build_world():
     """Real objects of office A (and a mirror in office B) and the staff of both offices."""
-    a = OfficeFactory(code="TNG", name="Bapas Kelas I Tangerang", city="Tangerang")
-    b = OfficeFactory(code="BPN", name="Bapas Kelas II Balikpapan", city="Balikpapan")
+    region_a = Region.objects.create(code="BANTEN", name="Kantor Wilayah Banten", province="Banten")
+    region_b = Region.objects.create(code="KALTIM", name="Kantor Wilayah Kalimantan Timur", province="Kaltim")
+    a = OfficeFactory(code="TNG", name="Bapas Kelas I Tangerang", city="Tangerang", region=region_a)
+    b = OfficeFactory(code="BPN", name="Bapas Kelas II Balikpapan", city="Balikpapan", region=region_b)
     people = {
         "pk_owner_a": UserFactory(username="alice", role=Role.PK, office=a),
         "pk_other_a": UserFactory(username="paula", role=Role.PK, office=a),
@@ -109,7 +111,9 @@ def build_world():
         "kasi_b": UserFactory(username="kasi_b", role=Role.KASI, office=b),
         "kabapas_b": UserFactory(username="kabapas_b", role=Role.KABAPAS, office=b),
         "admin_b": UserFactory(username="admin_b", role=Role.ADMIN, office=b),
-        "regional": UserFactory(username="rita", role=Role.REGIONAL, office=None),
+        "regional": UserFactory(username="rita", role=Role.REGIONAL, office=None, region=region_a),
+        "regional_b": UserFactory(username="karim", role=Role.REGIONAL, office=None, region=region_b),
+        "national": UserFactory(username="nadia", role=Role.NATIONAL, office=None),
     }
     objects = {"a": _office_objects(a, people["pk_owner_a"], people["admin_a"], "A")}
     _office_objects(b, people["pk_b"], people["admin_b"], "B")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from bapas.models import Office
+from bapas.models import Office, Region
 from bapas.replica import replica_reads
 from reports.access import ReportScope
 from reports.datasets import DATASETS, build_dataset
@@ -36,9 +36,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help=f"one of: {', '.join(REPORTS)}")
+        parser.add_argument("name", help=f"one of: {', '.join(REPORTS)}, monthly")
         parser.add_argument("--office", help="office code (default: all offices)")
+        parser.add_argument("--region", help="region code: the offices of that region (default: all offices)")
         parser.add_argument("--year", type=int, help="a calendar year, e.g. 2023")
+        parser.add_argument("--month", help="monthly only: the month, YYYY-MM")
         parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD")
         parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD")
         parser.add_argument("--format", required=True, help=f"one of: {', '.join(FORMATS)}")
@@ -56,8 +58,10 @@ class Command(BaseCommand):
     @replica_reads  # a hot standby, when there is one, carries the reading (bapas/replica.py)
     def handle(self, *args, **options):
         name = options["name"]
+        if name == "monthly":
+            return self._monthly(options)
         if name not in REPORTS:
-            raise CommandError(f"Unknown report '{name}'. Choose one of: {', '.join(REPORTS)}.")
+            raise CommandError(f"Unknown report '{name}'. Choose one of: {', '.join(REPORTS)}, monthly.")
         if options["horizon"] is not None and name != "evidence":
             raise CommandError("--horizon goes with the evidence report.")
         fmt = (options["format"] or "").lower()
@@ -69,6 +73,14 @@ class Command(BaseCommand):
             if office is None:
                 known = ", ".join(Office.objects.values_list("code", flat=True)) or "none"
                 raise CommandError(f"Unknown office '{options['office']}'. Known offices: {known}.")
+        region = None
+        if options.get("region"):
+            region = Region.objects.filter(code__iexact=options["region"]).first()
+            if region is None:
+                known = ", ".join(Region.objects.values_list("code", flat=True)) or "none"
+                raise CommandError(f"Unknown region '{options['region']}'. Known regions: {known}.")
+            if office is not None and office.region_id != region.pk:
+                raise CommandError(f"Office {office.code} is not in region {region.code}.")
         year, date_from, date_to = options["year"], options["date_from"], options["date_to"]
         if year is not None and (date_from or date_to):
             raise CommandError("Give either --year or --from and --to, not both.")
@@ -87,12 +99,15 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 raise CommandError(" ".join(exc.messages)) from None
         with translation.override("id"):
+            scope = ReportScope(office=office, region=None if office else region)
             if name == "evidence":
+                if region is not None and office is None:
+                    raise CommandError("The evidence report is of one office or of all offices, not of a region.")
                 horizon = options["horizon"] or DEFAULT_HORIZON
                 data = evidence_dataset(office, date_from, date_to, horizon)
             else:
-                data = build_dataset(name, scope=ReportScope(office=office), date_from=date_from, date_to=date_to)
-            kwargs = {"office": office, "signer": options["signer"]} if fmt == "pdf" else {}
+                data = build_dataset(name, scope=scope, date_from=date_from, date_to=date_to)
+            kwargs = {"office": office, "signer": options["signer"], "region": scope.region} if fmt == "pdf" else {}
             if options["table"]:
                 if fmt != "csv":
                     raise CommandError("--table goes with --format csv.")
@@ -102,6 +117,9 @@ class Command(BaseCommand):
                     )
                 kwargs["table"] = options["table"]
             content = render(data, fmt, **kwargs)
+        self._write(name, content, options)
+
+    def _write(self, name, content, options):
         if options["output"]:
             try:
                 with open(options["output"], "wb") as handle:
@@ -112,3 +130,27 @@ class Command(BaseCommand):
         else:
             sys.stdout.buffer.write(content)
             sys.stdout.buffer.flush()
+
+    def _monthly(self, options):
+        """``report monthly --office CODE --month YYYY-MM``: the signed snapshot, else computed now."""
+        from reports.monthly import parse_month, return_data
+
+        fmt = (options["format"] or "").lower()
+        if fmt not in FORMATS:
+            raise CommandError(f"Unknown format '{options['format']}'. Choose one of: {', '.join(FORMATS)}.")
+        if not options["office"]:
+            raise CommandError("The monthly return is an office's: give --office CODE.")
+        office = Office.objects.filter(code__iexact=options["office"]).first()
+        if office is None:
+            raise CommandError(f"Unknown office '{options['office']}'.")
+        try:
+            first = parse_month(options["month"])
+        except (TypeError, ValueError):
+            raise CommandError("Give the month: --month YYYY-MM.") from None
+        with translation.override("id"):
+            data = return_data(office, first)
+            kwargs = {"office": office} if fmt == "pdf" else {}
+            if options["table"]:
+                kwargs["table"] = options["table"]
+            content = render(data, fmt, **kwargs)
+        self._write("monthly", content, options)
