@@ -7,7 +7,7 @@ these tables, so the numbers cannot drift apart.
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 REPORT_TITLES = {
     "participation": gettext_lazy("Training participation summary (rekap partisipasi)"),
@@ -329,7 +329,7 @@ def _monthly_tables(data):
     from clients.models import Client, WorkStatus
 
     labels = {**dict(Client.Status.choices), **dict(Client.Programme.choices), **dict(WorkStatus.choices)}
-    columns = [_c("label", _("Figure")), _c("value", _("Number"), "int")]
+    columns = [_c("label", _("Figure")), _c("value", pgettext("a count", "Number"), "int")]
 
     def table(key, title, rows):
         return Table(key, str(title), columns, [{"label": str(label), "value": value} for label, value in rows])
