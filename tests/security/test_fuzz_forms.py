@@ -683,6 +683,9 @@ ACTIONS = {
     "trainings:certificate_check",  # also tests/security/test_fuzz_filters.py: hostile numbers and names
     "trainings:certificate_check_number",
     "reports:generated_retry",
+    "reports:monthly_review",  # buttons of the monthly return; tests/reports/test_monthly.py
+    "reports:monthly_sign",
+    "reports:monthly_correct",  # one free-text reason, refused when empty (tests/reports/test_monthly.py)
     "workbook:import_confirm",
 }
 UPLOAD_ONLY = {"workbook:import_upload"}
