@@ -83,9 +83,10 @@ WORK_NEXT = [("FORMAL", 15), ("INFORMAL", 35), ("USAHA_SENDIRI", 15), ("TIDAK_BE
 WORK_CHANGE = 0.06  # chance that the status changed since the previous report
 
 
-def client_work_rng(seed: int, client_id: int) -> random.Random:
-    """A client's own generator for its work status series (the main stream stays as it was)."""
-    return random.Random(seed * 1_000_003 + client_id)
+def client_work_rng(seed: int, ordinal: int) -> random.Random:
+    """A client's own generator for its work status series (the main stream stays as it was), keyed by
+    the client's place in the run, never by its id: PostgreSQL does not reuse ids after a reset."""
+    return random.Random(seed * 1_000_003 + ordinal)
 
 
 def weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:

@@ -115,7 +115,7 @@ class ClientStage:
             f"{rng.choice(MALE_NAMES)} {rng.choice(FAMILY_NAMES)}", rng.choice(["Orang tua", "Istri", "Saudara"]),
             f"08{rng.randint(1000000000, 9999999999)}", interests, rng.random() < 0.35, sensitive, is_child,
             status, status_date, "" if status == "AKTIF" else STATUS_NOTE, self.anchor, self.anchor,
-            weighted(client_work_rng(self.seed, client_id), WORK_START),
+            weighted(client_work_rng(self.seed, len(self.clients)), WORK_START),
         )  # fmt: skip
         active = status == "AKTIF"
         self.clients.append(

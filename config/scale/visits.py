@@ -36,12 +36,13 @@ class VisitStage:
         fromordinal = dt.date.fromordinal
         combine = dt.datetime.combine
         batch = []
-        for client_id, plan, officer, start, last, weekly, compliance, _active, _interests, _end in self.clients:
+        for ordinal, row in enumerate(self.clients):
+            client_id, plan, officer, start, last, weekly, compliance, _active, _interests, _end = row
             if last < start:
                 continue
             periods = weekly_periods(start, last) if weekly else monthly_periods(start, last)
             step = 7 if weekly else 30
-            work_rng = client_work_rng(self.seed, client_id)
+            work_rng = client_work_rng(self.seed, ordinal)
             work = weighted(work_rng, WORK_START)
             for first, final in periods:
                 if random_() > compliance:
