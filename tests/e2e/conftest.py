@@ -69,9 +69,30 @@ def django_db_setup(django_test_environment, django_db_blocker):
         config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     yield
     with django_db_blocker.unblock():
+        _end_other_sessions()
         teardown_databases(config, verbosity=0)
     fast.disable()
     shutil.rmtree(empty_static_root, ignore_errors=True)
+
+
+def _end_other_sessions():
+    """End what still holds the PostgreSQL test database open before it is dropped.
+
+    The live server answers each request on a daemon thread of its own; a request the browser
+    started just before the session ended can still hold a connection, and PostgreSQL refuses to
+    drop a database in use ("is being accessed by other users").
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
 
 
 class _NoMigrations(dict):
