@@ -47,13 +47,15 @@ run: install
 worker: install
 	$(PY) manage.py db_worker --queue-name '*'
 
-# Unit, integration and view tests first; then the browser tests in their own session (they load the demo data).
+# Unit, integration and view tests first, spread over TEST_WORKERS processes (pytest-xdist; each has its own test
+# database); then the browser tests in one session of their own (they load the demo data once).
+TEST_WORKERS ?= 2
 test: install-dev
-	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/e2e -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 test-fast: install-dev
-	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/e2e -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

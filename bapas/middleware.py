@@ -63,7 +63,7 @@ class TwoFactorMiddleware:
     """Ask for the authenticator code before any other page.
 
     Users with a confirmed authenticator enter a code after the password (``bapas:otp_verify``); with
-    ``OTP_REQUIRED_FOR_PRIVILEGED`` on, Admins and Kasi BKD without one must set one up first
+    ``OTP_REQUIRED_FOR_PRIVILEGED`` on, Admins, Kasi BKD and the Kepala Bapas without one must set one up first
     (``bapas:otp_setup``). Public pages, sign-out and the language switch stay reachable.
     Place it after ``django_otp.middleware.OTPMiddleware`` and the login-required middleware.
     """

@@ -15,11 +15,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bapas.models import Role
 
 HAS_DEVICE_KEY = "_otp_has_device"
-PRIVILEGED_ROLES = (Role.ADMIN, Role.KASI)
+# The Kepala Bapas signs the monthly return and suspends programmes: as privileged as the Admin and the Kasi.
+PRIVILEGED_ROLES = (Role.ADMIN, Role.KASI, Role.KABAPAS)
 
 
 def otp_required_for(user) -> bool:
-    """Admins, Kasi BKD and superusers must use two-factor sign-in when the setting is on (always with
+    """Admins, Kasi BKD, the Kepala Bapas and superusers must use two-factor sign-in when the setting is on (always with
     debug off): the requirement follows the power of the account, not only its office role."""
     if not getattr(settings, "OTP_REQUIRED_FOR_PRIVILEGED", False):
         return False

@@ -27,9 +27,9 @@ def alice_device(alice):
 # --- setup --------------------------------------------------------------------------------------
 
 
-def test_privileged_users_must_set_up_before_any_page(two_factor, kasi_a, admin_a, password):
+def test_privileged_users_must_set_up_before_any_page(two_factor, kasi_a, admin_a, kabapas_a, password):
     two_factor.OTP_REQUIRED_FOR_PRIVILEGED = True
-    for user in (kasi_a, admin_a):
+    for user in (kasi_a, admin_a, kabapas_a):  # the Kepala Bapas signs the monthly return
         client = sign_in(user, password)
         response = client.get(reverse("home"))
         assert response.status_code == 302
@@ -37,12 +37,13 @@ def test_privileged_users_must_set_up_before_any_page(two_factor, kasi_a, admin_
         assert client.get(reverse("password_change")).status_code == 302
 
 
-def test_setting_off_or_other_roles_need_no_setup(two_factor, kasi_a, alice, kabapas_a, password):
+def test_setting_off_or_other_roles_need_no_setup(two_factor, kasi_a, alice, kasubsi_a, kabapas_a, password):
     two_factor.OTP_REQUIRED_FOR_PRIVILEGED = False
     assert sign_in(kasi_a, password).get(reverse("password_change")).status_code == 200
+    assert sign_in(kabapas_a, password).get(reverse("password_change")).status_code == 200
     two_factor.OTP_REQUIRED_FOR_PRIVILEGED = True
     assert sign_in(alice, password).get(reverse("password_change")).status_code == 200
-    assert sign_in(kabapas_a, password).get(reverse("password_change")).status_code == 200
+    assert sign_in(kasubsi_a, password).get(reverse("password_change")).status_code == 200
 
 
 def test_setup_shows_qr_svg_and_secret_and_confirms_real_code(two_factor, kasi_a, password):
@@ -173,3 +174,27 @@ def test_views_need_sign_in_and_right_method(two_factor, client, login, alice):
         assert response["Location"].startswith(reverse("login"))
     assert login(alice).get(reverse("bapas:otp_disable")).status_code == 405
     assert login(alice).put(reverse("bapas:otp_setup")).status_code == 405
+
+
+def test_the_kepala_bapas_signs_the_monthly_return_only_after_the_code(two_factor, kabapas_a, kasi_a, password):
+    """With two-factor sign-in on, a password alone does not sign off the office's return."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reports.models import MonthlyReturn
+
+    two_factor.OTP_REQUIRED_FOR_PRIVILEGED = True
+    device = TOTPDevice.objects.create(user=kabapas_a, name="phone", confirmed=True)
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    MonthlyReturn.objects.create(office=kabapas_a.office, month=month, reviewed_by=kasi_a, reviewed_at=timezone.now())
+    sign_url = reverse("reports:monthly_sign", args=[kabapas_a.office.code, f"{month:%Y-%m}"])
+
+    client = sign_in(kabapas_a, password)
+    response = client.post(sign_url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("bapas:otp_verify"))
+    assert not MonthlyReturn.objects.filter(state=MonthlyReturn.State.SIGNED).exists()
+
+    assert client.post(reverse("bapas:otp_verify"), {"token": code(device)}).status_code == 302
+    assert client.post(sign_url).status_code == 302
+    assert MonthlyReturn.objects.get().state == MonthlyReturn.State.SIGNED
