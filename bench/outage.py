@@ -281,6 +281,10 @@ class Stats:
         with self.lock:
             self.outcomes.append(outcome)
 
+    def answered_since(self, moment: float) -> int:
+        with self.lock:
+            return sum(1 for o in self.outcomes if o.at >= moment)
+
 
 def classify(response, username: str, started: float) -> Outcome:
     seconds = time.time() - started
@@ -497,9 +501,13 @@ def main(argv=None) -> int:
         t_down_confirmed = time.time()
         log(f"PostgreSQL is down ({t_down_confirmed - t_stop:.1f}s to stop); waiting {args.outage}s")
         time.sleep(max(0.0, args.outage - (t_down_confirmed - t_stop)))
+        # On a busy machine stopping can use up the whole window: PostgreSQL stays down until a
+        # request begun after it went down has been answered (bounded), so the outage is really met.
+        wait_for(lambda: stats.answered_since(t_down_confirmed) > 0, args.timeout, "an answer during the outage")
         log("starting PostgreSQL")
         postgres.start()
         t_start = time.time()
+        deadline[0] = max(deadline[0], t_start + args.after)
         log(f"PostgreSQL is up; writers go on for {args.after}s")
         for thread in threads:
             thread.join(timeout=max(0.0, deadline[0] - time.time()) + args.timeout)
