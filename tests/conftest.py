@@ -16,6 +16,10 @@ from tests.factories import PASSWORD, OfficeFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _no_axes_state_between_tests(settings):
     settings.AXES_ENABLED = True
+    # Test-only: a cheap password hash. Production's PBKDF2 costs half a second per hash on a busy
+    # 2-core machine, and every test makes a dozen people (tests/bapas/test_settings.py checks that
+    # the project itself keeps a strong hasher).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

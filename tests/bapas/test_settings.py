@@ -32,3 +32,19 @@ def test_deploy_check_is_clean_with_production_values():
         "WARNING",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_project_hashes_passwords_with_a_strong_hasher():
+    """The suite swaps in a cheap hasher (tests/conftest.py); the project's own setting must not."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+         "print(settings.PASSWORD_HASHERS[0])"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() in {
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+    }
