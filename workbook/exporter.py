@@ -6,11 +6,12 @@ always imports back without changes.
 """
 
 import datetime as dt
+import functools
 import io
 from collections import defaultdict
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -272,7 +273,13 @@ def template_workbook() -> bytes:
     Text columns (NIK, register numbers, phones, codes of records...) are formatted as text for
     the first rows, so that a spreadsheet program keeps what is typed (a 16-digit NIK typed in a
     number cell loses its last digit); code columns offer their codes in a drop-down list.
+    The file depends only on the language (it takes two seconds to build): made once per process.
     """
+    return _template_for_language(translation.get_language())
+
+
+@functools.lru_cache(maxsize=4)
+def _template_for_language(language: str | None) -> bytes:
     book = Workbook()
     _template_guide(book.active)
     for sheet in schema.SHEETS:
