@@ -148,7 +148,8 @@ def build_plan(args, tmp: Path) -> dict:
     """Hosts, their processes and the faults in order, each wait with its bound: what the run does."""
     lb = f"{ip('lb')}:{LB_PORT}"
     gunicorn = [str(Path(PY).parent / "gunicorn"), "config.wsgi:application", "--workers", str(args.app_workers),
-                "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"]  # fmt: skip
+                "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
+                "--no-control-socket"]  # fmt: skip  (the hosts share one file system here, and ~/.gunicorn)
     worker = [PY, "manage.py", "db_worker", "--queue-name", "*", "--interval", "1"]
     services = {
         "app1": [*gunicorn, "--bind", f"{ip('app1')}:{APP_PORT}"],
