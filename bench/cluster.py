@@ -147,9 +147,19 @@ def app_env(args, tmp: Path, secret: str) -> dict:
 def build_plan(args, tmp: Path) -> dict:
     """Hosts, their processes and the faults in order, each wait with its bound: what the run does."""
     lb = f"{ip('lb')}:{LB_PORT}"
-    gunicorn = [str(Path(PY).parent / "gunicorn"), "config.wsgi:application", "--workers", str(args.app_workers),
-                "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
-                "--no-control-socket"]  # fmt: skip  (the hosts share one file system here, and ~/.gunicorn)
+    gunicorn = [
+        str(Path(PY).parent / "gunicorn"),
+        "config.wsgi:application",
+        "--workers",
+        str(args.app_workers),
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+        "--no-control-socket",
+    ]  # fmt: skip  (the hosts share one file system here, and ~/.gunicorn)
     worker = [PY, "manage.py", "db_worker", "--queue-name", "*", "--interval", "1"]
     services = {
         "app1": [*gunicorn, "--bind", f"{ip('app1')}:{APP_PORT}"],
@@ -557,30 +567,41 @@ def run_faults(cluster: Cluster, plan: dict) -> list[dict]:
         log(f"fault: {fault['name']}")
         result = act(cluster, fault)
         results.append({"name": fault["name"], **result})
-        time.sleep(SETTLE_S)
+        time.sleep(2 * SETTLE_S)  # the windows of two faults do not touch
     return results
 
 
 # --- results ------------------------------------------------------------------------------------------
 
 
-def _overlaps(event: list, start: float, end: float) -> bool:
-    return event[1] >= start and event[0] <= end
+def _overlaps(event: list, start: float, end: float, following: float = float("inf")) -> bool:
+    """The request ran during [start, end] and had ended before the following fault began (one still
+    running then is that fault's: in flight at it)."""
+    return event[1] >= start and event[0] <= end and event[1] < following
 
 
-def fault_figures(fault: dict, client: dict) -> dict:
-    """What the load and the probes saw from the fault's start until it had recovered (plus SETTLE_S)."""
-    start, end = fault["start"], fault["end"] + SETTLE_S
-    load = [e for e in client["events"] if _overlaps(e, start, end)]
+def fault_windows(faults: list[dict]) -> list[tuple[float, float, float]]:
+    """Each fault's window: from its start until it had recovered plus SETTLE_S, and never into the next
+    fault (a request in flight when the next one begins is that one's)."""
+    starts = [f["start"] for f in faults[1:]] + [float("inf")]
+    return [(f["start"], min(f["end"] + SETTLE_S, nxt), nxt) for f, nxt in zip(faults, starts, strict=True)]
+
+
+def fault_figures(fault: dict, client: dict, window: tuple[float, float, float]) -> dict:
+    """What the load and the probes saw in the fault's window."""
+    start, end, following = window
+    load = [e for e in client["events"] if _overlaps(e, start, end, following)]
     failed = [e for e in load if not e[3]]
-    writes = [w for w in client["writes"] if _overlaps(w, start, end)]
-    reads = [r for r in client["reads"] if _overlaps(r, start, end)]
+    writes = [w for w in client["writes"] if _overlaps(w, start, end, following)]
+    reads = [r for r in client["reads"] if _overlaps(r, start, end, following)]
     figures = {
         "name": fault["name"],
         "window_s": round(end - start, 1),
         "load_requests": len(load),
         "load_failed": len(failed),
-        "failed_in_flight": sum(1 for e in failed if e[0] < start),
+        "failed_in_flight": sum(1 for e in failed if e[0] < start)
+        + sum(1 for w in writes if not w[3] and w[0] < start)
+        + sum(1 for r in reads if not r[3] and r[0] < start),
         "failed_begun_after": sum(1 for e in failed if e[0] >= start)
         + sum(1 for w in writes if not w[3] and w[0] >= start)
         + sum(1 for r in reads if not r[3] and r[0] >= start),
@@ -627,10 +648,10 @@ def verdicts(figures: list[dict], verified: dict) -> dict[str, str]:
 
 
 def summarise(client: dict, faults: list[dict], verified: dict) -> dict:
-    figures = [fault_figures(f, client) for f in faults]
+    windows = fault_windows(faults)
+    figures = [fault_figures(f, client, w) for f, w in zip(faults, windows, strict=True)]
     times = [(e[1] - e[0]) * 1000 for e in client["events"]]
-    windows = [(f["start"], f["end"] + SETTLE_S) for f in faults]
-    calm = [(e[1] - e[0]) * 1000 for e in client["events"] if not any(_overlaps(e, a, b) for a, b in windows)]
+    calm = [(e[1] - e[0]) * 1000 for e in client["events"] if not any(_overlaps(e, a, b) for a, b, _ in windows)]
     found = verdicts(figures, verified)
     return {
         "faults": figures,
@@ -729,10 +750,11 @@ def sample_run() -> tuple[dict, list[dict], dict]:
     events.append([t + 49.8, t + 50.1, "open client", False, 502])  # in flight at the kill
     writes = [[t + i, t + i + 0.3, 302, f"cluster-ack-x-{i:05d}", ""] for i in range(0, 200, 3) if not 150 <= i < 153]
     writes.append([t + 150.5, t + 150.6, 503, "", "error page"])
-    reads = [[t + i, t + i + 0.4, 200, True] for i in range(200)]
+    reads = [[t + i, t + i + 0.4, 200, True] for i in range(200) if i != 79]
+    reads.append([t + 79.9, t + 80.1, 503, False])  # in flight when the standby stops: the standby's
     client = {"started": t, "ended": t + 200, "users": 50, "events": events, "writes": writes, "reads": reads}
     faults = [
-        {"name": "app host killed", "start": t + 50, "end": t + 70, "recovery": {"marked down s": 4.1}},
+        {"name": "app host killed", "start": t + 50, "end": t + 77, "recovery": {"marked down s": 4.1}},
         {"name": "standby stopped", "start": t + 80, "end": t + 100, "down_from": t + 81, "down_until": t + 100},
         {"name": "worker killed mid-batch", "start": t + 110, "end": t + 140, "batch": 1},
         {"name": "primary restarted", "start": t + 150, "end": t + 153, "down_until": t + 152},
