@@ -33,6 +33,7 @@ PASSWORD = "demo-bapas-2026"  # the scale data's staff (config/scale)
 LOGIN = "/masuk/"
 NOTE_PREFIX = "cluster-ack"
 ERROR_TEXT = "Terjadi gangguan"
+STATUS_PATH = "/laporan/berkas/{id}/status.json"  # reports:generated_status
 
 
 def django_setup() -> None:
@@ -344,7 +345,7 @@ def batch(args) -> dict:
         if response.status not in (302, 303) or "/berkas/" not in location:
             raise SystemExit(f"the certificate PDF was not made in the background: HTTP {response.status} {location}")
         return {"id": int(location.rsplit("/", 1)[1])}
-    response = browser.get(f"/laporan/berkas/{args.id}/status.json")
+    response = browser.get(STATUS_PATH.format(id=args.id))
     if response.status != 200:
         return {"status": f"HTTP {response.status}"}
     return json.loads(response.body)
