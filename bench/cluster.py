@@ -173,7 +173,8 @@ def build_plan(args, tmp: Path) -> dict:
                              "--appendonly", "no", "--protected-mode", "no"]  # fmt: skip
     t = args.timeout
     faults = [
-        {"name": "app host killed", "host": "app1", "hold_s": args.hold, "waits": {"marked down": t, "back in": t}},
+        {"name": "app host killed", "host": "app1", "hold_s": args.hold,
+         "waits": {"a request in flight": 15, "marked down": t, "back in": t}},
         {"name": "standby stopped", "host": "db2", "hold_s": args.hold, "waits": {"stop": t, "start": t}},
         {"name": "worker killed mid-batch", "host": "worker", "hold_s": 0,
          "waits": {"batch running": t, "batch done": args.stalled_seconds + args.batch_timeout}},
@@ -312,6 +313,10 @@ class Cluster:
         self.procs: dict[str, subprocess.Popen] = {}
         self.secret = secrets.token_urlsafe(50)
         self.env = app_env(args, tmp, self.secret)
+        self.plan: dict = {}
+        self.batch_args: list[str] = []
+        self.batch_id: int | None = None
+        self.standby_rows: int | None = None
         self.logs = tmp / "logs"
         self.logs.mkdir()
         (tmp / "private").mkdir()
@@ -455,7 +460,13 @@ def batch_status(cluster: Cluster, batch_id: int) -> dict:
 
 
 def fault_app_host(cluster: Cluster, fault: dict) -> dict:
-    state = cluster.haproxy_state()
+    # Kill it while it serves: wait (bounded) for a request HAProxy has sent to app1 and not yet answered.
+    deadline, state = time.time() + fault["waits"]["a request in flight"], {}
+    while time.time() < deadline:
+        state = cluster.haproxy_state()
+        if state.get("app1", {}).get("scur", 0) >= 1:
+            break
+        time.sleep(0.05)
     started = time.time()
     kill_namespace_processes(ns("app1"))  # gunicorn's master and workers: the host is gone
     set_link("app1", "down")
@@ -473,7 +484,17 @@ def fault_app_host(cluster: Cluster, fault: dict) -> dict:
             "recovery": {"marked down s": round(marked - started, 1), "back in after restart s": round(back - restarted, 1)}}  # fmt: skip
 
 
+def standby_rows_read(cluster: Cluster) -> int | None:
+    """Rows the standby has returned to queries since it started (pg_stat_database): report pages read there."""
+    sql = f"SELECT tup_returned + tup_fetched FROM pg_stat_database WHERE datname = '{DB_NAME}'"
+    result = sh(["ip", "netns", "exec", ns("client"), pg_bin("psql"), "-h", ip("db2"), "-U", "postgres", "-d", DB_NAME,
+                 "-Atc", sql], "reading the standby's statistics", 30, check=False)  # fmt: skip
+    return int(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip().isdigit() else None
+
+
 def fault_standby(cluster: Cluster, fault: dict) -> dict:
+    rows = standby_rows_read(cluster)
+    before = None if rows is None or cluster.standby_rows is None else rows - cluster.standby_rows
     started = time.time()
     cluster.pg_ctl("db2", "stop", "-m", "fast")
     down = time.time()
@@ -487,7 +508,7 @@ def fault_standby(cluster: Cluster, fault: dict) -> dict:
         "end": up,
         "down_from": down,
         "down_until": up,
-        "recovery": {"standby down s": round(up - down, 1)},
+        "recovery": {"standby down s": round(up - down, 1), "rows read on the standby before": before},
     }
 
 
@@ -499,7 +520,9 @@ def fault_worker(cluster: Cluster, fault: dict) -> dict:
 
     def running():
         status = batch_status(cluster, batch_id)
-        return status if status.get("status") == "RUNNING" and status.get("progress", 0) >= 10 else None
+        if status.get("status") == "DONE":
+            raise ClusterFailure("the batch was done before its worker could be killed: use a larger --batch")
+        return status if status.get("status") == "RUNNING" and status.get("progress", 0) >= 30 else None
 
     status = wait_for(running, fault["waits"]["batch running"], "the worker host to start the batch", pause=1)
     # the other worker is already waiting for work on app2 when the worker host dies
@@ -562,6 +585,7 @@ def run_faults(cluster: Cluster, plan: dict) -> list[dict]:
     cluster.batch_args = ["--plan", str(cluster.tmp / "plan.json"), "--base", plan["balancer"],
                           "--cookies", str(cluster.tmp / "batch-cookies.json")]  # fmt: skip
     results = []
+    cluster.standby_rows = standby_rows_read(cluster)
     time.sleep(plan["warmup_s"])
     for fault, act in zip(plan["faults"], FAULTS, strict=True):
         log(f"fault: {fault['name']}")
