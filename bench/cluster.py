@@ -480,8 +480,9 @@ def fault_app_host(cluster: Cluster, fault: dict) -> dict:
     back = wait_for(lambda: cluster.server_is("app1", "UP") and time.time(), fault["waits"]["back in"],
                     "app1 to pass the health checks again")  # fmt: skip
     log(f"app1 marked down after {marked - started:.1f}s; back in {back - restarted:.1f}s after its restart")
-    return {"start": started, "end": back, "in_flight_at_haproxy": state.get("app1", {}).get("scur"),
-            "recovery": {"marked down s": round(marked - started, 1), "back in after restart s": round(back - restarted, 1)}}  # fmt: skip
+    recovery = {"sessions on app1 at the kill": state.get("app1", {}).get("scur"),
+                "marked down s": round(marked - started, 1), "back in after restart s": round(back - restarted, 1)}  # fmt: skip
+    return {"start": started, "end": back, "recovery": recovery}
 
 
 def standby_rows_read(cluster: Cluster) -> int | None:
