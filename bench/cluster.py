@@ -939,7 +939,10 @@ def main(argv=None) -> int:
         if not args.no_record:
             record(table)
             JSON_OUT.parent.mkdir(parents=True, exist_ok=True)
-            JSON_OUT.write_text(json.dumps({"meta": meta, "plan": plan, **result}, indent=1, default=str) + "\n")
+            text = json.dumps({"meta": meta, "plan": plan, **result}, indent=1, default=str)
+            # the run's paths, not this machine's: the temporary folder and the checkout
+            text = text.replace(str(tmp), "<run folder>").replace(str(ROOT) + "/", "")
+            JSON_OUT.write_text(text + "\n")
             log(f"recorded in {DOC.relative_to(ROOT)} and {JSON_OUT.relative_to(ROOT)}")
         ok = summary["passed"]
         log("PASS" if ok else "FAIL: " + "; ".join(f"{k}: {v}" for k, v in summary["verdicts"].items() if v != "met"))
