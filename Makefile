@@ -7,8 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES_RUN := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 APT_PACKAGES_TEST := chromium postgresql-client
+# The multi-host proof (bench/cluster.py): the load balancer; PostgreSQL's server binaries for the two
+# database hosts; Redis for the shared cache (optional: without it the hosts share no cache).
+APT_PACKAGES_CLUSTER := haproxy postgresql redis-server iproute2
 
-.PHONY: run test test-fast lint format messages migrations-check bench worker venv install install-dev system-packages system-packages-test clean
+.PHONY: run test test-fast lint format messages migrations-check bench bench-cluster worker venv install install-dev system-packages system-packages-test system-packages-cluster clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +78,17 @@ migrations-check: install-dev
 
 bench: install-dev
 	$(PY) bench/run.py
+
+# Not in CI: needs root (network namespaces). Builds a primary and a standby database, two application
+# hosts, a worker host, a cache and HAProxy in namespaces on this machine and fails them under load
+# (docs/RELIABILITY.md). CLUSTER_ARGS passes options, e.g. CLUSTER_ARGS="--clients 20000".
+bench-cluster: install-dev system-packages-cluster
+	$(PY) bench/cluster.py $(CLUSTER_ARGS)
+
+system-packages-cluster:
+	@missing=""; for p in $(APT_PACKAGES_CLUSTER); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

@@ -8,7 +8,8 @@
   never reads from the replica.
 - Fallback: while the replica cannot be reached, or lags the primary by more than
   ``BAPAS_REPLICA_MAX_LAG_SECONDS`` (default 30), reads go to the primary. The check costs one small
-  query and is remembered per process for ``BAPAS_REPLICA_CHECK_SECONDS`` (default 5).
+  query and is remembered per process for ``BAPAS_REPLICA_CHECK_SECONDS`` (default 5); a standby that
+  stops in between is noticed by the request's connection health check and skipped at once.
 
 Without ``DATABASE_REPLICA_URL`` there is no ``replica`` alias and nothing changes.
 """
@@ -118,6 +119,22 @@ def replica_usable() -> bool:
     return ok
 
 
+def replica_connects() -> bool:
+    """The replica's connection answers now: a persistent connection passes the request's health check,
+    or a new one opens. A standby stopped since the last check is remembered as unusable at once, so
+    this read and the next ones go to the primary instead of failing."""
+    connection = connections[REPLICA]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except DatabaseError as exc:
+        logger.warning("Replica unreachable, reading from the primary: %s", exc)
+        connection.close()
+        _health.update(checked=time.monotonic(), ok=False)
+        return False
+    return True
+
+
 class ReplicaRouter:
     """Installed always; sends reads to the replica only inside ``replica_reads`` and when usable."""
 
@@ -125,7 +142,7 @@ class ReplicaRouter:
         reading = _reading.get()
         if reading is None or reading.written or connections["default"].in_atomic_block:
             return None
-        return REPLICA if replica_usable() else None
+        return REPLICA if replica_usable() and replica_connects() else None
 
     def db_for_write(self, model, **hints):
         reading = _reading.get()

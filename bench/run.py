@@ -526,29 +526,26 @@ def admin_side_by_side(args, browsers: dict, office) -> dict:
 # --- load test --------------------------------------------------------------------------------------
 
 
-def load_test(args, login_path: str, server, worker) -> dict:
-    """Build one spec (role and paths) per load-test user, then run them in forked processes."""
-    from django.db import connection
+def load_specs(users: int) -> list[dict]:
+    """One spec (role, username and the paths it visits) per load-test user of the first scale offices;
+    shared with bench/cluster.py, which runs the same users through a load balancer."""
     from django.db.models import Q
 
     from bapas.models import Role, User
-    from bench.load import run_load
     from clients.models import Client
     from config import scale
     from trainings.models import TrainingSession
 
-    if args.users <= 0:
-        return {"status": "skipped"}
-    offices = list(scale.scale_offices().order_by("code")[: max(1, args.users // 10)])
+    offices = list(scale.scale_offices().order_by("code")[: max(1, users // 10)])
     pks = list(User.objects.filter(office__in=offices, role=Role.PK).order_by("office__code", "username"))
     leads = list(
         User.objects.filter(office__in=offices, role__in=[Role.KASI, Role.KABAPAS]).order_by("office__code", "role")
     )
     kasubsis = list(User.objects.filter(office__in=offices, role=Role.KASUBSI).order_by("office__code"))
     # About 20% office leads (dashboard), 10% Kasubsi (attendance), the rest PKs (worklist, clients, reports).
-    people = [("lead", u) for u in leads[: max(1, args.users // 5)]]
-    people += [("kasubsi", u) for u in kasubsis[: max(1, args.users // 10)]]
-    people += [("pk", u) for u in pks[: args.users - len(people)]]
+    people = [("lead", u) for u in leads[: max(1, users // 5)]]
+    people += [("kasubsi", u) for u in kasubsis[: max(1, users // 10)]]
+    people += [("pk", u) for u in pks[: users - len(people)]]
     sessions: dict = {}
     for session in TrainingSession.objects.filter(office__in=offices, status="HELD").order_by("-start_date"):
         sessions.setdefault(session.office_id, session)
@@ -571,6 +568,18 @@ def load_test(args, login_path: str, server, worker) -> dict:
                 url("trainings:attendance", session.pk, session.start_date.isoformat()) if session else None
             ),
         })  # fmt: skip
+    return specs
+
+
+def load_test(args, login_path: str, server, worker) -> dict:
+    """Build one spec (role and paths) per load-test user, then run them in forked processes."""
+    from django.db import connection
+
+    from bench.load import run_load
+
+    if args.users <= 0:
+        return {"status": "skipped"}
+    specs = load_specs(args.users)
     connection.close()  # the load processes are forked and must not share this connection
     result = run_load(
         specs, port=args.port, timeout=args.timeout, think=args.think, duration=args.duration, seed=args.seed,

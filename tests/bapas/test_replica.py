@@ -108,6 +108,26 @@ def test_an_unreachable_standby_is_skipped(standby):
     assert replica.replica_usable() is False  # remembered for BAPAS_REPLICA_CHECK_SECONDS
 
 
+def test_a_standby_that_stops_between_two_checks_is_skipped_at_once(standby):
+    """The health is remembered for BAPAS_REPLICA_CHECK_SECONDS; a standby stopped in between (its
+    connections cut, nothing listening) must not fail the reads of the next request."""
+    OfficeFactory(code="NEW")
+    with replica.replica_reads():
+        assert not Office.objects.filter(code="NEW").exists()  # the standby, found healthy
+    standby_connection = connections[replica.REPLICA]
+    admin = _admin(standby)
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [standby_connection.connection.info.backend_pid])
+    finally:
+        admin.close()
+    standby_connection.settings_dict["PORT"] = "1"  # and nothing listens any more
+    standby_connection.health_check_done = False  # a new request
+    with replica.replica_reads():
+        assert Office.objects.filter(code="NEW").exists()  # read on the primary, no error
+    assert replica.replica_usable() is False
+
+
 def test_report_pages_read_from_the_standby_and_forms_do_not(standby, login, kasi_a):
     client = login(kasi_a)
     with CaptureQueriesContext(connections[replica.REPLICA]) as on_standby:

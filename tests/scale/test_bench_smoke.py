@@ -49,7 +49,9 @@ def test_maxrss_runs_a_command_and_prints_its_peak_memory(tmp_path):
     assert int(result.stderr.strip().splitlines()[-1]) > 0
 
 
-@pytest.mark.parametrize("script", ["bench/run.py", "bench/pdf_scale.py", "bench/outage.py"])
+@pytest.mark.parametrize(
+    "script", ["bench/run.py", "bench/pdf_scale.py", "bench/outage.py", "bench/cluster.py", "bench/cluster_inside.py"]
+)
 def test_scripts_parse_their_arguments(script):
     result = run_script(script, "--help")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -79,3 +81,15 @@ def test_evidence_bench_tiny(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert "| all offices | 3 |" in result.stdout
+
+
+def test_cluster_proof_smoke_checks_its_plan_and_results_writer():
+    """bench/cluster.py needs root and network namespaces (make bench-cluster, not CI); --smoke builds its
+    plan, checks every address is a namespace's host and every wait is bounded, and writes and reads back
+    the results table on a copy of docs/RELIABILITY.md, including a run that must fail."""
+    before = (ROOT / "docs" / "RELIABILITY.md").read_text()
+    result = run_script("bench/cluster.py", "--smoke")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert "plan OK" in result.stdout
+    assert "| app host killed |" in result.stdout and "10.77.0.10" in result.stdout
+    assert (ROOT / "docs" / "RELIABILITY.md").read_text() == before
