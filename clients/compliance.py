@@ -325,6 +325,25 @@ def _moved_counts(scope: _Scope, periods_by_kind: dict[str, list[Period]], due: 
     return warnings
 
 
+def _in_scope(office, region, officer, date_from: date, date_to: date):
+    """The clients, reports and warnings counted in one query each; the clients who moved between
+    offices are left out here and counted period by period (``_moved_counts``)."""
+    clients = Client.objects.filter(office_q(office=office, region=region)).filter(~has_accepted_transfer())
+    visits = ReportingVisit.objects.filter(office_q(office=office, region=region)).filter(
+        ~has_accepted_transfer("client_id")
+    )
+    warnings = (
+        ReportingWarning.objects.filter(issued_on__gte=date_from, issued_on__lte=date_to)
+        .filter(office_q(office=office, region=region, prefix="client__office"))
+        .filter(~has_accepted_transfer("client_id"))
+    )
+    if officer is not None:
+        clients = clients.filter(officer=officer)
+        visits = visits.filter(client__officer=officer)
+        warnings = warnings.filter(client__officer=officer)
+    return clients, visits, warnings
+
+
 def compliance_dataset(
     *,
     office=None,
@@ -343,20 +362,7 @@ def compliance_dataset(
     """
     if today is None:
         today = timezone.localdate(timezone=office.tzinfo) if office is not None else timezone.localdate()
-    clients = Client.objects.all()
-    visits = ReportingVisit.objects.all()
-    warnings = ReportingWarning.objects.filter(issued_on__gte=date_from, issued_on__lte=date_to)
-    # Clients who moved between offices are counted period by period below (_moved_counts).
-    clients = clients.filter(office_q(office=office, region=region)).filter(~has_accepted_transfer())
-    visits = visits.filter(office_q(office=office, region=region)).filter(~has_accepted_transfer("client_id"))
-    warnings = warnings.filter(office_q(office=office, region=region, prefix="client__office")).filter(
-        ~has_accepted_transfer("client_id")
-    )
-    if officer is not None:
-        clients = clients.filter(officer=officer)
-        visits = visits.filter(client__officer=officer)
-        warnings = warnings.filter(client__officer=officer)
-
+    clients, visits, warnings = _in_scope(office, region, officer, date_from, date_to)
     periods_by_kind = {kind: eligible_periods(kind, date_from, date_to, today) for kind in (MONTHLY, WEEKLY)}
     due = _due_counts(clients, periods_by_kind)
     reported = _reported_counts(visits, periods_by_kind)

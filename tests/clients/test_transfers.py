@@ -97,9 +97,12 @@ def test_split_by_officer_and_by_region(moved, office_a, office_b, alice, bob, r
     assert figures(office_a, officer=alice)["totals"]["due"] == 3
     assert figures(office_a, officer=bob)["totals"]["due"] == 0
     assert figures(office_b, officer=bob)["totals"]["due"] == 5
-    assert compliance_dataset(region=region_a, date_from=D(2024, 1, 1), date_to=D(2024, 12, 31), today=D(2024, 9, 1))[
-        "totals"
-    ]["due"] == 3
+    assert (
+        compliance_dataset(region=region_a, date_from=D(2024, 1, 1), date_to=D(2024, 12, 31), today=D(2024, 9, 1))[
+            "totals"
+        ]["due"]
+        == 3
+    )
 
 
 def test_an_excused_period_of_a_moved_client_counts_nowhere(moved, office_a, office_b):
