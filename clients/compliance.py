@@ -253,7 +253,7 @@ class _Scope:
 
     def holds(self, holder: Holder) -> bool:
         """Whether a period held by ``holder`` is counted in this scope."""
-        if self.officer is not None and holder.officer_id != self.officer.pk:
+        if self.officer is not None and holder.officer_id != getattr(self.officer, "pk", self.officer):
             return False
         if self.office is not None:
             return holder.office_id == getattr(self.office, "pk", self.office)

@@ -11,6 +11,7 @@ Who held a client on which day (and so which office a reporting period counts fo
 """
 
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -80,7 +81,7 @@ def transfer_propose(
     """The sending office proposes to hand the client to ``to_office`` from ``transfer_date``."""
     current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
     errors = _propose_errors(current, to_office, transfer_date, reason, letter_number)
-    if errors:
+    if errors or transfer_date is None:
         raise ValidationError(errors)
     transfer = Transfer(
         client=current,
@@ -106,7 +107,7 @@ def transfer_accept(*, transfer: Transfer, officer, register_number: str, user) 
     current = _locked(transfer)
     client = Client.objects.select_for_update().get(pk=current.client_id)
     register_number = (register_number or "").strip()
-    errors = {}
+    errors: dict[str, Any] = {}
     if officer is None:
         errors["officer"] = _("Choose a PK of your office.")
     else:
