@@ -610,5 +610,5 @@ class TransferRejectForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            "decision_reason", Submit("reject", _("Reject the transfer"), css_class="btn-outline-danger")
+            "decision_reason", Submit("reject", _("Reject the transfer"), css_class="btn-danger")
         )
