@@ -113,14 +113,23 @@ def transfer_cancel(request, pk):
     return redirect("clients:detail", pk=transfer.client_id)
 
 
+def _as_handed_over(client, transfer: Transfer):
+    """The client as the sending office last knew it (the audit trail's record before the acceptance):
+    its register number, PK and identity then, not what the receiving office changed since. Unsaved."""
+    before = client.history.filter(history_date__lt=transfer.decided_at).order_by("-history_date").first()
+    known = before.instance if before is not None and transfer.decided_at else client
+    known.register_number = transfer.from_register_number or known.register_number
+    known.officer = transfer.from_officer
+    known.office = transfer.from_office
+    return known
+
+
 def transferred_client_page(request, client, transfer: Transfer):
     """The sending office's read-only page of a client it handed over: its own history up to the
     transfer date, the status "transferred" with the date and the receiving office; no action."""
     user = request.user
     until = transfer.transfer_date
-    # The page speaks of the client as the sending office knew it (its register number and PK); nothing is saved.
-    client.register_number = transfer.from_register_number or client.register_number
-    client.officer = transfer.from_officer
+    client = _as_handed_over(client, transfer)
     full = can_see_full_record(user, client)
     context = {
         "client": client,

@@ -295,6 +295,13 @@ def test_the_sending_office_keeps_a_read_only_page(login, moved, alice, paula, k
     assert client.get(reverse("clients:detail", args=[moved.pk])).status_code == 404
 
 
+def test_the_sending_office_does_not_see_what_changed_after_the_handover(login, moved, kasi_a):
+    moved.address = "Jl. Baru Balikpapan No. 9"
+    moved.save()  # recorded in the audit trail, as every edit through the services
+    html = login(kasi_a).get(reverse("clients:detail", args=[moved.pk])).content.decode()
+    assert "Jl. Baru Balikpapan" not in html and "Tono Perantau" in html
+
+
 def test_the_receiving_office_sees_the_whole_history(login, moved, bob):
     client = login(bob)
     html = client.get(reverse("clients:detail", args=[moved.pk])).content.decode()
