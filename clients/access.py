@@ -7,14 +7,20 @@ Access matrix (tests/security/matrix.py):
 - Kepala Bapas: office, read (notes included).
 - Admin: office; registers clients, edits identity, assigns the PK; sees no wajib lapor notes.
 - Regional viewer: no client at all.
+- Transfers (pelimpahan): the client's PK, the Kasi BKD and the Admin of the office that holds the client
+  propose; the receiving office's Kasi BKD and Admin accept or reject; the sending office keeps a
+  read-only page of a client it handed over (its leads and Admin, and the PK who had the client), up
+  to the transfer date: every other view of that client is 404 for it.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from bapas.models import Role
-from clients.models import Client, ExcusedAbsence, ReportingVisit, RevocationProposal, TPPSession
+from clients.holding import accepted_transfer_out
+from clients.models import Client, ExcusedAbsence, ReportingVisit, RevocationProposal, TPPSession, Transfer
 
 # What ``write`` may ask for in get_client_for_user, and which roles may do it.
 WRITE_ROLES = {
@@ -22,7 +28,11 @@ WRITE_ROLES = {
     "supervise": (Role.PK,),  # wajib lapor, warnings, status changes
     "reassign": (Role.KASI, Role.ADMIN),  # change the responsible PK
     "suspend": (Role.KABAPAS,),  # suspend the programme on a TPP's recommendation
+    "transfer": (Role.PK, Role.KASI, Role.ADMIN),  # propose (or withdraw) a transfer to another office
 }
+# The receiving office's Kasi BKD and Admin accept or reject a transfer; they and the Kepala Bapas list them.
+TRANSFER_DECIDE_ROLES = (Role.KASI, Role.ADMIN)
+TRANSFER_LIST_ROLES = (Role.KASI, Role.KABAPAS, Role.ADMIN)
 # The TPP: the Kasi BKD schedules sessions and records the minutes; the Kepala Bapas reads them.
 TPP_READ_ROLES = (Role.KASI, Role.KABAPAS)
 TPP_WRITE_ROLES = (Role.KASI,)
@@ -183,3 +193,44 @@ def get_proposal_for_user(user, pk, *, write=False) -> RevocationProposal:
     if user.role not in (PROPOSAL_WRITE_ROLES if write else PROPOSAL_READ_ROLES):
         raise PermissionDenied
     return proposal
+
+
+def get_client_page_for_user(user, pk) -> tuple[Client, Transfer | None]:
+    """The client page: the office's own client (``get_client_for_user``), or, for the office that
+    handed it over, the client with that accepted transfer (a read-only page up to the transfer date).
+    The sending office's leads and Admin see it, and the PK who had the client; everyone else 404."""
+    try:
+        return get_client_for_user(user, pk), None
+    except Http404:
+        if not user.is_authenticated or not user.office_id or user.role not in (*OFFICE_READ_ROLES, Role.PK):
+            raise
+    transfer = accepted_transfer_out(pk, user.office_id, user.pk if has_caseload(user) else None)
+    if transfer is None:
+        raise Http404
+    client = Client.objects.select_related("office", "officer").get(pk=pk)
+    return client, transfer
+
+
+def transfers_visible_to(user):
+    """The transfers into and out of the user's office: Kasi BKD, Kepala Bapas and Admin (403 otherwise)."""
+    if not user.is_authenticated or not user.office_id or user.role not in TRANSFER_LIST_ROLES:
+        raise PermissionDenied
+    return Transfer.objects.filter(Q(to_office_id=user.office_id) | Q(from_office_id=user.office_id))
+
+
+def get_transfer_for_user(user, pk, *, incoming: bool) -> Transfer:
+    """An open or closed transfer into (``incoming``: to decide) or out of the user's office (to withdraw).
+
+    Incoming: the receiving office's Kasi BKD and Admin; outgoing: the roles that propose, a PK only for
+    its own client. 404 for a transfer of another office, 403 for a role that may not act on it.
+    """
+    office_id = user.office_id if user.is_authenticated else None
+    side = {"to_office_id": office_id or -1} if incoming else {"from_office_id": office_id or -1}
+    transfer = get_object_or_404(
+        Transfer.objects.select_related("client__office", "client__officer", "from_office", "to_office"), pk=pk, **side
+    )
+    if user.role not in (TRANSFER_DECIDE_ROLES if incoming else WRITE_ROLES["transfer"]):
+        raise PermissionDenied
+    if not incoming and has_caseload(user) and transfer.client.officer_id != user.pk:
+        raise Http404
+    return transfer

@@ -5,7 +5,9 @@
 - It is reported when at least one wajib lapor of that client falls in it; otherwise it is excused when
   an excused absence (izin) of the client covers at least one of its days, and missed when not.
   An excused period is neither due nor missed: it leaves every count (due, reported, missed, rate).
-- A client counts under its current PK.
+- A client counts under its current PK. A client who moved between offices (an accepted transfer,
+  ``clients.holding``) counts each period for the office that held it on the period's last day, under
+  the PK it had there: the periods that end before the transfer date stay the sending office's.
 
 ``compliance_dataset`` is the one function behind the Kasi's page and the compliance report. It
 aggregates in the database with a number of queries that depends on the length of the date range,
@@ -25,7 +27,8 @@ from django.utils import timezone
 
 from bapas.access import office_q
 from bapas.arithmetic import rate
-from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning
+from clients.holding import Holder, has_accepted_transfer, holder_on
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning, Transfer
 
 MONTHLY = Client.Frequency.MONTHLY
 WEEKLY = Client.Frequency.WEEKLY
@@ -240,6 +243,107 @@ def _excused_counts(clients, periods_by_kind: dict[str, list[Period]]) -> dict[t
     return counts
 
 
+@dataclass(frozen=True)
+class _Scope:
+    office: object
+    region: object
+    officer: object
+    date_from: date
+    date_to: date
+
+    def holds(self, holder: Holder) -> bool:
+        """Whether a period held by ``holder`` is counted in this scope."""
+        if self.officer is not None and holder.officer_id != getattr(self.officer, "pk", self.officer):
+            return False
+        if self.office is not None:
+            return holder.office_id == getattr(self.office, "pk", self.office)
+        if self.region is not None:
+            return holder.region_id == getattr(self.region, "pk", self.region)
+        return True
+
+
+def _moved_counts(scope: _Scope, periods_by_kind: dict[str, list[Period]], due: dict, reported: dict) -> dict:
+    """Add the periods of the clients who moved between offices to ``due`` and ``reported``, each for the
+    office (and PK) that held the client on the period's last day; return their warnings by level.
+
+    Transfers are rare: one query finds them, and only when there are some, three more read those
+    clients' reports, excused absences and warnings.
+    """
+    involved = Transfer.objects.filter(state=Transfer.State.ACCEPTED).filter(
+        office_q(office=scope.office, region=scope.region, prefix="from_office")
+        | office_q(office=scope.office, region=scope.region, prefix="to_office")
+    )
+    rows = list(
+        Transfer.objects.filter(state=Transfer.State.ACCEPTED, client_id__in=involved.values("client_id"))
+        .order_by("client_id", "transfer_date", "id")
+        .values_list(
+            "client_id", "transfer_date", "from_office_id", "from_office__region_id", "from_officer_id",
+            "client__office_id", "client__office__region_id", "client__officer_id",
+            "client__reporting_frequency", "client__programme_start", "client__programme_end",
+        )
+    )  # fmt: skip
+    warnings: dict[str, int] = defaultdict(int)
+    if not rows:
+        return warnings
+    moved: dict[int, dict] = {}
+    for client_id, day, office_id, region_id, officer_id, *now, kind, start, end in rows:
+        entry = moved.setdefault(
+            client_id, {"steps": [], "current": Holder(*now), "kind": kind, "start": start, "end": end}
+        )
+        entry["steps"].append((day, Holder(office_id, region_id, officer_id)))
+    report_dates: dict[int, set] = defaultdict(set)
+    for client_id, day in ReportingVisit.objects.filter(client_id__in=list(moved)).values_list(
+        "client_id", "report_date"
+    ):
+        report_dates[client_id].add(period_containing(moved[client_id]["kind"], day).start)
+    excuses: dict[int, list] = defaultdict(list)
+    for client_id, first, last in ExcusedAbsence.objects.filter(client_id__in=list(moved)).values_list(
+        "client_id", "date_from", "date_to"
+    ):
+        excuses[client_id].append((first, last))
+    for client_id, entry in moved.items():
+        periods = [
+            p for p in periods_by_kind.get(entry["kind"], []) if p.start <= entry["end"] and p.end >= entry["start"]
+        ]
+        excused = {
+            p.start
+            for p in excused_periods(periods, excuses[client_id], report_dates[client_id], entry["start"], entry["end"])
+        }
+        for period in periods:
+            holder = holder_on(period.end, entry["steps"], entry["current"])
+            if period.start in excused or not scope.holds(holder):
+                continue
+            key = (holder.officer_id, period)
+            due[key] = due.get(key, 0) + 1
+            if period.start in report_dates[client_id]:
+                reported[key] = reported.get(key, 0) + 1
+    for client_id, level, issued_on in ReportingWarning.objects.filter(
+        client_id__in=list(moved), issued_on__gte=scope.date_from, issued_on__lte=scope.date_to
+    ).values_list("client_id", "level", "issued_on"):
+        if scope.holds(holder_on(issued_on, moved[client_id]["steps"], moved[client_id]["current"])):
+            warnings[level] += 1
+    return warnings
+
+
+def _in_scope(office, region, officer, date_from: date, date_to: date):
+    """The clients, reports and warnings counted in one query each; the clients who moved between
+    offices are left out here and counted period by period (``_moved_counts``)."""
+    clients = Client.objects.filter(office_q(office=office, region=region)).filter(~has_accepted_transfer())
+    visits = ReportingVisit.objects.filter(office_q(office=office, region=region)).filter(
+        ~has_accepted_transfer("client_id")
+    )
+    warnings = (
+        ReportingWarning.objects.filter(issued_on__gte=date_from, issued_on__lte=date_to)
+        .filter(office_q(office=office, region=region, prefix="client__office"))
+        .filter(~has_accepted_transfer("client_id"))
+    )
+    if officer is not None:
+        clients = clients.filter(officer=officer)
+        visits = visits.filter(client__officer=officer)
+        warnings = warnings.filter(client__officer=officer)
+    return clients, visits, warnings
+
+
 def compliance_dataset(
     *,
     office=None,
@@ -258,17 +362,7 @@ def compliance_dataset(
     """
     if today is None:
         today = timezone.localdate(timezone=office.tzinfo) if office is not None else timezone.localdate()
-    clients = Client.objects.all()
-    visits = ReportingVisit.objects.all()
-    warnings = ReportingWarning.objects.filter(issued_on__gte=date_from, issued_on__lte=date_to)
-    clients = clients.filter(office_q(office=office, region=region))
-    visits = visits.filter(office_q(office=office, region=region))
-    warnings = warnings.filter(office_q(office=office, region=region, prefix="client__office"))
-    if officer is not None:
-        clients = clients.filter(officer=officer)
-        visits = visits.filter(client__officer=officer)
-        warnings = warnings.filter(client__officer=officer)
-
+    clients, visits, warnings = _in_scope(office, region, officer, date_from, date_to)
     periods_by_kind = {kind: eligible_periods(kind, date_from, date_to, today) for kind in (MONTHLY, WEEKLY)}
     due = _due_counts(clients, periods_by_kind)
     reported = _reported_counts(visits, periods_by_kind)
@@ -276,6 +370,8 @@ def compliance_dataset(
         due[key] = due.get(key, 0) - n
         if due[key] <= 0:
             del due[key]
+    scope = _Scope(office, region, officer, date_from, date_to)
+    moved_warnings = _moved_counts(scope, periods_by_kind, due, reported)
 
     by_officer: dict = defaultdict(lambda: [0, 0])
     by_month: dict = defaultdict(lambda: [0, 0])
@@ -297,6 +393,8 @@ def compliance_dataset(
     total_reported = sum(r for _, r in by_officer.values())
 
     level_counts = dict(warnings.order_by().values("level").annotate(n=Count("id")).values_list("level", "n"))
+    for level, n in moved_warnings.items():
+        level_counts[level] = level_counts.get(level, 0) + n
     extra = {}
     if by_officer_month:
         extra["by_officer_month"] = [
@@ -375,9 +473,12 @@ def client_periods(client: Client, today: date) -> list[Period]:
 
 
 def client_compliance(
-    client: Client, *, today: date | None = None, report_dates=None, excuses=None
+    client: Client, *, today: date | None = None, report_dates=None, excuses=None, until: date | None = None
 ) -> ClientCompliance:
     """Compliance of one client so far (from its programme start up to yesterday).
+
+    ``until`` keeps only the periods that end before it: the sending office's share of a client it
+    transferred (the periods that count for it).
 
     ``report_dates`` and ``excuses`` (``(from, to)`` pairs) are read from the database when not given.
     An excused period counts nowhere: it is not due, and it neither breaks nor lengthens a run of
@@ -390,6 +491,8 @@ def client_compliance(
         excuses = client.excuses.values_list("date_from", "date_to")
     reported_starts = {period_containing(client.reporting_frequency, d).start for d in report_dates}
     periods = client_periods(client, today)
+    if until is not None:
+        periods = [p for p in periods if p.end < until]
     excused = excused_periods(periods, list(excuses), reported_starts, client.programme_start, client.programme_end)
     excused_starts = {p.start for p in excused}
     counted = [p for p in periods if p.start not in excused_starts]

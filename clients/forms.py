@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bapas.formatting import period_code_label
 from bapas.forms import ModelMultipleChoiceField
-from bapas.models import Role, User
+from bapas.models import Office, Role, User
 from clients.access import has_caseload
 from clients.models import (
     Client,
@@ -557,4 +557,58 @@ class DecisionForm(forms.ModelForm):
             _row("decree_number", "decree_date"),
             "decision_note",
             Submit("save", _("Record the decision"), css_class="btn-primary"),
+        )
+
+
+# --- transfers (pelimpahan) --------------------------------------------------------------------
+
+
+class TransferForm(forms.Form):
+    """The sending office proposes a transfer; the rules (dates, status, one open proposal) are the service's."""
+
+    to_office = forms.ModelChoiceField(label=_("Receiving Bapas"), queryset=Office.objects.none())
+    transfer_date = forms.DateField(label=_("Transfer date"), widget=DateInput())
+    letter_number = forms.CharField(label=_("Letter number"), max_length=100)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_office"].queryset = Office.objects.exclude(pk=client.office_id).order_by("name")
+        if not self.is_bound:
+            self.initial.setdefault("transfer_date", timezone.localdate(timezone=client.office.tzinfo))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _row("to_office", "transfer_date"),
+            "letter_number",
+            "reason",
+            Submit("save", _("Propose the transfer"), css_class="btn-primary"),
+        )
+
+
+class TransferAcceptForm(forms.Form):
+    """The receiving office takes the client over: its PK and its own register number."""
+
+    officer = OfficerChoiceField(label=_("PK in your office"), queryset=User.objects.none())
+    register_number = forms.CharField(label=_("Register number in your office"), max_length=50)
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = office_pks(office)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            _row("officer", "register_number"), Submit("accept", _("Accept the transfer"), css_class="btn-primary")
+        )
+
+
+class TransferRejectForm(forms.Form):
+    decision_reason = forms.CharField(label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "decision_reason", Submit("reject", _("Reject the transfer"), css_class="btn-danger")
         )

@@ -249,6 +249,12 @@ class Client(models.Model):
         if error:
             raise ValidationError({"birth_date": error})
 
+    def unique_error_message(self, model_class, unique_check):
+        """A NIK held by an active client of another office asks for a transfer (naming nothing of it)."""
+        if tuple(unique_check) == ("nik",) and self.nik:
+            return ValidationError(nik_taken_message(self.nik, self.office_id, self.pk), code="unique")
+        return super().unique_error_message(model_class, unique_check)
+
     def compute_is_child(self) -> bool:
         if self.programme == self.Programme.DIVERSI or self.origin_institution_type == self.Institution.LPKA:
             return True
@@ -275,6 +281,24 @@ class Client(models.Model):
         """The interests as words: a category code typed as an interest ("otomotif_teknik") reads
         "otomotif teknik"."""
         return [item.replace("_", " ") for item in self.interest_list]
+
+
+# Statuses of a client still under another office's supervision: registering its NIK again is a transfer.
+SUPERVISED_STATUSES = (Client.Status.ACTIVE, Client.Status.SUSPENDED)
+
+
+def nik_taken_message(nik: str, office_id, exclude_pk=None) -> str:
+    """Why ``nik`` cannot be registered in ``office_id``: a client of another office still under
+    supervision there calls for a transfer request (without naming that office or client)."""
+    owner = Client.objects.filter(nik=nik).exclude(pk=exclude_pk).values_list("office_id", "status").first()
+    if owner is not None and owner[0] != office_id and owner[1] in SUPERVISED_STATUSES:
+        return str(
+            _(
+                "This NIK belongs to a client under the supervision of another Bapas. Do not register the "
+                "client again: ask that Bapas to transfer the client to your office (pelimpahan)."
+            )
+        )
+    return str(_("This NIK is already registered."))
 
 
 class PKAssignment(models.Model):
@@ -591,3 +615,93 @@ class RevocationProposal(models.Model):
     def number(self) -> str:
         """The proposal letter's number: ``TNG/USUL-CABUT/2026/00003``."""
         return f"{self.client.office.code}/USUL-CABUT/{self.suspended_on:%Y}/{self.pk:05d}"
+
+
+class Transfer(models.Model):
+    """A pelimpahan: the client is handed to another Bapas from ``transfer_date``.
+
+    The sending office proposes; the receiving office's Admin or Kasi BKD accepts (choosing its PK and
+    register number) or rejects with a reason; the sending office may cancel an open proposal. On
+    acceptance the client becomes the receiving office's with its whole history, while the reporting
+    periods that end before ``transfer_date`` stay the sending office's (``clients.compliance``), and
+    the sending office keeps a read-only view of the client up to that date.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "DIUSULKAN", _("Proposed")
+        ACCEPTED = "DITERIMA", _("Accepted")
+        REJECTED = "DITOLAK", _("Rejected")
+        CANCELLED = "DIBATALKAN", _("Cancelled")
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="transfers")
+    from_office = models.ForeignKey(
+        Office, verbose_name=_("sending office"), on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    to_office = models.ForeignKey(
+        Office, verbose_name=_("receiving office"), on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    transfer_date = models.DateField(_("transfer date"))
+    reason = models.TextField(_("reason"))
+    letter_number = models.CharField(_("letter number"), max_length=100)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    decision_reason = models.TextField(_("reason for rejection"), blank=True)
+    # The sending office's PK and register number at the transfer: its periods stay under that PK.
+    from_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("PK of the sending office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_register_number = models.CharField(_("register number at the sending office"), max_length=50, blank=True)
+    to_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("PK of the receiving office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_register_number = models.CharField(_("register number at the receiving office"), max_length=50, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = audited()
+
+    class Meta:
+        ordering = ["-transfer_date", "-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(state="DIUSULKAN"),
+                name="transfer_one_open_per_client",
+                violation_error_message=_("This client already has an open transfer proposal."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_office=models.F("to_office")),
+                name="transfer_to_another_office",
+                violation_error_message=_("A client cannot be transferred to its own office."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "state", "transfer_date"], name="transfer_client_state_date"),
+            models.Index(fields=["to_office", "state"], name="transfer_to_state"),
+            models.Index(fields=["from_office", "state"], name="transfer_from_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.from_office.code}→{self.to_office.code} {self.transfer_date}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.PROPOSED

@@ -209,14 +209,14 @@ def keyset_page(qs, *, after: str | None = None, before: str | None = None, size
 
 @dataclass
 class TimelineEntry:
-    kind: str  # visit, warning, excuse, tpp, proposal, status, assignment
+    kind: str  # visit, warning, excuse, tpp, proposal, status, assignment, transfer
     day: date
     obj: object
     sort_key: tuple = ()
 
 
 def timeline(
-    visits, warnings, status_changes, assignments, excuses=(), tpp_cases=(), proposals=()
+    visits, warnings, status_changes, assignments, excuses=(), tpp_cases=(), proposals=(), transfers=()
 ) -> list[TimelineEntry]:
     entries = [TimelineEntry("visit", v.report_date, v, (v.report_date, 3, v.reported_at.timestamp())) for v in visits]
     entries += [TimelineEntry("warning", w.issued_on, w, (w.issued_on, 2, w.pk)) for w in warnings]
@@ -225,6 +225,7 @@ def timeline(
     entries += [TimelineEntry("proposal", p.suspended_on, p, (p.suspended_on, 0, p.pk)) for p in proposals]
     entries += [TimelineEntry("excuse", e.date_from, e, (e.date_from, 2, e.pk)) for e in excuses]
     entries += [TimelineEntry("assignment", a.start_date, a, (a.start_date, 0, a.pk)) for a in assignments]
+    entries += [TimelineEntry("transfer", t.transfer_date, t, (t.transfer_date, 1, t.pk)) for t in transfers]
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import transfer_views, views
 
 app_name = "clients"
 
@@ -23,4 +23,8 @@ urlpatterns = [
     path("tpp/<int:pk>/", views.tpp_detail, name="tpp_detail"),
     path("tpp/<int:pk>/berita-acara/", views.tpp_minutes, name="tpp_minutes"),
     path("<int:pk>/arsip/", views.archive, name="archive"),
+    path("<int:pk>/pelimpahan/", transfer_views.transfer_create, name="transfer_create"),
+    path("pelimpahan/", transfer_views.transfer_list, name="transfer_list"),
+    path("pelimpahan/<int:pk>/keputusan/", transfer_views.transfer_decide, name="transfer_decide"),
+    path("pelimpahan/<int:pk>/batalkan/", transfer_views.transfer_cancel, name="transfer_cancel"),
 ]

@@ -19,7 +19,7 @@ from bapas.formatting import date_label, period_label
 from bapas.formtools import apply_errors, filter_values
 from bapas.models import Role
 from bapas.navigation import safe_next
-from clients import services, supervision
+from clients import services, supervision, transfer_views
 from clients.access import (
     PROPOSAL_READ_ROLES,
     can_create_client,
@@ -31,6 +31,7 @@ from clients.access import (
     clients_visible_to,
     compliance_office_for_user,
     get_client_for_user,
+    get_client_page_for_user,
     get_excuse_evidence_for_user,
     get_proposal_for_user,
     get_tpp_session_for_user,
@@ -103,7 +104,9 @@ def client_list(request):
 
 @require_GET
 def client_detail(request, pk):
-    client = get_client_for_user(request.user, pk)
+    client, transferred_out = get_client_page_for_user(request.user, pk)
+    if transferred_out is not None:
+        return transfer_views.transferred_client_page(request, client, transferred_out)
     user = request.user
     today = _today(user)
     full = can_see_full_record(user, client)
@@ -129,6 +132,7 @@ def client_detail(request, pk):
             client.tpp_cases.filter(session__state=TPPSession.State.HELD).select_related("session__office")
         )
         proposals = list(client.proposals.select_related("client__office", "decided_by"))
+        transfers = list(client.transfers.select_related("from_office", "to_office"))
         compliance = client_compliance(
             client,
             today=today,
@@ -138,7 +142,9 @@ def client_detail(request, pk):
         context.update(
             compliance=compliance,
             ladder=ladder_state(compliance, warnings, today),
-            timeline=timeline(visits, warnings, statuses, assignments, excuses, tpp_cases, proposals),
+            timeline=timeline(visits, warnings, statuses, assignments, excuses, tpp_cases, proposals, transfers),
+            open_transfer=next((t for t in transfers if t.is_open), None),
+            can_transfer=can_write(user, "transfer") and client.status == Client.Status.ACTIVE,
             can_suspend=can_write(user, "suspend")
             and client.status == Client.Status.ACTIVE
             and supervision.revocation_case(client) is not None,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from bapas.access import LEAD_ROLES, OFFICE_ROLES
 from bapas.models import Role
 from bapas.staff_access import STAFF_ROLES
-from clients.access import COMPLIANCE_ROLES, TPP_READ_ROLES
+from clients.access import COMPLIANCE_ROLES, TPP_READ_ROLES, TRANSFER_LIST_ROLES
 from reports.access import EVIDENCE_ROLES, MONTHLY_READ_ROLES, REPORT_ROLES
 from trainings.access import READ_ROLES as TRAINING_ROLES
 from workbook.access import WORKBOOK_ROLES
@@ -17,6 +17,7 @@ NAVIGATION = [
     ("clients:list", _("Clients"), OFFICE_ROLES, "clients"),
     ("clients:compliance", _("Compliance"), COMPLIANCE_ROLES, "clients"),
     ("clients:tpp_list", _("Warning ladder and TPP"), TPP_READ_ROLES, "clients"),
+    ("clients:transfer_list", _("Transfers"), TRANSFER_LIST_ROLES, "clients"),
     ("pokmaslipas:partner_list", _("Partners"), OFFICE_ROLES, "partners"),
     ("pokmaslipas:agreement_list", _("Agreements (PKS)"), OFFICE_ROLES, "partners"),
     ("trainings:session_list", _("Trainings"), TRAINING_ROLES, ""),

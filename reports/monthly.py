@@ -15,7 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from clients.compliance import compliance_dataset
-from clients.models import Client, ReportingVisit, WorkStatus
+from clients.holding import held_on_q
+from clients.models import Client, ReportingVisit, Transfer, WorkStatus
 from pokmaslipas.datasets import agreements_dataset
 from reports.datasets import participation_dataset
 from reports.models import MonthlyReturn
@@ -61,7 +62,13 @@ def monthly_dataset(office, first: date, *, today: date | None = None) -> dict:
     today = today or office_today(office)
     first, last = month_bounds(first)
     clients = Client.objects.filter(office=office)
-    active = clients.filter(programme_start__lte=last).filter(Q(status=Client.Status.ACTIVE) | Q(status_date__gt=last))
+    # A client transferred between offices counts where it was held on the month's last day (active),
+    # on its programme start (new); leaving by transfer is an ended "PINDAH" of the sending office.
+    active = (
+        Client.objects.filter(held_on_q(office, last))
+        .filter(programme_start__lte=last)
+        .filter(Q(status=Client.Status.ACTIVE) | Q(status_date__gt=last))
+    )
     latest_work = Subquery(
         ReportingVisit.objects.filter(client=OuterRef("pk"), report_date__lte=last)
         .order_by("-reported_at", "-pk")
@@ -80,6 +87,11 @@ def monthly_dataset(office, first: date, *, today: date | None = None) -> dict:
         .values_list("status")
         .annotate(n=Count("pk"))
     )
+    transferred_out = Transfer.objects.filter(
+        from_office=office, state=Transfer.State.ACCEPTED, transfer_date__gte=first, transfer_date__lte=last
+    ).count()
+    if transferred_out:
+        ended[Client.Status.TRANSFERRED.value] = ended.get(Client.Status.TRANSFERRED.value, 0) + transferred_out
     compliance = compliance_dataset(office=office, date_from=first, date_to=last, today=today)
     participation = participation_dataset(office=office, date_from=first, date_to=last, today=today)
     agreements = agreements_dataset(office=office, date_from=first, date_to=last, today=today)
@@ -97,7 +109,9 @@ def monthly_dataset(office, first: date, *, today: date | None = None) -> dict:
         "revision": 1,
         "clients": {
             "active_end": active.count(),
-            "new": clients.filter(programme_start__gte=first, programme_start__lte=last).count(),
+            "new": Client.objects.filter(held_on_q(office, "programme_start"))
+            .filter(programme_start__gte=first, programme_start__lte=last)
+            .count(),
             "ended": {status.value: ended.get(status.value, 0) for status in ENDED},
             "by_programme": {code: by_programme.get(code, 0) for code in Client.Programme.values},
             "by_work_status": {code: by_work.get(code, 0) for code in WorkStatus.values},

@@ -198,6 +198,29 @@ def test_admin_writes_raise_the_version(world, path):
     assert version(world["other"]) == other
 
 
+# --- a transfer between offices ----------------------------------------------------------------------
+
+
+def _accept_transfer(w):
+    case = CASES_BY_ID["transfer_decide"]  # the transfer from office B into office A, accepted by A's Kasi
+    target, payload, _kinds = starting_payload(w, case)
+    return w["clients"][case.user].post(target, payload)
+
+
+# An accepted transfer moves a client (and the periods from its date) from one office to the other:
+# both offices' versions rise.
+TWO_OFFICE_WRITES = {"clients:transfer_decide": _accept_transfer}
+
+
+@pytest.mark.parametrize("name", list(TWO_OFFICE_WRITES))
+def test_an_accepted_transfer_raises_both_offices_versions(world, name):
+    before, other = version(world["office"]), version(world["other"])
+    response = TWO_OFFICE_WRITES[name](world)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert version(world["office"]) > before
+    assert version(world["other"]) > other
+
+
 # --- services no view calls yet ----------------------------------------------------------------------
 
 
@@ -243,6 +266,9 @@ NO_OFFICE_DATA = {
     "trainings:certificate_issue",
     "trainings:certificate_check",
     "trainings:certificate_check_number",
+    # a transfer proposed or withdrawn moves no figure until the receiving office accepts it
+    "clients:transfer_create",
+    "clients:transfer_cancel",
 }
 
 
@@ -251,7 +277,12 @@ def test_every_post_view_is_listed():
     from tests.security.test_permission_matrix import accepted_methods, discover
 
     posting = {name for name, (_r, _c, callback) in discover().items() if "POST" in (accepted_methods(callback) or [])}
-    listed = {CASES_BY_ID[case_id].name for case_id in FORM_WRITES} | set(ACTION_WRITES) | NO_OFFICE_DATA
+    listed = (
+        {CASES_BY_ID[case_id].name for case_id in FORM_WRITES}
+        | set(ACTION_WRITES)
+        | set(TWO_OFFICE_WRITES)
+        | NO_OFFICE_DATA
+    )
     assert not posting - listed, f"POST views not listed as writing office data or not: {sorted(posting - listed)}"
     assert not listed - posting, f"listed views that accept no POST: {sorted(listed - posting)}"
 

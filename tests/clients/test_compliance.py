@@ -135,7 +135,9 @@ def test_dataset_query_count_does_not_grow_with_clients(make_client, make_visit,
     small = _queries(run)
     add(30)
     assert _queries(run) == small
-    assert small <= 7  # due (per frequency), reported (per frequency), excuses, usernames, warnings
+    # due (per frequency), reported (per frequency), excuses, usernames, warnings, and the transfers
+    # that split a moved client's periods between offices (clients.holding)
+    assert small <= 8
 
 
 def test_consecutive_missed_counts_from_last_visit(make_client, alice):

@@ -201,8 +201,9 @@ def test_worklist_query_count_does_not_grow(login, alice, make_client, make_visi
     big_queries, big = cold_and_warm()
     assert big.context["pk_panel"]["participants"] == 25 and small.context["pk_panel"]["participants"] == 0
     assert small_queries == big_queries
-    # the excuses and the warnings of the caseload are two more queries (prefetched), cold and warm
-    assert big_queries[0] <= 16 and big_queries[1] <= 9
+    # the excuses and the warnings of the caseload are two more queries (prefetched), cold and warm;
+    # cold, the panel's compliance also asks once for transfers between offices (clients.holding)
+    assert big_queries[0] <= 17 and big_queries[1] <= 9
     assert len(big.context["work"].overdue) + len(big.context["work"].due_this_week) + len(
         big.context["work"].due_today
     ) > len(small.context["work"].overdue) + len(small.context["work"].due_this_week) + len(

@@ -151,7 +151,8 @@ def test_queries_fixed_for_two_sizes(caseload, office_a, alice):
     grow(office_a, alice)
     large = _count(lambda: pk_panel(alice, DAY))
     assert pk_panel(alice, DAY)["participants"] == 4 + 5 * 3
-    assert small == large <= 9  # the compliance trend reads the excused absences too
+    # the compliance trend reads the excused absences too, and the transfers between offices
+    assert small == large <= 10
 
 
 def test_panel_on_the_pk_worklist_only(login, office_a, alice, kasi_a, kabapas_a):

@@ -114,6 +114,12 @@ EXPECTED = {
     "clients:status_change": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     "clients:reassign": {"GET": obj(F, N, F, OK, F, OK), "POST": obj(F, N, F, OK, F, OK)},
     "clients:archive": {"POST": obj(OK, N, F, F, F, OK)},  # an "edit" of the client: own PK or Admin
+    # transfers: the client's PK, the Kasi and the Admin propose and withdraw; the receiving office's
+    # Kasi and Admin decide (the matrix's transfer to decide comes from office B into office A)
+    "clients:transfer_create": {"GET": obj(OK, N, F, OK, F, OK), "POST": obj(OK, N, F, OK, F, OK)},
+    "clients:transfer_list": {"GET": page(F, F, OK, OK, OK, regional=F)},
+    "clients:transfer_decide": {"GET": obj(F, F, F, OK, F, OK), "POST": obj(F, F, F, OK, F, OK)},
+    "clients:transfer_cancel": {"POST": obj(OK, N, F, OK, F, OK)},
     # --- pokmaslipas: every office role reads, the Admin writes ----------------------------------
     "pokmaslipas:partner_list": {"GET": OFFICE_READ},
     "pokmaslipas:partner_create": {"GET": page(F, F, F, F, OK), "POST": page(F, F, F, F, OK)},
@@ -240,6 +246,8 @@ PK_OBJECT = {
     "clients:excuse_evidence": "excuse",
     "clients:tpp": "tpp_session",
     "clients:revocation_decide": "proposal",
+    "clients:transfer_decide": "transfer_in",
+    "clients:transfer_cancel": "transfer_out",
     "reports:tpp_minutes_pdf": "tpp_session",
     "reports:revocation_proposal": "proposal",
     "pokmaslipas:partner": "partner",

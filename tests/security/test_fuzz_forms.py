@@ -33,7 +33,15 @@ from hypothesis import strategies as st
 
 from bapas.idempotency import FIELD_NAME, issue_token
 from bapas.models import User
-from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning, RevocationProposal, TPPSession
+from clients.models import (
+    Client,
+    ExcusedAbsence,
+    ReportingVisit,
+    ReportingWarning,
+    RevocationProposal,
+    TPPSession,
+    Transfer,
+)
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import ClientFactory, EnrolmentFactory
 from tests.security import fuzz_support as fz
@@ -314,6 +322,29 @@ CASES = [
         overrides=lambda w: {"officer": str(w["people"]["pk_other_a"].pk)},
         edited=o("client"),
         record_page=client_page,
+    ),
+    Case(
+        "transfer_create",
+        "clients:transfer_create",
+        "pk_owner_a",
+        args=lambda w: [w["objects"]["free_client"].pk],  # the world's client has an open transfer already
+        overrides=lambda w: {
+            "to_office": str(w["objects"]["transfer_in"].from_office_id),
+            "transfer_date": _today().isoformat(),
+            "letter_number": "W.PAS-2",
+            "reason": "Pindah domisili",
+        },
+        model=Transfer,
+        shown=("reason", "letter_number"),
+        record_page=client_page,
+    ),
+    Case(
+        "transfer_decide",
+        "clients:transfer_decide",
+        "kasi_a",
+        key="transfer_in",
+        overrides=lambda w: {"officer": str(w["people"]["pk_owner_a"].pk), "register_number": "PAS-FUZZ/2026"},
+        edited=o("transfer_in"),
     ),
     # --- partners and agreements ---------------------------------------------------------------
     Case(
@@ -677,6 +708,7 @@ ACTIONS = {
     "bapas:otp_verify",
     "bapas:otp_disable",
     "clients:archive",
+    "clients:transfer_cancel",
     "trainings:session_mark_held",
     "trainings:certificates_issue",
     "trainings:certificate_issue",

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from bapas.models import Region, Role
-from clients.models import ExcusedAbsence, ReportingWarning, RevocationProposal, TPPCase, TPPSession
+from clients.models import ExcusedAbsence, ReportingWarning, RevocationProposal, TPPCase, TPPSession, Transfer
 from reports.models import GeneratedFile
 from tests.factories import (
     AgreementFactory,
@@ -116,9 +116,24 @@ def build_world():
         "national": UserFactory(username="nadia", role=Role.NATIONAL, office=None),
     }
     objects = {"a": _office_objects(a, people["pk_owner_a"], people["admin_a"], "A")}
-    _office_objects(b, people["pk_b"], people["admin_b"], "B")
+    objects["b"] = _office_objects(b, people["pk_b"], people["admin_b"], "B")
+    # an open transfer out of office A (to withdraw) and one from office B into A (to decide)
+    objects["a"]["transfer_out"] = _transfer(objects["a"]["client"], a, b, people["pk_owner_a"])
+    objects["a"]["transfer_in"] = _transfer(objects["b"]["client"], b, a, people["pk_b"])
     objects["a"]["staff"] = UserFactory(username="staff_target_a", role=Role.PK, office=a)
     return people, objects["a"]
+
+
+def _transfer(client, from_office, to_office, user):
+    return Transfer.objects.create(
+        client=client,
+        from_office=from_office,
+        to_office=to_office,
+        transfer_date=timezone.localdate(),
+        reason="Pindah domisili",
+        letter_number="W.PAS-1",
+        proposed_by=user,
+    )
 
 
 def _office_objects(office, pk_user, admin, tag):

@@ -199,12 +199,22 @@ def test_nik_used_twice_in_the_file(workbook_office):
 
 def test_nik_used_by_another_client(workbook_office, office_b):
     ClientFactory(office=workbook_office, register_number="OLD-1", nik="3671010101900001")
-    ClientFactory(office=office_b, register_number="B-1", nik="3671010101900002")
+    ClientFactory(office=office_b, register_number="B-1", nik="3671010101900002", status=Client.Status.COMPLETED)
     book = with_row("Klien", 2, "nik", "3671010101900002")
     result = run_import(make_xlsx(book), workbook_office)
     assert "Klien!2 nik: this NIK is already used by another client (register number OLD-1)." in result.issues
     assert "Klien!3 nik: this NIK is already used by a client of another office." in result.issues
     assert Client.objects.count() == 2
+
+
+def test_nik_of_a_client_under_another_offices_supervision_asks_for_a_transfer(workbook_office, office_b):
+    ClientFactory(office=office_b, register_number="B-1", name="Budi Rahasia", nik="3671010101900002")
+    book = with_row("Klien", 2, "nik", "3671010101900002")
+    result = run_import(make_xlsx(book), workbook_office)
+    message = next(issue for issue in result.issues if issue.startswith("Klien!3 nik:"))
+    assert "ask that Bapas to transfer the client to your office (pelimpahan)" in message
+    assert "B-1" not in message and "Budi" not in message and office_b.name not in message
+    assert Client.objects.filter(nik="3671010101900002").count() == 1
 
 
 @pytest.mark.parametrize(

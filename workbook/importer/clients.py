@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bapas.models import Role, User
-from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange, birth_date_error
+from clients.models import (
+    SUPERVISED_STATUSES,
+    Client,
+    PKAssignment,
+    ReportingVisit,
+    ReportingWarning,
+    StatusChange,
+    birth_date_error,
+)
 from clients.services import warning_errors
 from workbook import cells, exporter
 from workbook.importer.base import BATCH_SIZE, Row, SheetResult, in_chunks
@@ -38,9 +46,9 @@ class ClientSheets:
         rows = self._parse(sheet)
         niks = {r.values["nik"] for r in rows if r.values.get("nik")}
         nik_owner = {
-            nik: (pk, office_id, register)
-            for nik, pk, office_id, register in Client.objects.filter(nik__in=niks).values_list(
-                "nik", "pk", "office_id", "register_number"
+            nik: (pk, office_id, register, status)
+            for nik, pk, office_id, register, status in Client.objects.filter(nik__in=niks).values_list(
+                "nik", "pk", "office_id", "register_number", "status"
             )
         }
         usernames = {r.values["pk"] for r in rows if r.values.get("pk")}
@@ -110,6 +118,11 @@ class ClientSheets:
                 message = _("this NIK is already used by another client (register number %(register)s).") % {
                     "register": owner[2]
                 }
+            elif owner[3] in SUPERVISED_STATUSES:
+                message = _(
+                    "this NIK belongs to a client under the supervision of another Bapas: do not register the "
+                    "client again, ask that Bapas to transfer the client to your office (pelimpahan)."
+                )
             else:
                 message = _("this NIK is already used by a client of another office.")
             self.error(sheet, row.number, "nik", message)
