@@ -11,9 +11,9 @@ import datetime as dt
 from config.scale.base import (
     UTC,
     WORK_CHANGE,
-    WORKING,
     WORK_NEXT,
     WORK_START,
+    WORKING,
     client_work_rng,
     monthly_periods,
     weekly_periods,
