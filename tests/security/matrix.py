@@ -161,10 +161,10 @@ EXPECTED = {
     "reports:dashboard_kasubsi": {"GET": page(F, OK, F, F, F, regional=F)},
     "reports:dashboard_regional": {"GET": page(F, F, F, F, F, regional=OK)},
     "reports:dashboard_national": {"GET": page(F, F, F, F, F, regional=F, national=OK)},
-    # Temuan: Kasi BKD and Kepala Bapas their office, the national viewer all offices pooled (a
-    # regional viewer is refused until the evidence dataset takes a region)
-    "reports:evidence": {"GET": page(F, F, OK, OK, F, regional=F, national=OK)},
-    "reports:evidence_download": {"GET": page(F, F, OK, OK, F, regional=F, national=OK)},
+    # Temuan: Kasi BKD and Kepala Bapas their office, the regional viewer its region's offices pooled,
+    # the national viewer all offices pooled (or one region's)
+    "reports:evidence": {"GET": page(F, F, OK, OK, F, regional=OK, national=OK)},
+    "reports:evidence_download": {"GET": page(F, F, OK, OK, F, regional=OK, national=OK)},
     # the monthly return of office A: its leads and the viewers above it read; the Kasi reviews, the
     # Kepala Bapas signs, either starts a correction (with nothing to review or sign here, an allowed
     # POST redirects with a message); the other region's viewer gets 404
