@@ -355,8 +355,9 @@ def warning_errors(
     return errors
 
 
-def _check_warning_periods(client: Client, codes: list[str], today: date) -> str | None:
-    """The error for the periods a warning answers, or None: each must be a missed period of the client."""
+def warning_period_error(client: Client, codes: list[str], today: date) -> str | None:
+    """The error for the periods a warning answers, or None: each must be a missed period of the client
+    (the form, the service and the workbook import ask this one function)."""
     from clients.compliance import client_compliance, client_periods
 
     if not codes:
@@ -406,7 +407,7 @@ def warning_issue(
         today=today,
         order_reason=order_reason,
     )
-    period_error = _check_warning_periods(client, codes, today)
+    period_error = warning_period_error(client, codes, today)
     if period_error:
         errors["missed_periods"] = period_error
     if errors:
