@@ -467,7 +467,7 @@ def excuse_record(
                 "The client reported on %(date)s, within this period: an excused absence cannot cover a day "
                 "the client reported."
             ) % {"date": date_label(visit.report_date)}
-        other = current.excuses.filter(date_from__lte=date_to, date_to__gte=date_from).first()
+        other = current.excuses.in_force().filter(date_from__lte=date_to, date_to__gte=date_from).first()
         if other is not None:
             errors["date_to"] = _("This overlaps the excused absence of %(period)s.") % {
                 "period": period_label(other.date_from, other.date_to)
@@ -489,3 +489,22 @@ def excuse_record(
     excuse.save()
     bump_offices([current.office_id])
     return excuse
+
+
+@transaction.atomic
+def excuse_withdraw(*, excuse: ExcusedAbsence, reason: str, user) -> ExcusedAbsence:
+    """Withdraw an excused absence recorded by mistake. It stays on the record, marked withdrawn with
+    the reason (audited), and excuses nothing any more: its periods are due again, missed unless the
+    client reported in them."""
+    current = ExcusedAbsence.objects.select_for_update().select_related("client").get(pk=excuse.pk)
+    if current.withdrawn_at is not None:
+        raise ValidationError({"reason": _("This excused absence has already been withdrawn.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Explain why the excused absence is withdrawn.")})
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_by = user
+    current.withdrawal_reason = reason.strip()
+    _stamp(current, user)
+    current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    bump_offices([current.client.office_id])
+    return current

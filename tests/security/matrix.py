@@ -100,6 +100,8 @@ EXPECTED = {
     "clients:excuse_create": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     # the evidence of an izin (a doctor's letter is health data): own PK, Kasi, Kepala Bapas
     "clients:excuse_evidence": {"GET": obj(OK, N, F, OK, OK, F)},
+    # withdrawing an izin recorded by mistake: whoever records them (the client's PK)
+    "clients:excuse_withdraw": {"GET": obj(OK, N, F, F, F, F), "POST": obj(OK, N, F, F, F, F)},
     # the ladder overview and the TPP: Kasi schedules and records minutes, Kepala Bapas reads
     "clients:tpp_list": {"GET": page(F, F, OK, OK, F, regional=F)},
     "clients:tpp_create": {"GET": page(F, F, OK, F, F, regional=F), "POST": page(F, F, OK, F, F, regional=F)},
@@ -238,6 +240,7 @@ PK_OBJECT = {
     "bapas": "staff",
     "clients": "client",
     "clients:excuse_evidence": "excuse",
+    "clients:excuse_withdraw": "excuse",
     "clients:tpp": "tpp_session",
     "clients:revocation_decide": "proposal",
     "reports:tpp_minutes_pdf": "tpp_session",
