@@ -2,7 +2,7 @@
 
 Self-preparing: migrates the database of DATABASE_URL and, when it holds fewer clients than asked,
 runs ``seed_scale`` first. Then, in this process after a warm-up (imports), times
-``evidence_dataset`` for the first office and for all offices, for each horizon asked, and prints a
+``evidence_dataset`` for the first office, its region's offices pooled and all offices, for each horizon asked, and prints a
 Markdown table (the numbers docs/PERFORMANCE.md quotes).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_scale .venv/bin/python bench/evidence_bench.py \\
@@ -54,15 +54,16 @@ def main() -> None:
         evidence_dataset(office, *period, horizons[0])  # warm-up: imports of statsmodels and scipy
         print(f"| scope | horizon | sessions | participants | observed | matched | seconds (best of {args.runs}) |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
-        for scope in (office, None):
+        scopes = [(office, None), *([(None, office.region)] if office.region_id else []), (None, None)]
+        for scope, region in scopes:
             for horizon in horizons:
                 best, data = None, None
                 for _run in range(args.runs):
                     started = time.perf_counter()
-                    data = evidence_dataset(scope, *period, horizon)
+                    data = evidence_dataset(scope, *period, horizon, region=region)
                     elapsed = time.perf_counter() - started
                     best = elapsed if best is None else min(best, elapsed)
-                name = scope.code if scope else "all offices"
+                name = scope.code if scope else f"region {region.code}" if region else "all offices"
                 print(f"| {name} | {horizon} | {data['sessions']} | {data['outcome']['participants']} | "
                       f"{data['outcome']['observed']} | {data['comparison']['matched_participants']} | {best:.2f} |")  # fmt: skip
 

@@ -152,6 +152,14 @@ def compliance_office_for_user(user):
     return user.office
 
 
+def get_excuse_for_user(user, pk) -> ExcusedAbsence:
+    """An excused absence to withdraw: whoever may record one for the client (its PK). 404 outside the
+    user's clients, 403 for the roles who only read them."""
+    excuse = get_object_or_404(ExcusedAbsence.objects.filter(client__in=clients_visible_to(user)), pk=pk)
+    excuse.client = get_client_for_user(user, excuse.client_id, write="supervise")
+    return excuse
+
+
 def get_excuse_evidence_for_user(user, pk) -> ExcusedAbsence:
     """An excused absence whose evidence the user may open: the client's own PK, the Kasi and the Kepala
     Bapas of its office (a doctor's letter is health data). 404 outside the user's clients, 403 for

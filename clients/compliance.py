@@ -211,7 +211,8 @@ def _excused_counts(clients, periods_by_kind: dict[str, list[Period]]) -> dict[t
     first = min(periods[0].start for _, periods in spans)
     last = max(periods[-1].end for _, periods in spans)
     rows = list(
-        ExcusedAbsence.objects.filter(client__in=clients, date_from__lte=last, date_to__gte=first)
+        ExcusedAbsence.objects.in_force()
+        .filter(client__in=clients, date_from__lte=last, date_to__gte=first)
         .order_by()
         .values_list(
             "client_id",
@@ -488,7 +489,7 @@ def client_compliance(
     if report_dates is None:
         report_dates = client.visits.values_list("report_date", flat=True)
     if excuses is None:
-        excuses = client.excuses.values_list("date_from", "date_to")
+        excuses = client.excuses.in_force().values_list("date_from", "date_to")
     reported_starts = {period_containing(client.reporting_frequency, d).start for d in report_dates}
     periods = client_periods(client, today)
     if until is not None:

@@ -327,6 +327,20 @@ def evidence_extension(upload) -> str | None:
     return EVIDENCE_TYPES.get(kind)
 
 
+class ExcuseWithdrawForm(forms.Form):
+    """Withdraw an excused absence recorded by mistake: the reason is required."""
+
+    reason = forms.CharField(
+        label=_("Why is it withdrawn?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout("reason", Submit("save", _("Withdraw the excused absence"), css_class="btn-danger"))
+
+
 class ExcuseForm(forms.ModelForm):
     """Record an excused absence (izin) with its evidence."""
 

@@ -461,12 +461,19 @@ class ReportingWarning(models.Model):
         return self.number or f"{self.client.office.code}/{self.level}/{self.issued_on:%Y}/{self.pk:05d}"
 
 
+class ExcuseQuerySet(models.QuerySet):
+    def in_force(self):
+        """The excused absences that count: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class ExcusedAbsence(models.Model):
     """An izin: the PK excused the client from reporting from one day to another.
 
     A reporting period that such an absence touches and in which the client did not report is
     *excused*: neither due nor missed (``clients.compliance``). The evidence (a doctor's letter, the
-    employer's letter) is an image or a PDF kept in the private store.
+    employer's letter) is an image or a PDF kept in the private store. An izin recorded by mistake is
+    withdrawn with a reason (kept, marked, audited); from then on it excuses nothing (``in_force``).
     """
 
     class Kind(models.TextChoices):
@@ -486,7 +493,13 @@ class ExcusedAbsence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
 
+    objects = ExcuseQuerySet.as_manager()
     history = audited()
 
     class Meta:

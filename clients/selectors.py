@@ -79,7 +79,7 @@ def worklist_for(clients_qs, today: date) -> Worklist:
     clients = (
         with_last_visit(clients_qs.filter(status=Client.Status.ACTIVE, is_archived=False, programme_start__lte=today))
         .prefetch_related(
-            Prefetch("excuses", queryset=ExcusedAbsence.objects.only("client_id", "date_from", "date_to")),
+            Prefetch("excuses", queryset=ExcusedAbsence.objects.in_force().only("client_id", "date_from", "date_to")),
             Prefetch("warnings", queryset=ReportingWarning.objects.only("client_id", "level", "missed_periods")),
         )
         .order_by("name", "id")

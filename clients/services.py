@@ -355,8 +355,9 @@ def warning_errors(
     return errors
 
 
-def _check_warning_periods(client: Client, codes: list[str], today: date) -> str | None:
-    """The error for the periods a warning answers, or None: each must be a missed period of the client."""
+def warning_period_error(client: Client, codes: list[str], today: date) -> str | None:
+    """The error for the periods a warning answers, or None: each must be a missed period of the client
+    (the form, the service and the workbook import ask this one function)."""
     from clients.compliance import client_compliance, client_periods
 
     if not codes:
@@ -406,7 +407,7 @@ def warning_issue(
         today=today,
         order_reason=order_reason,
     )
-    period_error = _check_warning_periods(client, codes, today)
+    period_error = warning_period_error(client, codes, today)
     if period_error:
         errors["missed_periods"] = period_error
     if errors:
@@ -434,24 +435,19 @@ def warning_issue(
 EXCUSE_MAX_AHEAD_DAYS = 366
 
 
-@transaction.atomic
-def excuse_record(
-    *, client: Client, date_from: date, date_to: date, kind: str, reason: str, evidence=None, user
-) -> ExcusedAbsence:
-    """Excuse the client from reporting from ``date_from`` to ``date_to`` (an izin).
+def excuse_errors(*, client: Client, date_from: date, date_to: date, reason: str, today: date, exclude=None) -> dict:
+    """The rules of an excused absence (the form and the workbook import): {field: message}.
 
     Refused when it overlaps a wajib lapor the client made (the client reported: nothing to excuse),
-    lies outside the programme, or another excuse of the client covers part of it.
-    """
-    current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
-    today = timezone.localdate(timezone=current.office.tzinfo)
+    lies outside the programme, or another excuse in force covers part of it (``exclude``: the
+    excuse itself, when it is changed)."""
     errors = {}
     if date_to < date_from:
         errors["date_to"] = _("The end of an excused absence cannot be before its start.")
-    elif date_from < current.programme_start or date_to > current.programme_end:
+    elif date_from < client.programme_start or date_to > client.programme_end:
         errors["date_from"] = _("An excused absence must lie within the programme (%(start)s to %(end)s).") % {
-            "start": date_label(current.programme_start),
-            "end": date_label(current.programme_end),
+            "start": date_label(client.programme_start),
+            "end": date_label(client.programme_end),
         }
     elif date_to > today + timedelta(days=EXCUSE_MAX_AHEAD_DAYS):
         errors["date_to"] = _("An excused absence can be recorded at most a year ahead.")
@@ -459,18 +455,31 @@ def excuse_record(
         errors["reason"] = _("Explain the reason for the excused absence.")
     if not errors:
         visit = (
-            current.visits.filter(report_date__gte=date_from, report_date__lte=date_to).order_by("report_date").first()
+            client.visits.filter(report_date__gte=date_from, report_date__lte=date_to).order_by("report_date").first()
         )
         if visit is not None:
             errors["date_from"] = _(
                 "The client reported on %(date)s, within this period: an excused absence cannot cover a day "
                 "the client reported."
             ) % {"date": date_label(visit.report_date)}
-        other = current.excuses.filter(date_from__lte=date_to, date_to__gte=date_from).first()
+        others = client.excuses.in_force().filter(date_from__lte=date_to, date_to__gte=date_from)
+        other = others.exclude(pk=exclude.pk).first() if exclude is not None and exclude.pk else others.first()
         if other is not None:
             errors["date_to"] = _("This overlaps the excused absence of %(period)s.") % {
                 "period": period_label(other.date_from, other.date_to)
             }
+    return errors
+
+
+@transaction.atomic
+def excuse_record(
+    *, client: Client, date_from: date, date_to: date, kind: str, reason: str, evidence=None, user
+) -> ExcusedAbsence:
+    """Excuse the client from reporting from ``date_from`` to ``date_to`` (an izin); the rules are
+    ``excuse_errors``."""
+    current = Client.objects.select_for_update().select_related("office").get(pk=client.pk)
+    today = timezone.localdate(timezone=current.office.tzinfo)
+    errors = excuse_errors(client=current, date_from=date_from, date_to=date_to, reason=reason, today=today)
     if errors:
         raise ValidationError(errors)
     excuse = ExcusedAbsence(
@@ -488,3 +497,22 @@ def excuse_record(
     excuse.save()
     bump_offices([current.office_id])
     return excuse
+
+
+@transaction.atomic
+def excuse_withdraw(*, excuse: ExcusedAbsence, reason: str, user) -> ExcusedAbsence:
+    """Withdraw an excused absence recorded by mistake. It stays on the record, marked withdrawn with
+    the reason (audited), and excuses nothing any more: its periods are due again, missed unless the
+    client reported in them."""
+    current = ExcusedAbsence.objects.select_for_update().select_related("client").get(pk=excuse.pk)
+    if current.withdrawn_at is not None:
+        raise ValidationError({"reason": _("This excused absence has already been withdrawn.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Explain why the excused absence is withdrawn.")})
+    current.withdrawn_at = timezone.now()
+    current.withdrawn_by = user
+    current.withdrawal_reason = reason.strip()
+    _stamp(current, user)
+    current.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    bump_offices([current.client.office_id])
+    return current

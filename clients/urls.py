@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/peringatan/", views.warning_create, name="warning_create"),
     path("<int:pk>/izin/", views.excuse_create, name="excuse_create"),
     path("izin/<int:pk>/bukti/", views.excuse_evidence, name="excuse_evidence"),
+    path("izin/<int:pk>/tarik/", views.excuse_withdraw, name="excuse_withdraw"),
     path("<int:pk>/tangguhkan/", views.suspend, name="suspend"),
     path("usulan-pencabutan/<int:pk>/keputusan/", views.revocation_decide, name="revocation_decide"),
     path("tpp/", views.tpp_list, name="tpp_list"),

@@ -33,6 +33,7 @@ from clients.access import (
     get_client_for_user,
     get_client_page_for_user,
     get_excuse_evidence_for_user,
+    get_excuse_for_user,
     get_proposal_for_user,
     get_tpp_session_for_user,
     has_caseload,
@@ -45,6 +46,7 @@ from clients.forms import (
     ClientForm,
     DecisionForm,
     ExcuseForm,
+    ExcuseWithdrawForm,
     ReassignForm,
     StatusChangeForm,
     SuspendForm,
@@ -127,7 +129,7 @@ def client_detail(request, pk):
         warnings = list(client.warnings.select_related("issued_by"))
         statuses = list(client.status_changes.select_related("recorded_by"))
         assignments = list(client.pk_assignments.select_related("officer", "assigned_by"))
-        excuses = list(client.excuses.select_related("recorded_by"))
+        excuses = list(client.excuses.select_related("recorded_by", "withdrawn_by"))
         tpp_cases = list(
             client.tpp_cases.filter(session__state=TPPSession.State.HELD).select_related("session__office")
         )
@@ -137,7 +139,7 @@ def client_detail(request, pk):
             client,
             today=today,
             report_dates=[v.report_date for v in visits],
-            excuses=[(e.date_from, e.date_to) for e in excuses],
+            excuses=[(e.date_from, e.date_to) for e in excuses if e.withdrawn_at is None],
         )
         context.update(
             compliance=compliance,
@@ -340,6 +342,27 @@ def warning_create(request, pk):
         "clients/warning_form.html",
         {"form": form, "client": client, "missed": missed, "next": safe_next(request)},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def excuse_withdraw(request, pk):
+    """The client's PK withdraws an izin recorded by mistake, with a reason; its periods are due again."""
+    excuse = get_excuse_for_user(request.user, pk)
+    client = excuse.client
+    form = ExcuseWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.excuse_withdraw(excuse=excuse, reason=form.cleaned_data["reason"], user=request.user)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Excused absence of %(name)s for %(period)s withdrawn: its periods are due again.")
+                % {"name": client.name, "period": period_label(excuse.date_from, excuse.date_to)},
+            )
+            return redirect(reverse("clients:detail", args=[client.pk]) + "#timeline")
+    return render(request, "clients/excuse_withdraw.html", {"form": form, "client": client, "excuse": excuse})
 
 
 @require_http_methods(["GET", "POST"])

@@ -29,9 +29,8 @@ from bapas.models import VIEWER_ROLES, Office, Region, Role
 from clients.access import caseload_officer, get_client_for_card
 
 REPORT_ROLES = (*OFFICE_ROLES, *VIEWER_ROLES)
-# the Temuan page: pooled over every office for a viewer, so the national viewer only until the
-# evidence dataset takes a region
-EVIDENCE_ROLES = (*LEAD_ROLES, Role.NATIONAL)
+# the Temuan page: the office's leads their office; the viewers the offices of their scope pooled
+EVIDENCE_ROLES = (*LEAD_ROLES, *VIEWER_ROLES)
 __all__ = ["EVIDENCE_ROLES", "REPORT_ROLES", "ReportScope", "offices_visible_to", "report_scope_for"]
 
 
@@ -70,13 +69,13 @@ def report_scope_for(user, office_code: str | None = None, region_code: str | No
     return ReportScope(office=user.office, officer=caseload_officer(user))
 
 
-def evidence_scope_for(user, office_code: str | None = None) -> ReportScope:
-    """The scope of the Temuan page: Kasi BKD and Kepala Bapas their office, the national viewer all
-    offices pooled (or one office), aggregates only. 403 for other roles (a regional viewer too, until
-    the evidence dataset can be limited to a region), 404 for another office."""
+def evidence_scope_for(user, office_code: str | None = None, region_code: str | None = None) -> ReportScope:
+    """The scope of the Temuan page: Kasi BKD and Kepala Bapas their office; the regional viewer its
+    region's offices pooled (or one of them); the national viewer every office pooled, one region's
+    or one office; aggregates only. 403 for other roles, 404 for an office or region out of scope."""
     if not user.is_authenticated or user.role not in EVIDENCE_ROLES:
         raise PermissionDenied
-    return report_scope_for(user, office_code)
+    return report_scope_for(user, office_code, region_code)
 
 
 # --- dashboards (home pages) ----------------------------------------------------------------------

@@ -142,6 +142,8 @@ class EvidenceForm(ReportFilterForm):
         choices=[(3, _("3 months")), (6, _("6 months")), (12, _("12 months"))],
         coerce=int,
         initial=6,
+        required=False,
+        empty_value=6,  # an address without the horizon gets the contract's default
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -234,7 +234,7 @@ def download(request, name, fmt):
 
 def _evidence_request(request, wait=True):
     """(scope, form, data or None) of a Temuan request (``wait``: see reports.evidence.cache.evidence_for)."""
-    scope = evidence_scope_for(request.user, request.GET.get("office") or None)
+    scope = evidence_scope_for(request.user, request.GET.get("office") or None, request.GET.get("region") or None)
     if request.GET:
         form = EvidenceForm(request.GET, user=request.user)
     else:
@@ -245,14 +245,15 @@ def _evidence_request(request, wait=True):
         return scope, form, None
     period = form.cleaned_data["period_obj"]
     data = evidence_for(scope.office, period.date_from, period.date_to, form.cleaned_data["horizon"],
-                        _today(request.user), wait=wait)  # fmt: skip
+                        _today(request.user), wait=wait, region=scope.region)  # fmt: skip
     return scope, form, data
 
 
 @require_GET
 @replica_reads
 def evidence(request):
-    """Temuan: which trainings lead to work, with honest uncertainty (Kasi BKD, Kepala Bapas, regional)."""
+    """Temuan: which trainings lead to work, with honest uncertainty (Kasi BKD, Kepala Bapas; the viewers
+    their offices pooled, computed by the worker)."""
     scope, form, data = _evidence_request(request, wait=False)
     query = request.GET.urlencode()
     context = {
@@ -282,8 +283,12 @@ def evidence_download(request, fmt):
         return redirect(reverse("reports:evidence") + f"?{request.GET.urlencode()}")
     data = {key: value for key, value in data.items() if key not in ("computed_at", "stale")}
     log_access(request, "report_download", object_type="report", object_id="evidence",
-               detail=f"{fmt} {data['office'] or 'ALL'} {data['from']}..{data['to']} h{data['horizon_months']}")  # fmt: skip
-    kwargs = {"office": scope.office, "signer": form.cleaned_data.get("signer") or "head"} if fmt == "pdf" else {}
+               detail=f"{fmt} {data['office'] or data.get('region') or 'ALL'} {data['from']}..{data['to']} "
+                      f"h{data['horizon_months']}")  # fmt: skip
+    kwargs = (
+        {"office": scope.office, "signer": form.cleaned_data.get("signer") or "head", "region": scope.region}
+        if fmt == "pdf" else {}
+    )  # fmt: skip
     content = render_format(data, fmt, **kwargs)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename_for(data, fmt)}"'

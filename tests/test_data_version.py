@@ -68,6 +68,7 @@ FORM_WRITES = {
     "visit_create": lambda w: {"reported_at": _local(days_ago=3)},
     "warning_create": None,
     "excuse_create": None,
+    "excuse_withdraw": None,
     "tpp_create": None,
     "tpp_minutes": None,
     "suspend": None,

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from clients.models import Client, ReportingVisit, ReportingWarning
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning
 from pokmaslipas.models import Agreement, Partner, Scope, split_codes
 from reports import writers
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
@@ -119,6 +119,19 @@ def visit_values(visit: ReportingVisit, register_number: str, tz) -> dict:
     }
 
 
+def excuse_values(excuse: ExcusedAbsence, register_number: str, tz) -> dict:
+    withdrawn = timezone.localtime(excuse.withdrawn_at, tz).date() if excuse.withdrawn_at else None
+    return {
+        "no_register": register_number,
+        "tanggal_mulai": excuse.date_from,
+        "tanggal_selesai": excuse.date_to,
+        "alasan": excuse.kind,
+        "catatan": excuse.reason,
+        "ditarik_pada": withdrawn,
+        "alasan_penarikan": excuse.withdrawal_reason,
+    }
+
+
 def warning_values(warning: ReportingWarning, register_number: str) -> dict:
     return {
         "no_register": register_number,
@@ -198,6 +211,11 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
     rows["WajibLapor"] = sorted(
         (visit_values(v, register_by_id[v.client_id], tz) for v in visits.iterator(chunk_size=5000)),
         key=lambda r: (r["no_register"], r["tanggal"]),
+    )
+    excuses = ExcusedAbsence.objects.filter(client__office=office)
+    rows["Izin"] = sorted(
+        (excuse_values(e, register_by_id[e.client_id], tz) for e in excuses),
+        key=lambda r: (r["no_register"], r["tanggal_mulai"]),
     )
     warnings = ReportingWarning.objects.filter(client__office=office)
     rows["Peringatan"] = sorted(

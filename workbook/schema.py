@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client, ReportingVisit, ReportingWarning, WorkStatus
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning, WorkStatus
 from pokmaslipas.models import Agreement, Partner, Scope
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 
@@ -399,6 +399,43 @@ WAJIB_LAPOR = Sheet(
     help=_("Wajib lapor: one row per report of a client."),
 )
 
+IZIN = Sheet(
+    "Izin",
+    (
+        Column(
+            "no_register", key=True, max_length=50, help=_("Register number of the client."), example="PAS.00001/2024"
+        ),
+        Column("tanggal_mulai", DATE, key=True, help=_("First day of the excused absence."), example="2024-05-06"),
+        Column("tanggal_selesai", DATE, required=True, help=_("Last day; not before the first."), example="2024-05-10"),
+        Column(
+            "alasan",
+            CODE,
+            required=True,
+            choices=codes(ExcusedAbsence.Kind),
+            help=_("Reason: SAKIT, KERJA, BENCANA, KELUARGA or LAINNYA."),
+            example="SAKIT",
+        ),
+        Column(
+            "catatan",
+            required=True,
+            help=_("Explanation. The evidence file (a doctor's letter) is not in the workbook: it stays in the app."),
+            example="Rawat inap, surat dokter terlampir di aplikasi",
+        ),
+        Column(
+            "ditarik_pada",
+            DATE,
+            help=_(
+                "Date the excused absence was withdrawn (recorded by mistake); an import never undoes a withdrawal."
+            ),
+        ),
+        Column("alasan_penarikan", help=_("Why it was withdrawn; required with ditarik_pada.")),
+    ),
+    help=_(
+        "Excused absences (izin, beyond the contract): a reporting period an izin in force touches and in which "
+        "the client did not report is neither due nor missed."
+    ),
+)
+
 PERINGATAN = Sheet(
     "Peringatan",
     (
@@ -435,6 +472,7 @@ SHEETS: tuple[Sheet, ...] = (
     KEHADIRAN,
     TINDAK_LANJUT,
     WAJIB_LAPOR,
+    IZIN,
     PERINGATAN,
 )
 SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}

@@ -81,6 +81,7 @@ WORK_START = [("FORMAL", 10), ("INFORMAL", 30), ("USAHA_SENDIRI", 10), ("TIDAK_B
               ("TIDAK_DAPAT_BEKERJA", 5), ("TIDAK_DIKETAHUI", 5)]  # fmt: skip
 WORK_NEXT = [("FORMAL", 15), ("INFORMAL", 35), ("USAHA_SENDIRI", 15), ("TIDAK_BEKERJA", 35)]
 WORK_CHANGE = 0.06  # chance that the status changed since the previous report
+WORKING = {"FORMAL", "INFORMAL", "USAHA_SENDIRI"}
 
 
 def client_work_rng(seed: int, ordinal: int) -> random.Random:

@@ -88,10 +88,10 @@ class Seeder(OfficeStage, PartnerStage, ClientStage, VisitStage, TrainingStage):
             self._clients()
             self._step("clients")
             with deferred_indexes(ReportingVisit, Attendance):
+                self._trainings()  # first: the wajib lapor after a follow-up show the work it found
+                self._step("trainings, enrolments, attendance, follow-ups")
                 self._visits()
                 self._step("wajib lapor")
-                self._trainings()
-                self._step("trainings, enrolments, attendance, follow-ups")
             self._step("rebuilding indexes")
             if skip_fk_triggers:
                 _verify_foreign_keys(self.written_models())

@@ -1,4 +1,4 @@
-"""Scale stage: training sessions, their enrolments, attendance days and one follow-up per participant."""
+"""Scale stage: training sessions, their enrolments, attendance days and the participants' follow-ups."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import datetime as dt
 import math
 from decimal import Decimal
 
-from bapas.arithmetic import add_months
 from config.scale.base import ENROLMENTS_PER_CLIENT, PARTICIPANTS_PER_SESSION, UTC, weighted
-from config.scale.words import FOLLOW_UP_STATUSES, OUTCOMES_BY_QUICKNESS, QUICK, REASONS, SLOW
+from config.scale.follow_ups import apply_chance, follow_ups, session_effect
+from config.scale.words import QUICK, SLOW
 from config.scale.writing import reserve_ids
 
 METHODS = [("PENGENALAN", 60), ("PRAKTIK", 30), ("MAGANG", 10)]
@@ -64,7 +64,19 @@ class TrainingStage:
             )  # fmt: skip
             if status != "CANCELLED":
                 enrol_plans.append(
-                    (plan, session_id, start, end, length, (type_name, category), transport, capacity, status, n)
+                    (
+                        plan,
+                        session_id,
+                        start,
+                        end,
+                        length,
+                        (type_name, category),
+                        transport,
+                        capacity,
+                        status,
+                        n,
+                        method,
+                    )
                 )
         self.writer(TrainingSession, SESSION_COLUMNS).write(session_rows)
         return len(session_rows), enrol_plans
@@ -73,7 +85,7 @@ class TrainingStage:
         """Clients of the office whose programme covers the training (rejection sampling)."""
         rng = self.rng
         chosen_per_session = []
-        for plan, session_id, start, end, length, category, transport, capacity, status, n in enrol_plans:
+        for plan, session_id, start, end, length, category, transport, capacity, status, n, method in enrol_plans:
             pool = by_office[plan.id]
             wanted = min(capacity, rng.randint(PARTICIPANTS_PER_SESSION - 5, PARTICIPANTS_PER_SESSION + 5))
             picked: dict[int, tuple] = {}
@@ -83,7 +95,9 @@ class TrainingStage:
                 row = pool[rng.randrange(len(pool))]
                 if row[3] <= start <= row[9] and row[0] not in picked:
                     picked[row[0]] = row
-            chosen_per_session.append(((plan, session_id, start, end, length, category, transport, status, n), picked))
+            chosen_per_session.append(
+                ((plan, session_id, start, end, length, category, transport, status, n, method), picked)
+            )
         return chosen_per_session
 
     def _enrolments(self, chosen_per_session: list[tuple], sessions: int) -> None:
@@ -102,10 +116,15 @@ class TrainingStage:
             FollowUp, ["enrolment_id", "date", "status", "income", "reason", "notes", "recorded_by_id", "created_at"]
         )
         rows: tuple[list, list, list] = ([], [], [])  # enrolments, attendance, follow-ups
+        # client id -> [(day, work status)]: the wajib lapor after a follow-up show its outcome (VisitStage)
+        self.work_after: dict[int, list[tuple[dt.date, str]]] = {}
         for session, picked in chosen_per_session:
             certificates = 0
+            effect = session_effect(self.rng)
             for client_id, row in picked.items():
-                certificates += self._enrolment(session, next(enrolment_ids), client_id, row, certificates, rows)
+                certificates += self._enrolment(
+                    session, next(enrolment_ids), client_id, row, certificates, rows, effect=effect
+                )
             if len(rows[1]) >= 100000:
                 enrol_writer.write(rows[0])
                 attendance_writer.write(rows[1])
@@ -120,12 +139,12 @@ class TrainingStage:
         )  # fmt: skip
 
     def _enrolment(self, session: tuple, enrolment_id: int, client_id: int, row: tuple, certificates: int,
-                   rows: tuple[list, list, list]) -> int:  # fmt: skip
-        """One enrolment with its attendance days and follow-up; 1 when it earned a certificate, else 0."""
+                   rows: tuple[list, list, list], *, effect: float) -> int:  # fmt: skip
+        """One enrolment with its attendance days and follow-ups; 1 when it earned a certificate, else 0."""
         from trainings.selectors import interest_matches_text
 
         rng, today = self.rng, self.today
-        plan, session_id, start, end, length, (type_name, category), _transport, status, n = session
+        plan, session_id, start, end, length, (type_name, category), _transport, status, n, method = session
         enrol_rows, attendance_rows, follow_rows = rows
         roll = rng.random()
         e_status = (
@@ -141,28 +160,29 @@ class TrainingStage:
         if attended_days and attended_days * 100 >= 80 * length and end < today:
             certificate = f"{plan.code}/PLT-{n:04d}/{start.year}/{certificates + 1:03d}"
             issued = dt.datetime.combine(end, dt.time(9, 0), tzinfo=UTC)
+        motivation = rng.choice([4, 3, 2, None])
         enrol_rows.append(
-            (enrolment_id, session_id, client_id, e_status, rng.choice([4, 3, 2, None]),
+            (enrolment_id, session_id, client_id, e_status, motivation,
              interest_matches_text(row[8], type_name, category), certificate, issued, row[2], self.anchor)
         )  # fmt: skip
-        # One follow-up per participant, a month or more after the training ended.
-        follow_day = add_months(end, 1 if rng.random() < 0.5 else 3)
-        if attended_days and follow_day < today:
+        if attended_days and end < today:  # follow-ups at 1, 3, 6 and 12 months, those due before today
             quickness = "quick" if category in QUICK else "slow" if category in SLOW else "other"
-            f_status = rng.choices(FOLLOW_UP_STATUSES, weights=OUTCOMES_BY_QUICKNESS[quickness])[0]
-            implemented = f_status in ("USAHA_SAMPINGAN", "BEKERJA_DI_BIDANG", "USAHA_SENDIRI")
-            follow_rows.append(
-                (enrolment_id, follow_day, f_status,
-                 rng.randint(5, 40) * 100_000 if implemented or f_status == "BEKERJA_BIDANG_LAIN" else None,
-                 rng.choice(REASONS) if f_status == "BELUM_MENERAPKAN" else "",
-                 "Tindak lanjut oleh PK (data skala).", row[2], self.anchor)
-            )  # fmt: skip
+            chance = apply_chance(quickness, method, motivation, effect)
+            for day, f_status, income, reason, work in follow_ups(
+                rng, end=end, today=today, programme_end=row[9], chance=chance, quickness=quickness
+            ):
+                follow_rows.append(
+                    (enrolment_id, day, f_status, income, reason, "Tindak lanjut oleh PK (data skala).", row[2],
+                     self.anchor)
+                )  # fmt: skip
+                if work is not None:
+                    self.work_after.setdefault(client_id, []).append((day, work))
         return 1 if certificate else 0
 
     def _attendance(self, session: tuple, enrolment_id: int, attendance_rows: list) -> int:
         """One attendance row per training day; returns the days present or late."""
         rng = self.rng
-        plan, _session_id, start, _end, length, _category, transport, _status, _n = session
+        plan, _session_id, start, _end, length, _category, transport, _status, _n, _method = session
         attended_days = 0
         no_show = rng.random() < 0.08
         for offset in range(length):

@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from bapas.arithmetic import add_months
-from bapas.models import Office
+from bapas.models import Office, Region
 from clients.models import WORKING_STATUSES, Client, ReportingVisit, WorkStatus
 from reports.evidence import estimate
 from reports.evidence.findings import findings_for
@@ -62,10 +62,12 @@ def _window(end: date, horizon: int) -> tuple[date, date]:
 # --- reading the database ----------------------------------------------------------------------
 
 
-def _sessions(office, date_from, date_to, today):
+def _sessions(office, date_from, date_to, today, region=None):
     qs = held_sessions(sessions_in_period(None, date_from, date_to), today=today)
     if office is not None:
         qs = qs.filter(office_id=office.pk)
+    elif region is not None:
+        qs = qs.filter(office__region_id=region.pk)
     return list(qs.values("id", "office_id", "start_date", "end_date", "method", "budget", "training_type__category"))
 
 
@@ -107,9 +109,9 @@ def _outcomes(rows, horizon, today) -> None:
         row["implemented"] = is_implemented(status)  # ordered by date: the latest in the window wins
 
 
-def _records(office, date_from, date_to, horizon, today) -> tuple[list[dict], list[dict]]:
+def _records(office, date_from, date_to, horizon, today, region=None) -> tuple[list[dict], list[dict]]:
     """The sessions and one record per participant with its factor levels and outcome."""
-    sessions = _sessions(office, date_from, date_to, today)
+    sessions = _sessions(office, date_from, date_to, today, region)
     people = _participants([s["id"] for s in sessions])
     size: dict = {}
     for person in people:
@@ -302,19 +304,22 @@ def _outcome_frame(rows) -> pd.DataFrame:
 
 def evidence_dataset(
     office=None, date_from: date | None = None, date_to: date | None = None, horizon: int = DEFAULT_HORIZON,
-    today: date | None = None,
+    today: date | None = None, region: Region | None = None,
 ) -> dict:  # fmt: skip
     """Temuan: the outcome at the horizon, the factors' differences and the comparison group.
 
-    ``office``: one Office, or None for every office pooled. ``today`` decides which sessions are
-    held and which windows have closed (default: the office's date, or the server's for all)."""
+    ``office``: one Office, or None for the offices of ``region`` pooled (every office without a
+    region). ``today`` decides which sessions are held and which windows have closed (default: the
+    office's date, or the server's for a pool)."""
     if horizon not in HORIZONS:
         raise ValueError(f"horizon must be one of {HORIZONS}")
     if isinstance(office, str):
         office = Office.objects.get(code=office)
     if today is None:
         today = timezone.localdate(timezone=office.tzinfo) if office is not None else timezone.localdate()
-    sessions, rows = _records(office, date_from, date_to, horizon, today)
+    if office is not None:
+        region = None
+    sessions, rows = _records(office, date_from, date_to, horizon, today, region)
     for row in rows:
         row["quarter"] = f"{row['start'].year}Q{(row['start'].month - 1) // 3 + 1}"
     levels = factor_levels(rows)
@@ -326,6 +331,7 @@ def evidence_dataset(
     data = {
         "report": "evidence",
         "office": office.code if office is not None else None,
+        "region": region.code if region is not None else None,
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "horizon_months": horizon,

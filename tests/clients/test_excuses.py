@@ -226,3 +226,54 @@ def test_evidence_is_for_the_pk_the_kasi_and_the_kepala_only(setup, login, kasub
     assert login(kasubsi_a).get(url).status_code == 403
     assert login(admin_a).get(url).status_code == 403
     assert login(bob).get(url).status_code == 404
+
+
+# --- withdrawal -------------------------------------------------------------------------------------
+
+
+def _excuse(client, today, recorded_by):
+    return ExcusedAbsence.objects.create(
+        client=client, date_from=month_start(today, 2) + dt.timedelta(days=2),
+        date_to=month_start(today, 2) + dt.timedelta(days=6), kind="SAKIT", reason="Sakit", recorded_by=recorded_by,
+    )  # fmt: skip
+
+
+def test_the_pk_withdraws_an_excuse_recorded_by_mistake_and_its_period_is_missed_again(setup, login, alice):
+    client, today = setup
+    excuse = _excuse(client, today, alice)
+    assert len(client_compliance(client, today=today).missed_periods) == 2
+    browser = login(alice)
+    url = reverse("clients:excuse_withdraw", args=[excuse.pk])
+    assert "excuse-summary" in browser.get(url).content.decode()
+    refused = browser.post(url, {"reason": "  "}, HTTP_ACCEPT_LANGUAGE="id")
+    assert refused.status_code == 200 and "Jelaskan" in refused.content.decode()
+    excuse.refresh_from_db()
+    assert excuse.withdrawn_at is None  # nothing saved
+    response = browser.post(url, {"reason": "Dicatat untuk klien yang salah"})
+    assert response.status_code == 302 and response["Location"].endswith("#timeline")
+    excuse.refresh_from_db()
+    assert excuse.withdrawn_by == alice and excuse.withdrawal_reason == "Dicatat untuk klien yang salah"
+    state = client_compliance(client, today=today)
+    assert len(state.missed_periods) == 3 and not state.excused_periods  # due again: missed
+    history = excuse.history.order_by("-history_date").first()
+    assert history.history_user == alice and history.withdrawn_at is not None  # audited
+    page = browser.get(reverse("clients:detail", args=[client.pk]), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'data-withdrawn="1"' in page and "Dicatat untuk klien yang salah" in page
+    assert 'data-action="excuse-withdraw"' not in page  # a withdrawn excuse cannot be withdrawn again
+    again = browser.post(url, {"reason": "lagi"})
+    assert again.status_code == 200 and "Izin ini sudah ditarik." in again.content.decode()
+    # the withdrawn excuse no longer blocks a new, correct one over the same days
+    assert _post(browser, client, date_from=excuse.date_from.isoformat(), date_to=excuse.date_to.isoformat(),
+                 kind="SAKIT", reason="Sakit, surat menyusul").status_code == 302  # fmt: skip
+    assert client.excuses.in_force().count() == 1
+
+
+def test_only_the_clients_pk_may_withdraw(setup, login, alice, paula, kasi_a, bob):
+    client, today = setup
+    excuse = _excuse(client, today, alice)
+    url = reverse("clients:excuse_withdraw", args=[excuse.pk])
+    assert login(paula).post(url, {"reason": "x"}).status_code == 404  # another PK's client
+    assert login(kasi_a).post(url, {"reason": "x"}).status_code == 403  # reads, does not record izin
+    assert login(bob).post(url, {"reason": "x"}).status_code == 404  # another office
+    excuse.refresh_from_db()
+    assert excuse.withdrawn_at is None

@@ -47,7 +47,7 @@ def test_unknown_format_is_404(login, kasi_a):
     assert login(kasi_a).get(reverse("reports:evidence_download", args=["doc"]), QUERY).status_code == 404
 
 
-def test_regional_viewer_sees_all_offices_pooled_without_names(login, rita, world):
+def test_national_viewer_sees_all_offices_pooled_without_names(login, rita, world):
     response = login(rita).get(reverse("reports:evidence"), QUERY)
     assert response.status_code == 200
     page = response.content.decode()
@@ -56,6 +56,45 @@ def test_regional_viewer_sees_all_offices_pooled_without_names(login, rita, worl
     data = json.loads(login(rita).get(reverse("reports:evidence_download", args=["json"]), QUERY).content)
     assert data["office"] is None
     assert data["outcome"]["participants"] == 5  # office A's four participations and office B's one
+
+
+def test_regional_viewer_sees_its_regions_offices_pooled_and_nothing_beyond(login, kartika, region_b, world):
+    """Kanwil of region A: office A's participations only, pooled; office B or region B is 404."""
+    client = login(kartika)
+    page = client.get(reverse("reports:evidence"), QUERY, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'id="evidence-region"' in page and "Kantor Wilayah Banten" in page
+    for person in world["clients"]:
+        assert person.name not in page
+    data = json.loads(client.get(reverse("reports:evidence_download", args=["json"]), QUERY).content)
+    assert (data["office"], data["region"]) == (None, "BANTEN")
+    assert data["outcome"]["participants"] == 4  # office B's one participation is another region's
+    office_b = world["clients"][-1].office
+    assert client.get(reverse("reports:evidence"), {**QUERY, "office": office_b.code}).status_code == 404
+    assert client.get(reverse("reports:evidence"), {**QUERY, "region": "KALTIM"}).status_code == 404
+    assert (
+        client.get(reverse("reports:evidence_download", args=["json"]), {**QUERY, "region": "KALTIM"}).status_code
+        == 404
+    )
+
+
+def test_national_viewer_may_pick_a_region(login, rita, region_a, region_b, world):
+    client = login(rita)
+    by_region = json.loads(
+        client.get(reverse("reports:evidence_download", args=["json"]), {**QUERY, "region": "KALTIM"}).content
+    )
+    assert (by_region["region"], by_region["outcome"]["participants"]) == ("KALTIM", 1)
+    pooled = json.loads(client.get(reverse("reports:evidence_download", args=["json"]), QUERY).content)
+    assert (pooled["region"], pooled["outcome"]["participants"]) == (None, 5)
+
+
+def test_the_command_pools_a_region(region_a, region_b, world, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "temuan-kaltim.json"
+    call_command("report", "evidence", "--region", "KALTIM", "--from", "2022-01-01", "--to", "2023-12-31",
+                 "--format", "json", "--output", str(out), stderr=io.StringIO())  # fmt: skip
+    data = json.loads(out.read_text())
+    assert (data["office"], data["region"], data["outcome"]["participants"]) == (None, "KALTIM", 1)
 
 
 @pytest.fixture
@@ -176,6 +215,26 @@ def test_precompute_fills_the_national_page(login, rita, study, settings):
     caches_clear()
     out = io.StringIO()
     call_command("precompute_evidence", stdout=out)
-    assert "3 results" in out.getvalue()
+    assert "3 results" in out.getvalue()  # no office has a region: all offices, three horizons
     page = login(rita).get(reverse("reports:evidence")).content.decode()  # the default period
+    assert 'id="computed-at"' in page and "evidence-pending" not in page
+
+
+def test_precompute_fills_each_regions_page_too(login, kartika, rita, region_b, study, settings):
+    from django.core.management import call_command
+
+    from reports.evidence import cache
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend",
+                                  "QUEUES": ["default", "reports", "imports"]}}  # fmt: skip
+    caches_clear()
+    assert 'id="evidence-pending"' in login(kartika).get(reverse("reports:evidence")).content.decode()
+    out = io.StringIO()
+    call_command("precompute_evidence", stdout=out)
+    assert "9 results" in out.getvalue()  # all offices, BANTEN and KALTIM; three horizons each
+    page = login(kartika).get(reverse("reports:evidence")).content.decode()
+    assert 'id="computed-at"' in page and "evidence-pending" not in page and 'id="evidence-region"' in page
+    date_from, date_to = cache.default_period(timezone.localdate())
+    default = {"period": "range", "date_from": date_from, "date_to": date_to, "horizon": "12", "region": "BANTEN"}
+    page = login(rita).get(reverse("reports:evidence"), default).content.decode()
     assert 'id="computed-at"' in page and "evidence-pending" not in page

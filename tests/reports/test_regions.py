@@ -157,9 +157,12 @@ def test_report_command_takes_a_region(world, regions, capsysbinary):
         call_command("report", "participation", "--region", "NOPE", "--year", "2023", "--format", "json")
 
 
-def test_a_regional_viewer_has_no_pooled_findings_page(regions, login, kartika, rita):
-    """Temuan pools every office for a viewer: the national viewer reads it, a regional one is refused
-    (the evidence dataset cannot be limited to a region yet) and its dashboard does not link it."""
-    assert login(kartika).get(reverse("reports:evidence")).status_code == 403
-    assert login(kartika).get(reverse("reports:evidence_download", args=["json"])).status_code == 403
-    assert 'id="evidence-link"' not in login(kartika).get(reverse("reports:dashboard_regional")).content.decode()
+def test_a_regional_viewer_reads_its_regions_pooled_findings(regions, login, kartika, rita):
+    """Temuan pools the offices of the viewer's scope: a regional viewer its region's (the page and the
+    download answer, its dashboard links it), the national viewer every office."""
+    assert login(kartika).get(reverse("reports:evidence")).status_code == 200
+    data = login(kartika).get(reverse("reports:evidence_download", args=["json"])).json()
+    assert data["region"] == kartika.region.code and data["office"] is None
+    assert 'id="evidence-link"' in login(kartika).get(reverse("reports:dashboard_regional")).content.decode()
+    national = login(rita).get(reverse("reports:evidence_download", args=["json"])).json()
+    assert national["region"] is None and national["office"] is None

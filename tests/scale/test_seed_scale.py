@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Exists, OuterRef
 
+from bapas.arithmetic import add_months
 from bapas.models import AccessLog, Office, Role, User
 from clients.models import Client, PKAssignment, ReportingVisit, birth_date_error
 from config import scale
@@ -56,13 +57,47 @@ def test_counts_follow_the_contract(seeded):
     assert User.objects.get(username=scale.REGIONAL_USERNAME).role == Role.REGIONAL
 
 
-def test_every_follow_up_belongs_to_a_participant_and_each_participant_has_at_most_one(seeded):
+def test_follow_ups_belong_to_participants_at_1_3_6_and_12_months_before_today(seeded):
     follow_ups = FollowUp.objects.filter(enrolment__session__office__in=seeded)
     assert follow_ups.exists()
     attended = Attendance.objects.filter(enrolment=OuterRef("enrolment"), status__in=Attendance.ATTENDED)
     assert not follow_ups.annotate(ok=Exists(attended)).filter(ok=False).exists()
-    assert not follow_ups.values("enrolment").annotate(n=Count("id")).filter(n__gt=1).exists()
+    assert not follow_ups.values("enrolment").annotate(n=Count("id")).filter(n__gt=4).exists()
     assert not follow_ups.filter(date__gte=TODAY).exists()
+    months = set()
+    for follow_up in follow_ups.select_related("enrolment__session"):
+        end = follow_up.enrolment.session.end_date
+        # each lies in the evidence report's window of its horizon: a week before to three weeks after
+        month = next(m for m in (1, 3, 6, 12) if add_months(end, m) - dt.timedelta(days=7) <= follow_up.date
+                     <= add_months(end, m) + dt.timedelta(days=21))  # fmt: skip
+        months.add(month)
+    assert months == {1, 3, 6, 12}
+    statuses = set(follow_ups.values_list("status", flat=True))
+    assert {"TIDAK_DAPAT_DIHUBUNGI", "BELUM_MENERAPKAN", "USAHA_SENDIRI"} <= statuses
+    # attrition: some participants whose 12-month follow-up is due have fewer than four follow-ups
+    per_enrolment = follow_ups.filter(enrolment__session__end_date__lt=add_months(TODAY, -13))
+    counts = [row["n"] for row in per_enrolment.values("enrolment").annotate(n=Count("id"))]
+    assert counts and 4 in counts and min(counts) < 4
+
+
+def test_wajib_lapor_after_a_follow_up_show_the_work_it_found(seeded):
+    """From a follow-up that found work on, the wajib lapor show it (own business: USAHA_SENDIRI)."""
+    found_work = ("USAHA_SENDIRI", "BEKERJA_DI_BIDANG", "USAHA_SAMPINGAN", "BEKERJA_BIDANG_LAIN")
+    latest: dict = {}  # client -> its latest follow-up that found work, over all its trainings
+    for client_id, day, status in (
+        FollowUp.objects.filter(enrolment__session__office__in=seeded, status__in=found_work)
+        .order_by("date", "status")
+        .values_list("enrolment__client_id", "date", "status")
+    ):
+        latest[client_id] = (day, status)
+    checked = 0
+    for client_id, (day, status) in latest.items():
+        later = ReportingVisit.objects.filter(client_id=client_id, report_date__gte=day).order_by("report_date")
+        first = later.first()
+        if status == "USAHA_SENDIRI" and first is not None:
+            assert first.work_status == "USAHA_SENDIRI"
+            checked += 1
+    assert checked >= 5
 
 
 def test_derived_columns_match_what_save_would_compute(seeded):

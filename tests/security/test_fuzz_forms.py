@@ -475,6 +475,15 @@ CASES = [
         record_page=lambda w, obj: reverse("trainings:session_detail", args=[obj.pk]),
     ),
     Case(
+        "excuse_withdraw",
+        "clients:excuse_withdraw",
+        "pk_owner_a",
+        key="excuse",
+        overrides=lambda w: {"reason": "Dicatat untuk klien yang salah"},
+        edited=o("excuse"),
+        record_page=lambda w, obj: reverse("clients:detail", args=[obj.client_id]),
+    ),
+    Case(
         "enrolment_withdraw",
         "trainings:enrolment_withdraw",
         "pk_owner_a",

@@ -132,7 +132,7 @@ def test_warnings_are_imported_with_the_level_rule(workbook_office, admin_a):
         "Klien": [CLIENT_HEADER, client_row(start="2024-01-01")],
         "Peringatan": [
             WARNING_HEADER,
-            ["REG-1", "2024-04-02", "SP2", "", "Tidak lapor Maret", "Maret 2024"],
+            ["REG-1", "2024-04-02", "SP2", "", "Tidak lapor Maret", "2024-03"],
             ["REG-1", "2024-03-04", "sp1", "SP/1", "Tidak lapor Februari", ""],
         ],
     }
@@ -171,3 +171,34 @@ def test_bad_warnings_are_refused(workbook_office, row, message):
     result = run_import(make_xlsx({"Peringatan": [WARNING_HEADER, row]}), workbook_office)
     assert result.issues == [message]
     assert not ReportingWarning.objects.exists()
+
+
+def test_a_warning_answers_missed_periods_only_as_the_form_checks(workbook_office, alice):
+    """Not a period the client reported in, not an excused one, not one outside the programme; the
+    message is the form's. An unchanged warning is not asked again (the round trip stays idempotent)."""
+    from clients.models import ExcusedAbsence, ReportingVisit
+
+    client = ClientFactory(office=workbook_office, register_number="REG-1", programme_start=dt.date(2024, 1, 1),
+                           officer=alice)  # fmt: skip
+    ReportingVisit.objects.create(client=client, reported_at=dt.datetime(2024, 2, 5, 3, 0, tzinfo=dt.UTC),
+                                  received_by=alice)  # fmt: skip
+    ExcusedAbsence.objects.create(client=client, date_from=dt.date(2024, 3, 4), date_to=dt.date(2024, 3, 8), kind="SAKIT",
+                                  reason="Sakit", recorded_by=alice)  # fmt: skip
+    cases = [
+        ("2024-02", "Peringatan!2 periode_terlewat: The client reported in February 2024: a warning cannot answer it."),
+        ("2024-03", "Peringatan!2 periode_terlewat: March 2024 is excused (izin): a warning cannot answer it."),
+        ("2023-12", "Peringatan!2 periode_terlewat: December 2023 is not an ended reporting period of this "
+                    "client's programme."),
+    ]  # fmt: skip
+    for codes, message in cases:
+        row = ["REG-1", "2024-05-02", "SP1", "", "Tidak lapor", codes]
+        result = run_import(make_xlsx({"Peringatan": [WARNING_HEADER, row]}), workbook_office)
+        assert result.issues == [message]
+        assert not ReportingWarning.objects.exists()
+    row = ["REG-1", "2024-05-02", "SP1", "", "Tidak lapor", "2024-01, 2024-04"]
+    assert run_import(make_xlsx({"Peringatan": [WARNING_HEADER, row]}), workbook_office).ok
+    # a wajib lapor recorded late for April: the stored warning is left alone and imports unchanged
+    ReportingVisit.objects.create(client=client, reported_at=dt.datetime(2024, 4, 9, 3, 0, tzinfo=dt.UTC),
+                                  received_by=alice)  # fmt: skip
+    again = run_import(make_xlsx({"Peringatan": [WARNING_HEADER, row]}), workbook_office)
+    assert again.ok and [(s.created, s.unchanged) for s in again.sheets if s.name == "Peringatan"] == [(0, 1)]

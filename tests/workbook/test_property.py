@@ -87,6 +87,7 @@ def snapshot():
 )
 def test_random_rows_never_raise_and_never_write_partially(workbook_office, sheet, rows, keep_header):
     book = full_workbook()
+    book.setdefault(sheet, [schema.SHEETS_BY_NAME[sheet].headers])  # an extension sheet full_workbook lacks
     header = schema.SHEETS_BY_NAME[sheet].headers if keep_header else book[sheet][0]
     book[sheet] = [header, *book[sheet][1:], *rows]
     before = snapshot()

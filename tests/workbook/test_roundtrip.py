@@ -6,7 +6,7 @@ import io
 import openpyxl
 import pytest
 
-from clients.models import Client, PKAssignment, ReportingVisit, ReportingWarning, StatusChange
+from clients.models import Client, ExcusedAbsence, PKAssignment, ReportingVisit, ReportingWarning, StatusChange
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import (
     AgreementFactory,
@@ -35,6 +35,7 @@ def wipe(office):
     """Delete every record of the office that the workbook carries (PROTECT order)."""
     ReportingVisit.objects.filter(office=office).delete()
     ReportingWarning.objects.filter(client__office=office).delete()
+    ExcusedAbsence.objects.filter(client__office=office).delete()
     FollowUp.objects.filter(enrolment__session__office=office).delete()
     Attendance.objects.filter(enrolment__session__office=office).delete()
     Enrolment.objects.filter(session__office=office).delete()

@@ -260,6 +260,7 @@ def test_template_download(login, kasi_a, alice):
         "Kehadiran",
         "TindakLanjut",
         "WajibLapor",
+        "Izin",
         "Peringatan",
     ]
     klien = [[c.value for c in row] for row in book["Klien"].iter_rows()]
@@ -330,6 +331,7 @@ def test_export_office(login, admin_a, alice, office_b):
         "Kehadiran",
         "TindakLanjut",
         "WajibLapor",
+        "Izin",
         "Peringatan",
     ]
     registers = [row[0] for row in book["Klien"].iter_rows(min_row=2, values_only=True)]

@@ -11,6 +11,7 @@ new and changed rows, in bulk, with their history rows (who, when, ``import <fil
 
 from workbook.importer.base import Change, ImportBase, ImportResult, SheetResult
 from workbook.importer.clients import ClientSheets
+from workbook.importer.excuses import ExcuseSheets
 from workbook.importer.partners import PartnerSheets
 from workbook.importer.trainings import TrainingSheets
 from workbook.reader import WorkbookData
@@ -18,7 +19,7 @@ from workbook.reader import WorkbookData
 __all__ = ["Change", "ImportResult", "SheetResult", "WorkbookImport", "import_workbook"]
 
 
-class WorkbookImport(PartnerSheets, ClientSheets, TrainingSheets, ImportBase):
+class WorkbookImport(PartnerSheets, ClientSheets, ExcuseSheets, TrainingSheets, ImportBase):
     """One import into one office; ``run`` applies the sheet steps in the contract's order."""
 
 

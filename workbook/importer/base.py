@@ -182,6 +182,7 @@ class ImportBase:
             ("Kehadiran", self._kehadiran),
             ("TindakLanjut", self._tindak_lanjut),
             ("WajibLapor", self._wajib_lapor),
+            ("Izin", self._izin),
             ("Peringatan", self._peringatan),
         ]
         self.results = {}

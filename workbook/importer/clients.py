@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bapas.formatting import ISO_MONTH, ISO_WEEK
 from bapas.models import Role, User
 from clients.models import (
     SUPERVISED_STATUSES,
@@ -16,7 +17,7 @@ from clients.models import (
     StatusChange,
     birth_date_error,
 )
-from clients.services import warning_errors
+from clients.services import warning_errors, warning_period_error
 from workbook import cells, exporter
 from workbook.importer.base import BATCH_SIZE, Row, SheetResult, in_chunks
 from workbook.reader import SheetData
@@ -348,6 +349,8 @@ class ClientSheets:
                     continue
             for column in present:
                 setattr(warning, self.PERINGATAN_FIELDS[column], row.values[column])
+            if not self._periods_missed(name, row, client, warning, changes):
+                continue
             if not self._field_errors(name, row.number, warning, to_column, ["client", "issued_by"]):
                 continue
             if changes is None:
@@ -360,3 +363,20 @@ class ClientSheets:
                 result.add_change(row.number, key, changes)
         self._bulk_create(ReportingWarning, created)
         self._bulk_update(ReportingWarning, updated, fields)
+
+    def _periods_missed(self, name: str, row, client, warning, changes) -> bool:
+        """A new warning, or one whose periods change, answers missed periods only (not reported, not
+        excused), as the form checks; the periods of an unchanged warning are not asked again. Text that
+        is no period code (older warnings wrote "Maret 2023") answers no period (clients.ladder) and is
+        kept as it is."""
+        if changes is not None and "periode_terlewat" not in {c for c, _o, _n in changes}:
+            return True
+        tokens = {code.strip() for code in (warning.missed_periods or "").split(",")}
+        codes = sorted(code for code in tokens if ISO_MONTH.match(code) or ISO_WEEK.match(code))
+        if not codes:
+            return True  # older warnings carry no period codes (none, or words): they answer no period
+        error = warning_period_error(client, codes, self.today)
+        if error:
+            self.error(name, row.number, "periode_terlewat", error)
+            return False
+        return True

@@ -1,5 +1,6 @@
-"""Compute the evidence report of all offices pooled for the default period and every horizon
-(run from cron at night, like refresh_dashboards): the regional viewer's Temuan page then opens at once.
+"""Compute the evidence report of all offices pooled and of each region's offices pooled, for the
+default period and every horizon (run from cron at night, like refresh_dashboards): the national and
+regional viewers' Temuan page then opens at once.
 
     python manage.py precompute_evidence [--background]
 """
@@ -12,7 +13,7 @@ from reports.evidence.cache import precompute_evidence
 
 
 class Command(BaseCommand):
-    help = "Compute the national evidence report (Temuan) for the default period and every horizon."
+    help = "Compute the pooled evidence report (Temuan) of all offices and of each region for the default period."
 
     def add_arguments(self, parser):
         parser.add_argument("--background", action="store_true", help="Queue it for the worker instead.")

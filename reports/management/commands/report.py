@@ -101,10 +101,8 @@ class Command(BaseCommand):
         with translation.override("id"):
             scope = ReportScope(office=office, region=None if office else region)
             if name == "evidence":
-                if region is not None and office is None:
-                    raise CommandError("The evidence report is of one office or of all offices, not of a region.")
                 horizon = options["horizon"] or DEFAULT_HORIZON
-                data = evidence_dataset(office, date_from, date_to, horizon)
+                data = evidence_dataset(office, date_from, date_to, horizon, region=scope.region)
             else:
                 data = build_dataset(name, scope=scope, date_from=date_from, date_to=date_to)
             kwargs = {"office": office, "signer": options["signer"], "region": scope.region} if fmt == "pdf" else {}
