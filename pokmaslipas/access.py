@@ -57,7 +57,7 @@ def can_write(user, record=None) -> bool:
     """May the user write partners and agreements (``record``: this one, of the user's own level and owner)?"""
     if not user.is_authenticated or user.role not in WRITE_ROLES:
         return False
-    if user.role == Role.ADMIN and not user.office_id or user.role == Role.REGIONAL_ADMIN and not user.region_id:
+    if (user.role == Role.ADMIN and not user.office_id) or (user.role == Role.REGIONAL_ADMIN and not user.region_id):
         return False
     if record is None:
         return True

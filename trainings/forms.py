@@ -13,7 +13,7 @@ from bapas.concurrency import CONFLICT_MESSAGE, EditConflictMixin
 from bapas.forms import ModelMultipleChoiceField
 from clients.access import display_name
 from clients.models import Client
-from pokmaslipas.models import Agreement, Partner
+from pokmaslipas.models import Agreement, Partner, covering_q
 from trainings.models import (
     Attendance,
     Enrolment,
