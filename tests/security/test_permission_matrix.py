@@ -21,8 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from bapas.models import Region, Role
-from pokmaslipas.models import Level
 from clients.models import ExcusedAbsence, ReportingWarning, RevocationProposal, TPPCase, TPPSession
+from pokmaslipas.models import Level
 from reports.models import GeneratedFile
 from tests.factories import (
     AgreementFactory,
