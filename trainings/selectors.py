@@ -339,7 +339,8 @@ def partner_trainings(
     """The sessions a partner delivered, newest first, with their figures and the totals as of ``today``
     (default: the partner's office's date). ``office_ids``: only the sessions of these offices (a
     regional or national partner works for many; each office sees its own)."""
-    today = today or timezone.localdate(timezone=partner.office.tzinfo if partner.office_id else None)
+    office = partner.office
+    today = today or timezone.localdate(timezone=office.tzinfo if office is not None else None)
     sessions_qs = TrainingSession.objects.filter(partner=partner)
     if office_ids is not None:
         sessions_qs = sessions_qs.filter(office_id__in=office_ids)
