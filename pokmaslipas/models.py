@@ -80,6 +80,11 @@ class Owned:
             return str(_("Kanwil %(province)s") % {"province": self.region.province})  # type: ignore[attr-defined]
         return str(self.office)  # type: ignore[attr-defined]
 
+    @property
+    def keeper_name(self) -> str:
+        """Who keeps the record, for sentences: "Ditjenpas", "Kanwil Banten" or the office's name."""
+        return "Ditjenpas" if self.level == Level.NATION else self.owner_name
+
     def covers(self, office) -> bool:
         """True when the office works under this record (its own, its region's or a national one)."""
         if self.level == Level.NATION:
