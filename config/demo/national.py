@@ -4,7 +4,8 @@ National: the PKS that Ditjenpas (Kemenimipas) signed with the Ministry of Manpo
 narcotics agency (BNN) on 11 October 2025 at BBPPK Lembang (seeds/001): vocational training, business
 mentoring and job placement for every office's clients. An agreement has one partner, so Kemenaker is
 the partner and BNN is named in the agreement as the third party. Tangerang ran the *Pembekalan Tenaga
-Kerja Mandiri Lanjutan* under it at BBPPK Lembang, 8-11 October 2025, with five clients.
+Kerja Mandiri Lanjutan* under it at BBPPK Lembang, 8-11 October 2025, with five clients (two placed in
+work through Kemenaker, followed up at the latest milestone so the PKs' worklists stay as they were).
 Regional: Kanwil Banten's PKS with the provincial manpower office, ending within 60 days (the Admin
 Kanwil's expiry alert, and a note on the Tangerang Admin's home page).
 
@@ -17,11 +18,12 @@ import datetime as dt
 
 from django.db import transaction
 
+from bapas.arithmetic import add_months
 from config.demo.partners import pdf_bytes
 from config.demo.trainings_common import L, M, number_certificates, upsert_session
 from pokmaslipas.models import Agreement, Level, Partner
 from trainings import selectors, services
-from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
+from trainings.models import FOLLOW_UP_MONTHS, Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 
 NATIONAL_PARTNER = {
     "code": "KEMENAKER",
@@ -168,7 +170,37 @@ def _participants(office, start, end, wanted=5):
     )
 
 
-def _session(context: dict, national: Agreement) -> TrainingSession:
+# outcome of each participant at the latest follow-up milestone: (status, income, reason, notes)
+OUTCOMES = [
+    (FollowUp.Status.WORKS_IN_FIELD, 3_500_000, "", "Ditempatkan bekerja melalui program penempatan kerja Kemenaker."),
+    (FollowUp.Status.WORKS_IN_FIELD, 3_200_000, "", "Ditempatkan bekerja melalui program penempatan kerja Kemenaker."),
+    (FollowUp.Status.OWN_BUSINESS, 2_000_000, "", "Membuka usaha dengan pendampingan usaha."),
+    (FollowUp.Status.OTHER_FIELD, 2_500_000, "", "Menjadi pengemudi ojek daring."),
+    (FollowUp.Status.NOT_APPLIED, None, FollowUp.Reason.NO_CAPITAL, "Belum memiliki modal usaha."),
+]
+
+
+def _follow_ups(session, enrolments, today: dt.date) -> None:
+    """One follow-up per participant at the latest milestone that has arrived, so none is left due."""
+    arrived = [add_months(session.end_date, m) for m in FOLLOW_UP_MONTHS if add_months(session.end_date, m) <= today]
+    if not arrived:
+        return
+    for enrolment, (status, income, reason, notes) in zip(enrolments, OUTCOMES, strict=False):
+        FollowUp.objects.get_or_create(
+            enrolment=enrolment,
+            date=arrived[-1],
+            defaults={
+                "status": status,
+                "income": income,
+                "reason": reason,
+                "notes": notes,
+                "recorded_by": enrolment.client.officer,
+            },
+        )
+
+
+def _session(context: dict, national: Agreement, today: dt.date) -> TrainingSession:
+    """The TNG session at BBPPK Lembang under the national PKS, its attendance and certificates."""
     office, creator = context["offices"]["TNG"], context["users"]["kasubsi.tng"]
     training_type, _ = TrainingType.objects.get_or_create(
         office=office, name="Pembekalan Tenaga Kerja Mandiri", defaults={"category": TrainingType.Category.OTHER}
@@ -202,18 +234,7 @@ def _session(context: dict, national: Agreement) -> TrainingSession:
             services.attendance_record(session=session, date=day, rows=rows, user=creator, today=end)
         day += dt.timedelta(days=1)
     number_certificates(session, creator)
-    placed = enrolments[:2]  # two placed in work through Kemenaker's job placement, six months on
-    for enrolment in placed:
-        FollowUp.objects.get_or_create(
-            enrolment=enrolment,
-            date=dt.date(2026, 4, 13),
-            defaults={
-                "status": FollowUp.Status.WORKS_IN_FIELD,
-                "income": 3_500_000,
-                "notes": "Ditempatkan bekerja melalui program penempatan kerja Kemenaker.",
-                "recorded_by": enrolment.client.officer,
-            },
-        )
+    _follow_ups(session, enrolments, today)
     return session
 
 
@@ -223,5 +244,5 @@ def load(context: dict) -> dict:
 
     national, regional = _agreements(context, timezone.localdate())
     context["agreements_above"] = {"national": national, "regional": regional}
-    context["national_session"] = _session(context, national)
+    context["national_session"] = _session(context, national, timezone.localdate())
     return context

@@ -280,3 +280,15 @@ def test_an_offices_agreements_report_lists_the_agreements_over_it(office_a, nat
     assert data["totals"]["agreements"] == 3
     everything = agreements_dataset(date_from=dt.date(2025, 1, 1), date_to=dt.date(2025, 12, 31))
     assert len(everything["agreements"]) == 4
+
+
+def test_the_report_filter_offers_the_partners_over_the_office(login, kasi_a, national, regional_a, regional_b):
+    page = login(kasi_a).get(
+        reverse("reports:report", args=["agreements"]),
+        {"period": "year", "year": timezone.localdate().year, "partner": national.partner_id},
+    )
+    assert page.status_code == 200
+    options = {str(partner) for partner in page.context["form"].fields["partner"].queryset}
+    assert {national.partner.name, regional_a.partner.name} <= options and regional_b.partner.name not in options
+    html = page.content.decode()
+    assert national.number in html and regional_a.number not in html  # the filter applies
