@@ -96,10 +96,18 @@ class Role(models.TextChoices):
     ADMIN = "ADMIN", _("Admin (Tata Usaha)")
     REGIONAL = "REGIONAL", _("Regional viewer (Kanwil)")
     NATIONAL = "NATIONAL", _("National viewer (Ditjenpas)")
+    REGIONAL_ADMIN = "REGIONAL_ADMIN", _("Regional admin (Admin Kanwil)")
+    NATIONAL_ADMIN = "NATIONAL_ADMIN", _("National admin (Admin Ditjenpas)")
 
 
 # Read-only viewers above the offices: aggregates only, never a name or other personal data.
 VIEWER_ROLES = (Role.REGIONAL, Role.NATIONAL)
+# Admins above the offices: they keep the regional or national partners and agreements, and see no
+# client data at all.
+SCOPE_ADMIN_ROLES = (Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN)
+# The roles without an office, and those of them bound to one region.
+ABOVE_OFFICE_ROLES = (*VIEWER_ROLES, *SCOPE_ADMIN_ROLES)
+REGION_ROLES = (Role.REGIONAL, Role.REGIONAL_ADMIN)
 
 
 class StaffManager(UserManager):
@@ -123,7 +131,7 @@ class User(AbstractUser):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="viewers"
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PK)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PK)
     nip = models.CharField(_("NIP"), max_length=30, blank=True)
     rank = models.CharField(_("rank"), max_length=10, choices=Rank.choices, blank=True)
     position_title = models.CharField(_("position"), max_length=200, blank=True)
@@ -148,13 +156,13 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
-        if self.role in VIEWER_ROLES and self.office_id:
+        if self.role in ABOVE_OFFICE_ROLES and self.office_id:
             raise ValidationError({"office": _("A regional or national viewer does not belong to an office.")})
-        if self.role not in VIEWER_ROLES and not self.office_id and not self.is_superuser:
+        if self.role not in ABOVE_OFFICE_ROLES and not self.office_id and not self.is_superuser:
             raise ValidationError({"office": _("Choose the office of this staff member.")})
-        if self.role == Role.REGIONAL and not self.region_id:
+        if self.role in REGION_ROLES and not self.region_id:
             raise ValidationError({"region": _("Choose the region of this regional viewer.")})
-        if self.role != Role.REGIONAL and self.region_id:
+        if self.role not in REGION_ROLES and self.region_id:
             raise ValidationError({"region": _("Only a regional viewer belongs to a region.")})
 
     # Role shortcuts used by templates and access helpers.
@@ -185,6 +193,11 @@ class User(AbstractUser):
     @property
     def is_national(self) -> bool:
         return self.role == Role.NATIONAL
+
+    @property
+    def is_scope_admin(self) -> bool:
+        """An Admin Kanwil or Admin Ditjenpas: regional or national partners and agreements only."""
+        return self.role in SCOPE_ADMIN_ROLES
 
     @property
     def is_viewer(self) -> bool:

@@ -5,6 +5,7 @@ from bapas.access import LEAD_ROLES, OFFICE_ROLES
 from bapas.models import Role
 from bapas.staff_access import STAFF_ROLES
 from clients.access import COMPLIANCE_ROLES, TPP_READ_ROLES, TRANSFER_LIST_ROLES
+from pokmaslipas.access import READ_ROLES as PARTNER_ROLES
 from reports.access import EVIDENCE_ROLES, MONTHLY_READ_ROLES, REPORT_ROLES
 from trainings.access import READ_ROLES as TRAINING_ROLES
 from workbook.access import WORKBOOK_ROLES
@@ -18,8 +19,8 @@ NAVIGATION = [
     ("clients:compliance", _("Compliance"), COMPLIANCE_ROLES, "clients"),
     ("clients:tpp_list", _("Warning ladder and TPP"), TPP_READ_ROLES, "clients"),
     ("clients:transfer_list", _("Transfers"), TRANSFER_LIST_ROLES, "clients"),
-    ("pokmaslipas:partner_list", _("Partners"), OFFICE_ROLES, "partners"),
-    ("pokmaslipas:agreement_list", _("Agreements (PKS)"), OFFICE_ROLES, "partners"),
+    ("pokmaslipas:partner_list", _("Partners"), PARTNER_ROLES, "partners"),
+    ("pokmaslipas:agreement_list", _("Agreements (PKS)"), PARTNER_ROLES, "partners"),
     ("trainings:session_list", _("Trainings"), TRAINING_ROLES, ""),
     ("reports:index", _("Reports"), REPORT_ROLES, "reports"),
     ("reports:evidence", _("Findings (Temuan)"), EVIDENCE_ROLES, "reports"),

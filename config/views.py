@@ -15,6 +15,8 @@ HOME_VIEWS = {
     Role.ADMIN: admin_home,
     Role.REGIONAL: dashboard_regional,
     Role.NATIONAL: dashboard_national,
+    Role.REGIONAL_ADMIN: admin_home,  # the regional or national partners and agreements they keep
+    Role.NATIONAL_ADMIN: admin_home,
 }
 
 

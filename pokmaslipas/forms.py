@@ -35,6 +35,13 @@ class ScopeField(forms.MultipleChoiceField):
         return split_codes(value) if isinstance(value, str) else value
 
 
+def owner_fields(owner) -> dict:
+    """``level``, ``office`` and ``region`` of an owner: a dict (``access.owner_of``) or a record."""
+    if isinstance(owner, dict):
+        return {"level": owner["level"], "office": owner["office"], "region": owner["region"]}
+    return {"level": owner.level, "office": owner.office, "region": owner.region}
+
+
 def join_codes(codes) -> str:
     order = [value for value, _label in Scope.choices]
     return ",".join(sorted(set(codes), key=order.index))
@@ -63,9 +70,12 @@ class PartnerForm(EditConflictMixin, forms.ModelForm):
         }
         help_texts = {"code": _("Short code, unique in this office (used by the workbook import).")}
 
-    def __init__(self, *args, office, **kwargs):
+    def __init__(self, *args, owner, **kwargs):
+        """``owner``: where the partner belongs (``access.owner_of(user)``, or the partner itself)."""
         super().__init__(*args, **kwargs)
-        self.office = office
+        self.owner = owner_fields(owner)
+        for name, value in self.owner.items():
+            setattr(self.instance, name, value)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(
@@ -90,16 +100,12 @@ class PartnerForm(EditConflictMixin, forms.ModelForm):
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
-        if Partner.objects.filter(office=self.office, code__iexact=code).exclude(pk=self.instance.pk).exists():
+        if Partner.objects.filter(**self.owner, code__iexact=code).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This partner code is already used in this office."))
         return code
 
     def clean_offers(self):
         return join_codes(self.cleaned_data["offers"])
-
-    def save(self, commit=True):
-        self.instance.office = self.office
-        return super().save(commit=commit)
 
 
 class AgreementForm(EditConflictMixin, forms.ModelForm):
@@ -132,14 +138,18 @@ class AgreementForm(EditConflictMixin, forms.ModelForm):
             "document": forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
         }
 
-    def __init__(self, *args, office, partner=None, submit_label=None, **kwargs):
+    def __init__(self, *args, owner, partner=None, submit_label=None, **kwargs):
+        """``owner``: where the agreement belongs (``access.owner_of(user)``, or a record of that owner)."""
         super().__init__(*args, **kwargs)
-        self.office = office
+        self.owner = owner_fields(owner)
+        for name, value in self.owner.items():
+            setattr(self.instance, name, value)
         self.fixed_partner = partner
         if partner is not None:
             del self.fields["partner"]
+            self.instance.partner = partner
         else:
-            self.fields["partner"].queryset = Partner.objects.filter(office=office).order_by("name")
+            self.fields["partner"].queryset = Partner.objects.filter(**self.owner).order_by("name")
         document = self.fields["document"]
         document.validators.append(validate_pdf)
         document.help_text = _("PDF only, at most 10 MB. A new file keeps the previous one in the history.")
@@ -177,7 +187,7 @@ class AgreementForm(EditConflictMixin, forms.ModelForm):
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
-        if Agreement.objects.filter(office=self.office, number__iexact=number).exclude(pk=self.instance.pk).exists():
+        if Agreement.objects.filter(**self.owner, number__iexact=number).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("An agreement with this number already exists."))
         return number
 
@@ -200,12 +210,6 @@ class AgreementForm(EditConflictMixin, forms.ModelForm):
             self.add_error("end_date", _("The end date cannot be before the start date."))
         return cleaned
 
-    def save(self, commit=True):
-        self.instance.office = self.office
-        if self.fixed_partner is not None:
-            self.instance.partner = self.fixed_partner
-        return super().save(commit=commit)
-
 
 class RenewalForm(AgreementForm):
     """A renewal or addendum: a new agreement prefilled from the one it renews."""
@@ -218,7 +222,7 @@ class RenewalForm(AgreementForm):
 
     def __init__(self, *args, original: Agreement, **kwargs):
         kwargs.setdefault("submit_label", _("Save renewal"))
-        super().__init__(*args, office=original.office, partner=original.partner, **kwargs)
+        super().__init__(*args, owner=original, partner=original.partner, **kwargs)
         self.original = original
         self.fields["kind"].choices = self.KIND_CHOICES
         if not self.is_bound:

@@ -3,12 +3,13 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bapas.history import audited
-from bapas.models import Office
+from bapas.models import Office, Region
 
 EXPIRING_DAYS = 90
 
@@ -28,7 +29,84 @@ def split_codes(value: str) -> list[str]:
     return [code.strip().upper() for code in (value or "").split(",") if code.strip()]
 
 
-class Partner(models.Model):
+class Level(models.TextChoices):
+    """Whom a partner or an agreement belongs to: one office, one region (Kanwil) or the nation (Ditjenpas).
+
+    A regional or national record is kept by its Admin Kanwil or Admin Ditjenpas and covers every
+    office under it: their staff read it and plan trainings under it."""
+
+    OFFICE = "OFFICE", _("Office")
+    REGION = "REGION", _("Regional (Kanwil)")
+    NATION = "NATION", _("National")
+
+
+def owner_check(name: str) -> models.CheckConstraint:
+    """Exactly the owner the level names is set: the office, the region, or neither (national)."""
+    return models.CheckConstraint(
+        condition=Q(level=Level.OFFICE, office__isnull=False, region__isnull=True)
+        | Q(level=Level.REGION, office__isnull=True, region__isnull=False)
+        | Q(level=Level.NATION, office__isnull=True, region__isnull=True),
+        name=name,
+        violation_error_message=_("A record belongs to exactly one office, one region or the nation."),
+    )
+
+
+def covering_q(office, prefix: str = "") -> Q:
+    """The records an office works with: its own, its region's and the national ones."""
+    q = Q(**{f"{prefix}office_id": getattr(office, "pk", office)}) | Q(**{f"{prefix}level": Level.NATION})
+    region_id = getattr(office, "region_id", None)
+    if region_id:
+        q |= Q(**{f"{prefix}level": Level.REGION, f"{prefix}region_id": region_id})
+    return q
+
+
+class Owned:
+    """What partners and agreements share about their owner (``level``, ``office``, ``region``)."""
+
+    level: str
+    office_id: int | None
+    region_id: int | None
+
+    @property
+    def is_office_level(self) -> bool:
+        return self.level == Level.OFFICE
+
+    @property
+    def owner_name(self) -> str:
+        """ "Nasional", the region's name or the office's name: the label lists and pages show."""
+        if self.level == Level.NATION:
+            return str(_("National"))
+        if self.level == Level.REGION:
+            return str(_("Kanwil %(province)s") % {"province": self.region.province})  # type: ignore[attr-defined]
+        return str(self.office)  # type: ignore[attr-defined]
+
+    @property
+    def keeper_name(self) -> str:
+        """Who keeps the record, for sentences: "Ditjenpas", "Kanwil Banten" or the office's name."""
+        return "Ditjenpas" if self.level == Level.NATION else self.owner_name
+
+    def covers(self, office) -> bool:
+        """True when the office works under this record (its own, its region's or a national one)."""
+        if self.level == Level.NATION:
+            return True
+        if self.level == Level.REGION:
+            return self.region_id is not None and self.region_id == office.region_id
+        return self.office_id == office.pk
+
+    def covered_office_ids(self) -> list[int]:
+        """The offices whose figures may show this record: their data version moves with it."""
+        if self.level == Level.OFFICE:
+            return [self.office_id] if self.office_id else []
+        offices = (
+            Office.objects.all() if self.level == Level.NATION else Office.objects.filter(region_id=self.region_id)
+        )
+        return list(offices.values_list("pk", flat=True))
+
+    def same_owner(self, other) -> bool:
+        return (self.level, self.office_id, self.region_id) == (other.level, other.office_id, other.region_id)
+
+
+class Partner(Owned, models.Model):
     class Kind(models.TextChoices):
         COMMUNITY = "MASYARAKAT", _("Community group or foundation")
         RELIGIOUS = "KEAGAMAAN", _("Religious body")
@@ -37,7 +115,13 @@ class Partner(models.Model):
         UNIVERSITY = "PERGURUAN_TINGGI", _("University")
         GOVERNMENT = "PEMERINTAH", _("Government agency")
 
-    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="partners")
+    level = models.CharField(_("level"), max_length=6, choices=Level.choices, default=Level.OFFICE)
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.PROTECT, null=True, blank=True, related_name="partners"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="partners"
+    )
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -65,6 +149,19 @@ class Partner(models.Model):
                 name="partner_code_unique_per_office",
                 violation_error_message=_("This partner code is already used in this office."),
             ),
+            models.UniqueConstraint(
+                fields=["region", "code"],
+                condition=Q(level=Level.REGION),
+                name="partner_code_unique_per_region",
+                violation_error_message=_("This partner code is already used in this region."),
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(level=Level.NATION),
+                name="partner_code_unique_national",
+                violation_error_message=_("This partner code is already used by a national partner."),
+            ),
+            owner_check("partner_owner_matches_level"),
         ]
         indexes = [models.Index(fields=["office", "name"], name="partner_office_name")]
 
@@ -72,7 +169,7 @@ class Partner(models.Model):
         return self.name
 
 
-class Agreement(models.Model):
+class Agreement(Owned, models.Model):
     """A PKS or MoU. Renewals and addenda are new agreements linked to the one they renew."""
 
     class Kind(models.TextChoices):
@@ -86,7 +183,13 @@ class Agreement(models.Model):
         EXPIRED = "EXPIRED", _("Expired")
         TERMINATED = "TERMINATED", _("Terminated")
 
-    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="agreements")
+    level = models.CharField(_("level"), max_length=6, choices=Level.choices, default=Level.OFFICE)
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.PROTECT, null=True, blank=True, related_name="agreements"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="agreements"
+    )
     partner = models.ForeignKey(Partner, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="agreements")
     number = models.CharField(_("Bapas agreement number"), max_length=100)
     partner_number = models.CharField(_("partner's agreement number"), max_length=100, blank=True)
@@ -125,6 +228,19 @@ class Agreement(models.Model):
                 name="agreement_number_unique_per_office",
                 violation_error_message=_("An agreement with this number already exists."),
             ),
+            models.UniqueConstraint(
+                fields=["region", "number"],
+                condition=Q(level=Level.REGION),
+                name="agreement_number_unique_per_region",
+                violation_error_message=_("An agreement with this number already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=Q(level=Level.NATION),
+                name="agreement_number_unique_national",
+                violation_error_message=_("An agreement with this number already exists."),
+            ),
+            owner_check("agreement_owner_matches_level"),
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")),
                 name="agreement_end_after_start",
@@ -135,6 +251,13 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} ({self.partner})"
+
+    def clean(self):
+        super().clean()
+        if self.partner_id and not self.same_owner(self.partner):
+            raise ValidationError(
+                {"partner": _("The agreement belongs to the same office, region or nation as its partner.")}
+            )
 
     @property
     def scope_list(self) -> list[str]:

@@ -59,7 +59,7 @@ def agreements_with_status(qs: QuerySet, as_of: date) -> QuerySet:
 def agreement_list(
     qs: QuerySet, *, today: date, status: str = "", q: str = "", kind: str = "", partner_id=None
 ) -> QuerySet:
-    qs = agreements_with_status(qs.select_related("partner", "renews"), today)
+    qs = agreements_with_status(qs.select_related("partner", "renews", "region"), today)
     if status:
         qs = qs.filter(current_status=status)
     if kind:
@@ -81,16 +81,20 @@ def partner_list(
 ) -> QuerySet:
     """Partners with the end of their latest agreement still in force and their status today."""
     in_force = Q(agreements__terminated_on__isnull=True) | Q(agreements__terminated_on__gt=today)
-    qs = qs.annotate(
-        agreement_count=Count("agreements"),
-        current_end=Max("agreements__end_date", filter=in_force),
-    ).annotate(
-        agreement_status=Case(
-            When(agreement_count=0, then=Value(PartnerStatus.NONE)),
-            When(current_end__gt=today + timedelta(days=EXPIRING_DAYS), then=Value(PartnerStatus.ACTIVE)),
-            When(current_end__gte=today, then=Value(PartnerStatus.EXPIRING)),
-            default=Value(PartnerStatus.NO_VALID),
-            output_field=CharField(),
+    qs = (
+        qs.select_related("region")
+        .annotate(
+            agreement_count=Count("agreements"),
+            current_end=Max("agreements__end_date", filter=in_force),
+        )
+        .annotate(
+            agreement_status=Case(
+                When(agreement_count=0, then=Value(PartnerStatus.NONE)),
+                When(current_end__gt=today + timedelta(days=EXPIRING_DAYS), then=Value(PartnerStatus.ACTIVE)),
+                When(current_end__gte=today, then=Value(PartnerStatus.EXPIRING)),
+                default=Value(PartnerStatus.NO_VALID),
+                output_field=CharField(),
+            )
         )
     )
     if q:
@@ -170,16 +174,26 @@ def valid_agreement_for(partner, start: date, end: date) -> Agreement | None:
 
 
 def expiring_agreements(office, today: date) -> list[Agreement]:
-    """The agreements that need renewing (``pokmaslipas.models.expiring_agreements``: not terminated,
-    ending within 90 days from today, today included, not renewed yet), soonest first, each with
-    ``days_left``; ``office`` is an Office, its id, or None for all. One query.
+    """The agreements of an office that need renewing (``pokmaslipas.models.expiring_agreements``: not
+    terminated, ending within 90 days from today, today included, not renewed yet), soonest first,
+    each with ``days_left``; ``office`` is an Office, its id, or None for all. One query.
+
+    An office's alerts count its own agreements only: a regional or national agreement is renewed by
+    its Admin Kanwil or Admin Ditjenpas (``expiring_among``), the office Admin reads it as a note.
     """
     agreements = Agreement.objects.all()
     office_id = getattr(office, "pk", office)
     if office_id is not None:
         agreements = agreements.filter(office_id=office_id)
+    return expiring_among(agreements, today)
+
+
+def expiring_among(agreements: QuerySet, today: date) -> list[Agreement]:
+    """``expiring_agreements`` over any set of agreements (a region's, the national ones). One query."""
     expiring = list(
-        models.expiring_agreements(agreements, today).select_related("partner").order_by("end_date", "number")
+        models.expiring_agreements(agreements, today)
+        .select_related("partner", "office", "region")
+        .order_by("end_date", "number")
     )
     for agreement in expiring:
         agreement.days_left = (agreement.end_date - today).days

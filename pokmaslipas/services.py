@@ -18,7 +18,7 @@ def _lock(agreement: Agreement) -> Agreement:
 def agreement_renew(*, original: Agreement, renewal: Agreement, user) -> Agreement:
     """Save ``renewal`` (unsaved, filled by the renewal form) as the agreement that renews ``original``.
 
-    The renewal belongs to the same partner and office; a terminated agreement is not renewed.
+    The renewal belongs to the same partner and owner (office, region or nation); a terminated agreement is not renewed.
     """
     original = _lock(original)
     if original.terminated_on:
@@ -27,11 +27,11 @@ def agreement_renew(*, original: Agreement, renewal: Agreement, user) -> Agreeme
         raise ValidationError(_("A renewal cannot start before the agreement it renews."))
     renewal.renews = original
     renewal.partner_id = original.partner_id
-    renewal.office_id = original.office_id
+    renewal.level, renewal.office_id, renewal.region_id = original.level, original.office_id, original.region_id
     renewal._history_user = user  # type: ignore[attr-defined]  # read by simple_history
     renewal.full_clean()
     renewal.save()
-    bump_offices([renewal.office_id])
+    bump_offices(renewal.covered_office_ids())
     return renewal
 
 
@@ -54,5 +54,5 @@ def agreement_terminate(*, agreement: Agreement, user, terminated_on: date, reas
     agreement._history_user = user  # type: ignore[attr-defined]  # read by simple_history
     agreement.full_clean()
     agreement.save(update_fields=["terminated_on", "termination_reason", "terminated_by", "updated_at"])
-    bump_offices([agreement.office_id])
+    bump_offices(agreement.covered_office_ids())
     return agreement

@@ -79,19 +79,19 @@ def partner_detail(request, pk):
             "partner": partner,
             "agreements": agreements,
             "today": today,
-            "can_write": can_write(request.user),
+            "can_write": can_write(request.user, partner),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def partner_create(request):
-    require_write(request.user)
-    form = PartnerForm(request.POST or None, office=request.user.office)
+    owner = require_write(request.user)
+    form = PartnerForm(request.POST or None, owner=owner)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             partner = form.save()
-            bump_offices([partner.office_id])
+            bump_offices(partner.covered_office_ids())
         messages.success(request, _("Partner %(name)s was registered.") % {"name": partner.name})
         return redirect(safe_next(request) or reverse("pokmaslipas:partner_detail", args=[partner.pk]))
     return render(request, "pokmaslipas/partner_form.html", {"form": form, "partner": None, "back": safe_next(request)})
@@ -100,11 +100,11 @@ def partner_create(request):
 @require_http_methods(["GET", "POST"])
 def partner_edit(request, pk):
     partner = get_partner_for_user(request.user, pk, write=True)
-    form = PartnerForm(request.POST or None, instance=partner, office=partner.office)
+    form = PartnerForm(request.POST or None, instance=partner, owner=partner)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            bump_offices([partner.office_id])
+            bump_offices(partner.covered_office_ids())
         messages.success(request, _("Partner %(name)s was saved.") % {"name": partner.name})
         return redirect("pokmaslipas:partner_detail", pk=partner.pk)
     return render(request, "pokmaslipas/partner_form.html", {"form": form, "partner": partner})
@@ -164,7 +164,7 @@ def _agreement_detail_context(request, agreement: Agreement, terminate_form=None
     today = timezone.localdate()
     family = selectors.annotate_agreements(list(agreement.partner.agreements.all()), today)
     current = next(a for a in family if a.pk == agreement.pk)
-    writer = can_write(request.user)
+    writer = can_write(request.user, agreement)
     if terminate_form is None and writer and not agreement.terminated_on:
         terminate_form = TerminateForm(agreement=agreement)
     return {
@@ -187,18 +187,18 @@ def agreement_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
-    require_write(request.user)
+    owner = require_write(request.user)
     initial = {}
     partner_pk = request.GET.get("partner")
     if partner_pk:
         if not partner_pk.isdigit():
             raise Http404
         initial["partner"] = get_partner_for_user(request.user, partner_pk, write=True)
-    form = AgreementForm(request.POST or None, request.FILES or None, office=request.user.office, initial=initial)
+    form = AgreementForm(request.POST or None, request.FILES or None, owner=owner, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             agreement = form.save()
-            bump_offices([agreement.office_id])
+            bump_offices(agreement.covered_office_ids())
         messages.success(request, _("Agreement %(number)s was registered.") % {"number": agreement.number})
         return redirect(safe_next(request) or reverse("pokmaslipas:agreement_detail", args=[agreement.pk]))
     return render(
@@ -220,13 +220,13 @@ def agreement_edit(request, pk):
         request.POST or None,
         request.FILES or None,
         instance=agreement,
-        office=agreement.office,
+        owner=agreement,
         partner=agreement.partner,
     )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            bump_offices([agreement.office_id])
+            bump_offices(agreement.covered_office_ids())
         messages.success(request, _("Agreement %(number)s was saved.") % {"number": agreement.number})
         return redirect("pokmaslipas:agreement_detail", pk=agreement.pk)
     return render(
@@ -310,21 +310,38 @@ def agreement_renew(request, pk):
 
 @require_http_methods(["GET"])
 def admin_home(request):
-    """Home page of the Admin (Tata Usaha): expiry alerts (a block of trainings) and quick links."""
-    office_id = require_write(request.user)
+    """Home page of the Admins: expiry alerts and quick links.
+
+    The office Admin gets the office's alerts (a block of trainings) and, as a note, the regional and
+    national agreements over the office that are expiring (their own Admin renews them); the Admin
+    Kanwil and the Admin Ditjenpas get the alerts of the agreements they keep."""
+    owner = require_write(request.user)
     today = timezone.localdate()
+    visible = agreements_visible_to(request.user)
     counts = dict(
-        selectors.agreements_with_status(agreements_visible_to(request.user), today)
+        selectors.agreements_with_status(visible, today)
         .order_by()
         .values("current_status")
         .annotate(n=Count("id"))
         .values_list("current_status", "n")
     )
+    own = {name: owner[name] for name in ("level", "office", "region")}
+    expiring = selectors.expiring_among(visible, today)
+    mine = [a for a in expiring if a.level == own["level"]]
     return render(
         request,
         "pokmaslipas/admin_home.html",
         {
-            "office_id": office_id,
+            "office_id": getattr(owner["office"], "pk", None),
+            "owner": own,
+            "scope_alerts": None
+            if own["office"]
+            else {
+                "today": today,
+                "expiring_90": mine,
+                "expiring_30": [a for a in mine if a.days_left <= selectors.ALERT_SOON_DAYS],
+            },
+            "covering_expiring": [a for a in expiring if a.level != own["level"]],
             "partner_count": partners_visible_to(request.user).count(),
             "status_counts": [(status, label, counts.get(status, 0)) for status, label in Agreement.Status.choices],
         },

@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bapas.access import offices_visible_to, regions_visible_to
 from bapas.formatting import quarter_label
 from bapas.models import Role
-from pokmaslipas.models import Partner
+from pokmaslipas.models import Level, Partner
 from reports.access import sees_all_offices
 from reports.periods import Period, month_period, quarter_period, validate_period, year_period
 from trainings.models import TrainingType
@@ -89,7 +90,11 @@ class ReportFilterForm(forms.Form):
             del self.fields["region"]
         office_ids = offices.values("pk")
         if "partner" in filters:
-            self.fields["partner"].queryset = Partner.objects.filter(office__in=office_ids).order_by("name")
+            # the offices' own partners and the regional and national ones over them
+            above = Q(level=Level.NATION) | Q(level=Level.REGION, region__offices__in=office_ids)
+            self.fields["partner"].queryset = (
+                Partner.objects.filter(Q(office__in=office_ids) | above).distinct().order_by("name")
+            )
         else:
             del self.fields["partner"]
         if "training_type" in filters:

@@ -213,6 +213,8 @@ def _agreements_tables(data):
     columns = [_c("number", _("Number")), _c("partner", _("Partner"))]
     if data.get("office") is None:
         columns.append(_c("office", _("Office")))
+    if any(row.get("level", "OFFICE") != "OFFICE" for row in rows):
+        columns.append(_c("owner", _("Kept by")))  # "Nasional", "Kanwil Banten" or the office
     columns += [
         _c("start", _("Start"), "date"),
         _c("end", _("End"), "date"),

@@ -106,6 +106,8 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 
     partner = factory.SubFactory(PartnerFactory)
     office = factory.SelfAttribute("partner.office")
+    level = factory.SelfAttribute("partner.level")  # an agreement belongs where its partner does
+    region = factory.SelfAttribute("partner.region")
     number = factory.Sequence(lambda n: f"W29.PAS.PAS4-PK.01.05-{n:04d}")
     start_date = factory.LazyFunction(lambda: today() - dt.timedelta(days=365))
     end_date = factory.LazyFunction(lambda: today() + dt.timedelta(days=365))

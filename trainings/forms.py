@@ -13,7 +13,7 @@ from bapas.concurrency import CONFLICT_MESSAGE, EditConflictMixin
 from bapas.forms import ModelMultipleChoiceField
 from clients.access import display_name
 from clients.models import Client
-from pokmaslipas.models import Agreement, Partner
+from pokmaslipas.models import Agreement, Partner, covering_q
 from trainings.models import (
     Attendance,
     Enrolment,
@@ -127,8 +127,9 @@ class SessionForm(EditConflictMixin, forms.ModelForm):
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["training_type"].queryset = TrainingType.objects.filter(office=office)
-        self.fields["partner"].queryset = Partner.objects.filter(office=office, is_active=True)
-        self.fields["agreement"].queryset = Agreement.objects.filter(office=office).select_related("partner")
+        # the office's own partners and agreements, and those of its region and the nation
+        self.fields["partner"].queryset = Partner.objects.filter(covering_q(office), is_active=True)
+        self.fields["agreement"].queryset = Agreement.objects.filter(covering_q(office)).select_related("partner")
         self.fields["agreement"].help_text = _(
             "Required unless you are the Kasi BKD. A warning is shown when it is not valid on the training dates."
         )

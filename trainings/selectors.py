@@ -333,24 +333,28 @@ def session_figures(sessions: list[Any], enrolments: QuerySet, today: date) -> d
     return totals
 
 
-def partner_trainings(partner: Partner, today: date | None = None) -> tuple[list[TrainingSession], dict]:
+def partner_trainings(
+    partner: Partner, today: date | None = None, office_ids: list[int] | None = None
+) -> tuple[list[TrainingSession], dict]:
     """The sessions a partner delivered, newest first, with their figures and the totals as of ``today``
-    (default: the office's date)."""
-    today = today or timezone.localdate(timezone=partner.office.tzinfo)
-    sessions = list(
-        TrainingSession.objects.filter(partner=partner)
-        .select_related("training_type", "agreement")
-        .order_by("-start_date", "-id")
-    )
-    totals = session_figures(sessions, Enrolment.objects.filter(session__partner=partner), today)
+    (default: the partner's office's date). ``office_ids``: only the sessions of these offices (a
+    regional or national partner works for many; each office sees its own)."""
+    office = partner.office
+    today = today or timezone.localdate(timezone=office.tzinfo if office is not None else None)
+    sessions_qs = TrainingSession.objects.filter(partner=partner)
+    if office_ids is not None:
+        sessions_qs = sessions_qs.filter(office_id__in=office_ids)
+    sessions = list(sessions_qs.select_related("training_type", "agreement", "office").order_by("-start_date", "-id"))
+    totals = session_figures(sessions, Enrolment.objects.filter(session__in=sessions_qs), today)
     return sessions, totals
 
 
-def agreement_sessions(agreement: Agreement) -> list[TrainingSession]:
-    """The sessions run under an agreement, newest first. One query."""
-    return list(
-        TrainingSession.objects.filter(agreement=agreement).select_related("training_type").order_by("-start_date")
-    )
+def agreement_sessions(agreement: Agreement, office_ids: list[int] | None = None) -> list[TrainingSession]:
+    """The sessions run under an agreement, newest first (``office_ids``: of these offices only). One query."""
+    qs = TrainingSession.objects.filter(agreement=agreement)
+    if office_ids is not None:
+        qs = qs.filter(office_id__in=office_ids)
+    return list(qs.select_related("training_type", "office").order_by("-start_date"))
 
 
 def expiry_alerts(office, today: date | None = None) -> dict:

@@ -75,7 +75,7 @@ def _check_session(session: TrainingSession, user) -> list[str]:
     errors.update(session_dates_errors(session.start_date, session.end_date))
     if session.training_type_id and session.training_type.office_id != session.office_id:
         errors["training_type"] = _("Choose a training type of this office.")
-    if session.partner_id and session.partner.office_id != session.office_id:
+    if session.partner_id and not session.partner.covers(session.office):
         errors["partner"] = _("Choose a partner of this office.")
     agreement = session.agreement
     if agreement is None:
@@ -87,7 +87,7 @@ def _check_session(session: TrainingSession, user) -> list[str]:
         else:
             warnings.append(_("This training has no agreement (PKS) with the partner."))
     else:
-        if agreement.office_id != session.office_id or agreement.partner_id != session.partner_id:
+        if not agreement.covers(session.office) or agreement.partner_id != session.partner_id:
             errors["agreement"] = _("This agreement (PKS) belongs to another partner.")
         elif (
             session.start_date

@@ -68,9 +68,11 @@ STAFF = [
     ("kanwil", Role.REGIONAL, None, "Teguh", "Firmansyah", "197712012002121010", ""),
     ("kanwil.kaltim", Role.REGIONAL, None, "Maria", "Tampubolon", "197908152003122011", ""),
     ("ditjenpas", Role.NATIONAL, None, "Arif", "Setiawan", "197406302000031012", ""),
+    ("admin.kanwil", Role.REGIONAL_ADMIN, None, "Yusuf", "Maulana", "198506102010121013", ""),
+    ("admin.ditjenpas", Role.NATIONAL_ADMIN, None, "Ratna", "Kusumawati", "198309222008012014", ""),
 ]
-# regional viewer -> region code
-VIEWER_REGIONS = {"kanwil": "BANTEN", "kanwil.kaltim": "KALTIM"}
+# regional viewer or Admin Kanwil -> region code
+VIEWER_REGIONS = {"kanwil": "BANTEN", "kanwil.kaltim": "KALTIM", "admin.kanwil": "BANTEN"}
 
 
 def load(password: str) -> dict:

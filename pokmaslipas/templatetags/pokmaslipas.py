@@ -30,6 +30,14 @@ def partner_badge(status):
     return {"label": PartnerStatus.labels.get(status, status), "css": STATUS_CLASSES.get(status, "text-bg-light")}
 
 
+@register.inclusion_tag("pokmaslipas/_status_badge.html")
+def level_badge(record):
+    """ "Nasional" or "Kanwil Banten" beside a regional or national partner or agreement; nothing for an office's."""
+    if record.is_office_level:
+        return {"label": ""}
+    return {"label": record.owner_name, "css": "text-bg-info pks-level"}
+
+
 @register.filter
 def scope_labels(codes) -> list:
     """Labels of a comma list of scope codes (unknown codes shown as they are)."""

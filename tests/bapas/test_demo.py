@@ -34,6 +34,8 @@ def test_load_demo_creates_contract_offices_and_logins():
         "kanwil": (Role.REGIONAL, None),
         "kanwil.kaltim": (Role.REGIONAL, None),
         "ditjenpas": (Role.NATIONAL, None),
+        "admin.kanwil": (Role.REGIONAL_ADMIN, None),
+        "admin.ditjenpas": (Role.NATIONAL_ADMIN, None),
     }
     for username, (role, office) in expected.items():
         user = User.objects.get(username=username)
@@ -50,6 +52,8 @@ def test_load_demo_regions_hold_their_offices_and_viewers():
     assert User.objects.get(username="kanwil").region.code == "BANTEN"
     assert User.objects.get(username="kanwil.kaltim").region.code == "KALTIM"
     assert User.objects.get(username="ditjenpas").region is None
+    assert User.objects.get(username="admin.kanwil").region.code == "BANTEN"
+    assert User.objects.get(username="admin.ditjenpas").region is None
     assert list(offices_visible_to(User.objects.get(username="kanwil")).values_list("code", flat=True)) == ["TNG"]
     assert list(offices_visible_to(User.objects.get(username="kanwil.kaltim")).values_list("code", flat=True)) == [
         "BPN"
@@ -85,3 +89,19 @@ def test_load_demo_prints_the_address_it_will_be_served_on(monkeypatch):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert "Sign in at http://0.0.0.0:9000/ with:" in out.getvalue()
+
+
+def test_load_demo_holds_the_national_pks_and_a_tangerang_session_under_it():
+    from pokmaslipas.models import Agreement, Level
+    from trainings.models import TrainingSession
+    from trainings.selectors import participants
+
+    call_command("load_demo", verbosity=0)
+    pks = Agreement.objects.get(level=Level.NATION, partner__code="KEMENAKER")
+    assert pks.office_id is None and "BNN" in pks.notes and pks.document
+    assert set(pks.scope_list) >= {"KEMANDIRIAN", "PENEMPATAN_KERJA", "PENDAMPINGAN_USAHA"}
+    session = TrainingSession.objects.get(agreement=pks)
+    assert session.office.code == "TNG" and "Lembang" in session.location
+    assert session.start_date.year == 2025  # outside the paper's 2022-2023
+    assert participants(session.enrolments.all()).count() == 5
+    assert Agreement.objects.filter(level=Level.REGION, region__code="BANTEN").exists()

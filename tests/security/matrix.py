@@ -21,7 +21,10 @@ NOT_FOUND = 404
 A_USERS = ("pk_owner_a", "pk_other_a", "kasubsi_a", "kasi_a", "kabapas_a", "admin_a")
 B_USERS = ("pk_b", "kasubsi_b", "kasi_b", "kabapas_b", "admin_b")
 VIEWERS = ("regional", "regional_b", "national")
-USERS = (*A_USERS, *B_USERS, *VIEWERS, "anonymous")
+# the Admin Kanwil of office A's region and the Admin Ditjenpas: regional and national partners and
+# agreements only, no office's records (404) and no client data
+SCOPE_ADMINS = ("regional_admin", "national_admin")
+USERS = (*A_USERS, *B_USERS, *VIEWERS, *SCOPE_ADMINS, "anonymous")
 # office B's counterpart of each office-A user, for pages without an object (their own office)
 B_OF = {
     "pk_owner_a": "pk_b",
@@ -32,20 +35,30 @@ B_OF = {
 }
 
 
-def obj(owner, other_pk, kasubsi, kasi, kabapas, admin, regional=NOT_FOUND):
-    """A record of office A: office B sees nothing (404), anonymous goes to sign-in."""
+def obj(owner, other_pk, kasubsi, kasi, kabapas, admin, regional=NOT_FOUND, scope_admin=None):
+    """A record of office A: office B sees nothing (404), anonymous goes to sign-in. The Admin Kanwil and
+    Admin Ditjenpas (``scope_admin``) are refused like the viewers when the role decides (403), and find
+    no office's record otherwise (404)."""
+    if scope_admin is None:
+        scope_admin = FORBIDDEN if regional == FORBIDDEN else NOT_FOUND
     row = dict(zip(A_USERS, (owner, other_pk, kasubsi, kasi, kabapas, admin), strict=True))
     row.update(dict.fromkeys(B_USERS, NOT_FOUND))
     row.update(dict.fromkeys(VIEWERS, regional), anonymous=LOGIN)
+    row.update(dict.fromkeys(SCOPE_ADMINS, scope_admin))
     return row
 
 
-def page(pk, kasubsi, kasi, kabapas, admin, regional=NOT_FOUND, national=None):
+def page(pk, kasubsi, kasi, kabapas, admin, regional=NOT_FOUND, national=None, scope_admin=None):
     """A page without an object: each office's staff see their own office, so B mirrors A; each
-    regional viewer its own region (``national``: the national viewer when it differs)."""
+    regional viewer its own region (``national``: the national viewer when it differs). The Admin
+    Kanwil and Admin Ditjenpas (``scope_admin``) find no office (404) where the viewers do not, and are
+    refused by role (403) where the viewers pass or are refused by role."""
+    if scope_admin is None:
+        scope_admin = NOT_FOUND if regional == NOT_FOUND else FORBIDDEN
     row = dict(zip(A_USERS, (pk, pk, kasubsi, kasi, kabapas, admin), strict=True))
     row.update({B_OF[a]: row[a] for a in B_OF})
     row.update(dict.fromkeys(VIEWERS, regional), anonymous=LOGIN)
+    row.update(dict.fromkeys(SCOPE_ADMINS, scope_admin))
     if national is not None:
         row["national"] = national
     return row
@@ -63,9 +76,48 @@ def public(outcome=OK):
 
 
 N, F = NOT_FOUND, FORBIDDEN
+
+
+def above(a, b, regional_admin, national_admin):
+    """A regional or national record: office A's and office B's staff (``a``, ``b``), the two scope
+    admins; the viewers get 404, anonymous goes to sign-in."""
+    row = {**dict.fromkeys(A_USERS, a), **dict.fromkeys(B_USERS, b), **dict.fromkeys(VIEWERS, N)}
+    return {**row, "regional_admin": regional_admin, "national_admin": national_admin, "anonymous": LOGIN}
+
+
+# the national record: every office reads it, the Admin Kanwil reads it, the Admin Ditjenpas writes it
+NATIONAL_READ, NATIONAL_WRITE = above(OK, OK, OK, OK), above(F, F, F, OK)
+# Kanwil Banten's record (office A's region): office A reads it, its Admin Kanwil writes it
+REGIONAL_READ, REGIONAL_WRITE = above(OK, N, OK, N), above(F, N, OK, N)
+# Kanwil Kalimantan Timur's record (office B's region): 404 for office A and for the Admin Kanwil Banten
+OTHER_REGION_READ, OTHER_REGION_WRITE = above(N, OK, N, N), above(N, F, N, N)
+
+
+def above_variants(kind: str, method_entry) -> list:
+    """The national, regional and other region's partner or agreement, each with its expected outcomes."""
+    return [
+        ({"pk": f"national_{kind}"}, method_entry(NATIONAL_READ, NATIONAL_WRITE)),
+        ({"pk": f"regional_{kind}"}, method_entry(REGIONAL_READ, REGIONAL_WRITE)),
+        ({"pk": f"other_region_{kind}"}, method_entry(OTHER_REGION_READ, OTHER_REGION_WRITE)),
+    ]
+
+
+def _reads(read, _write):
+    return {"GET": read}
+
+
+def _writes(_read, write):
+    return {"GET": write, "POST": write}
+
+
+def _posts(_read, write):
+    return {"POST": write}
+
+
 OFFICE_READ = page(OK, OK, OK, OK, OK)
 STAFF_OBJECT = {**obj(F, F, F, F, F, OK, regional=F), **dict.fromkeys(B_USERS, F), "admin_b": N}
 LEADS_ONLY = page(F, OK, OK, OK, F)
+SCOPED_READ, SCOPED_WRITE = page(OK, OK, OK, OK, OK, scope_admin=OK), page(F, F, F, F, OK, scope_admin=OK)
 
 EXPECTED = {
     # --- foundation, sign-in, staff, two-factor -------------------------------------------------
@@ -123,13 +175,15 @@ EXPECTED = {
     "clients:transfer_decide": {"GET": obj(F, F, F, OK, F, OK), "POST": obj(F, F, F, OK, F, OK)},
     "clients:transfer_cancel": {"POST": obj(OK, N, F, OK, F, OK)},
     # --- pokmaslipas: every office role reads, the Admin writes ----------------------------------
-    "pokmaslipas:partner_list": {"GET": OFFICE_READ},
-    "pokmaslipas:partner_create": {"GET": page(F, F, F, F, OK), "POST": page(F, F, F, F, OK)},
+    # ... and the Admin Kanwil and Admin Ditjenpas list and register their region's or the national ones
+    # (their records' pages: VARIANTS)
+    "pokmaslipas:partner_list": {"GET": SCOPED_READ},
+    "pokmaslipas:partner_create": {"GET": SCOPED_WRITE, "POST": SCOPED_WRITE},
     "pokmaslipas:partner_detail": {"GET": obj(OK, OK, OK, OK, OK, OK)},
     "pokmaslipas:partner_edit": {"GET": obj(F, F, F, F, F, OK), "POST": obj(F, F, F, F, F, OK)},
     "trainings:partner_training_types": {"GET": obj(F, F, F, F, F, OK), "POST": obj(F, F, F, F, F, OK)},
-    "pokmaslipas:agreement_list": {"GET": OFFICE_READ},
-    "pokmaslipas:agreement_create": {"GET": page(F, F, F, F, OK), "POST": page(F, F, F, F, OK)},
+    "pokmaslipas:agreement_list": {"GET": SCOPED_READ},
+    "pokmaslipas:agreement_create": {"GET": SCOPED_WRITE, "POST": SCOPED_WRITE},
     "pokmaslipas:agreement_detail": {"GET": obj(OK, OK, OK, OK, OK, OK)},
     "pokmaslipas:agreement_document": {"GET": obj(OK, OK, OK, OK, OK, OK)},
     "pokmaslipas:agreement_edit": {"GET": obj(F, F, F, F, F, OK), "POST": obj(F, F, F, F, F, OK)},
@@ -179,15 +233,21 @@ EXPECTED = {
     "reports:monthly_list": {"GET": page(F, F, OK, OK, F, regional=OK)},
     "reports:monthly_detail": {"GET": {**obj(F, F, F, OK, OK, F, regional=OK), "regional_b": N}},
     "reports:monthly_pdf": {"GET": {**obj(F, F, F, OK, OK, F, regional=OK), "regional_b": N}},
-    "reports:monthly_review": {"POST": {**obj(F, F, F, OK, F, F, regional=F), "regional_b": N}},
-    "reports:monthly_sign": {"POST": {**obj(F, F, F, F, OK, F, regional=F), "regional_b": N}},
-    "reports:monthly_correct": {"POST": {**obj(F, F, F, OK, OK, F, regional=F), "regional_b": N}},
+    "reports:monthly_review": {
+        "POST": {**obj(F, F, F, OK, F, F, regional=F), "regional_b": N, **dict.fromkeys(SCOPE_ADMINS, N)}
+    },
+    "reports:monthly_sign": {
+        "POST": {**obj(F, F, F, F, OK, F, regional=F), "regional_b": N, **dict.fromkeys(SCOPE_ADMINS, N)}
+    },
+    "reports:monthly_correct": {
+        "POST": {**obj(F, F, F, OK, OK, F, regional=F), "regional_b": N, **dict.fromkeys(SCOPE_ADMINS, N)}
+    },
     "reports:client_card": {"GET": obj(OK, N, N, OK, OK, N)},
     "reports:attendance_sheet": {"GET": obj(OK, OK, OK, OK, OK, OK)},
     # the surat peringatan of a warning: whoever may print the client's card
     "reports:warning_letter": {"GET": obj(OK, N, N, OK, OK, N)},
     # generated files belong to the user who asked for them (here the owner PK): 404 for everybody else
-    "reports:generated_list": {"GET": everyone(OK)},
+    "reports:generated_list": {"GET": {**everyone(OK), **dict.fromkeys(SCOPE_ADMINS, F)}},  # no reports
     "reports:generated_detail": {"GET": obj(OK, N, N, N, N, N)},
     "reports:generated_status": {"GET": obj(OK, N, N, N, N, N)},
     "reports:generated_download": {"GET": obj(OK, N, N, N, N, N)},
@@ -218,6 +278,14 @@ VARIANTS = {
     "trainings:attendance": [
         ({"date": "saved"}, {"GET": obj(OK, OK, OK, OK, OK, OK), "POST": obj(F, F, OK, OK, F, F)})
     ],
+    "pokmaslipas:partner_detail": above_variants("partner", _reads),
+    "pokmaslipas:partner_edit": above_variants("partner", _writes),
+    "trainings:partner_training_types": above_variants("partner", _writes),
+    "pokmaslipas:agreement_detail": above_variants("agreement", _reads),
+    "pokmaslipas:agreement_document": above_variants("agreement", _reads),
+    "pokmaslipas:agreement_edit": above_variants("agreement", _writes),
+    "pokmaslipas:agreement_terminate": above_variants("agreement", _posts),
+    "pokmaslipas:agreement_renew": above_variants("agreement", _writes),
     "workbook:export_list": [
         ({"kind": "followups"}, {"GET": page(OK, OK, OK, OK, N)}),  # Admin: no follow-ups at all
         ({"kind": "visits"}, {"GET": page(OK, F, OK, OK, F)}),  # wajib lapor: not Kasubsi, not Admin
@@ -228,6 +296,8 @@ VARIANTS = {
 
 def resolve_arg(key, objects, variant=None):
     """The value of one URL argument: the office-A object the URL name points at."""
+    if variant and key == "pk" and key in variant:
+        return objects[variant[key]].pk  # a variant's own object (a regional or national record)
     if variant and key in variant:
         return objects["session"].start_date if variant[key] == "saved" else variant[key]
     return {

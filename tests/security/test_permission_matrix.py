@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bapas.models import Region, Role
 from clients.models import ExcusedAbsence, ReportingWarning, RevocationProposal, TPPCase, TPPSession, Transfer
+from pokmaslipas.models import Level
 from reports.models import GeneratedFile
 from tests.factories import (
     AgreementFactory,
@@ -114,6 +115,8 @@ def build_world():
         "regional": UserFactory(username="rita", role=Role.REGIONAL, office=None, region=region_a),
         "regional_b": UserFactory(username="karim", role=Role.REGIONAL, office=None, region=region_b),
         "national": UserFactory(username="nadia", role=Role.NATIONAL, office=None),
+        "regional_admin": UserFactory(username="rudi", role=Role.REGIONAL_ADMIN, office=None, region=region_a),
+        "national_admin": UserFactory(username="nina", role=Role.NATIONAL_ADMIN, office=None),
     }
     objects = {"a": _office_objects(a, people["pk_owner_a"], people["admin_a"], "A")}
     objects["b"] = _office_objects(b, people["pk_b"], people["admin_b"], "B")
@@ -121,6 +124,15 @@ def build_world():
     objects["a"]["transfer_out"] = _transfer(objects["a"]["client"], a, b, people["pk_owner_a"])
     objects["a"]["transfer_in"] = _transfer(objects["b"]["client"], b, a, people["pk_b"])
     objects["a"]["staff"] = UserFactory(username="staff_target_a", role=Role.PK, office=a)
+    for tag, owner in (
+        ("national", {"level": Level.NATION}),
+        ("regional", {"level": Level.REGION, "region": region_a}),
+        ("other_region", {"level": Level.REGION, "region": region_b}),
+    ):
+        partner = PartnerFactory(office=None, code=f"{tag.upper()}-1", **owner)
+        agreement = AgreementFactory(partner=partner, number=f"PKS/{tag.upper()}/1")
+        agreement.document.save("pks.pdf", ContentFile(PDF), save=True)
+        objects["a"][f"{tag}_partner"], objects["a"][f"{tag}_agreement"] = partner, agreement
     return people, objects["a"]
 
 
@@ -205,7 +217,9 @@ def _office_objects(office, pk_user, admin, tag):
 def url_kwargs(name, converters, objects, variant=None):
     """Arguments of a URL pattern, resolved with the objects of office A."""
     return {
-        key: matrix.pk_for(name, objects) if key == "pk" else matrix.resolve_arg(key, objects, variant)
+        key: matrix.pk_for(name, objects)
+        if key == "pk" and "pk" not in (variant or {})
+        else matrix.resolve_arg(key, objects, variant)
         for key in converters
     }
 
@@ -326,13 +340,15 @@ def _text_of(response) -> str:
 
 
 @pytest.mark.django_db
-def test_regional_viewer_never_sees_personal_data(private_storage):
-    """Every page and download the regional viewer may open, every report in every format."""
+@pytest.mark.parametrize("who", ["regional", "regional_admin", "national_admin"])
+def test_regional_viewer_never_sees_personal_data(private_storage, who):
+    """Every page and download the regional viewer (or an Admin Kanwil or Ditjenpas) may open, every
+    report in every format."""
     from reports.datasets import DATASETS
     from reports.exports import FORMATS
 
     people, objects = build_world()
-    rita = signed_in_clients({"regional": people["regional"]})["regional"]
+    rita = signed_in_clients({who: people[who]})[who]
     from clients.models import Client
 
     secrets = [
@@ -346,14 +362,21 @@ def test_regional_viewer_never_sees_personal_data(private_storage):
     urls = discover()
     targets = []
     for name, (_route, converters, _cb) in urls.items():
-        if matrix.EXPECTED[name].get("GET", {}).get("regional") == matrix.OK and name not in matrix.PUBLIC_BY_DESIGN:
+        if matrix.EXPECTED[name].get("GET", {}).get(who) == matrix.OK and name not in matrix.PUBLIC_BY_DESIGN:
             targets.append(reverse(name, kwargs=url_kwargs(name, converters, objects)))
+        for variant, entry in matrix.VARIANTS.get(name, []):  # the scope admins' own records
+            if who != "regional" and (entry or {}).get("GET", {}).get(who) == matrix.OK:
+                targets.append(reverse(name, kwargs=url_kwargs(name, converters, objects, variant)))
+    reports = []
     for report in DATASETS:
-        targets.append(reverse("reports:report", args=[report]))
         for query in ("", "?office=TNG"):
-            targets.append(reverse("reports:report", args=[report]) + query)
-            targets += [reverse("reports:download", args=[report, fmt]) + query for fmt in FORMATS]
-    assert len(targets) > 2 * len(DATASETS) * len(FORMATS)
+            reports.append(reverse("reports:report", args=[report]) + query)
+            reports += [reverse("reports:download", args=[report, fmt]) + query for fmt in FORMATS]
+    if who != "regional":  # the Admin Kanwil and Admin Ditjenpas get no report at all
+        assert {rita.get(url).status_code for url in reports} == {403}
+        reports = []
+    targets += reports
+    assert len(targets) > (2 * len(DATASETS) * len(FORMATS) if who == "regional" else 6)
 
     leaks, opened = [], 0
     for url in targets:
@@ -364,5 +387,5 @@ def test_regional_viewer_never_sees_personal_data(private_storage):
         opened += 1
         text = _text_of(response)
         leaks += [f"{url}: {secret!r}" for secret in secrets if secret in text]
-    assert opened >= len(DATASETS) * len(FORMATS)
+    assert opened >= (len(DATASETS) * len(FORMATS) if who == "regional" else 6)
     assert not leaks, "personal data shown to the regional viewer:\n" + "\n".join(leaks)

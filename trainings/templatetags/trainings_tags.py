@@ -7,6 +7,7 @@ tag fetches what it shows.
 from django import template
 from django.utils import timezone
 
+from pokmaslipas.access import office_ids_of
 from trainings import selectors
 from trainings.models import TrainingType
 from trainings.worklist import client_trainings
@@ -31,16 +32,23 @@ def partner_training_types(partner, can_write=False):
 
 
 @register.inclusion_tag("trainings/_partner_trainings.html")
-def partner_trainings_section(partner):
-    """The sessions a partner delivered with their figures and totals (a fixed number of queries)."""
-    sessions, totals = selectors.partner_trainings(partner)
-    return {"sessions": sessions, "totals": totals}
+def partner_trainings_section(partner, user):
+    """The sessions a partner delivered with their figures and totals (a fixed number of queries): of
+    the user's office, or of the offices under an Admin Kanwil or Ditjenpas (``office_ids_of``)."""
+    office_ids = office_ids_of(user) if not partner.is_office_level else None
+    sessions, totals = selectors.partner_trainings(partner, office_ids=office_ids)
+    return {"sessions": sessions, "totals": totals, "show_office": not partner.is_office_level}
 
 
 @register.inclusion_tag("trainings/_agreement_trainings.html")
-def agreement_trainings_section(agreement):
-    """The sessions run under an agreement (one query)."""
-    return {"sessions": selectors.agreement_sessions(agreement)}
+def agreement_trainings_section(agreement, user):
+    """The sessions run under an agreement (one query): of the user's office, or of the offices under an
+    Admin Kanwil or Ditjenpas (``office_ids_of``)."""
+    office_ids = office_ids_of(user) if not agreement.is_office_level else None
+    return {
+        "sessions": selectors.agreement_sessions(agreement, office_ids=office_ids),
+        "show_office": not agreement.is_office_level,
+    }
 
 
 @register.inclusion_tag("pokmaslipas/_alerts.html")

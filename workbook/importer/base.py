@@ -6,13 +6,14 @@ from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from bapas.data_version import bump_offices
 from clients.models import Client
-from pokmaslipas.models import Agreement, Partner
+from pokmaslipas.models import Agreement, Partner, covering_q
 from trainings.models import Enrolment, TrainingSession
 from workbook import cells, schema
 from workbook.reader import Issue, SheetData, WorkbookData
@@ -301,6 +302,11 @@ class ImportBase:
         self.agreements = {
             a.number: a for a in Agreement.objects.filter(office=office).select_related("partner", "renews")
         }
+        # A session may run under a regional or national agreement over the office (its partner too); the
+        # sheets Mitra and PKS hold the office's own only, and an office's own code or number comes first.
+        above = ~Q(office=office) & covering_q(office)
+        self.partners_above = {p.code: p for p in Partner.objects.filter(above)}
+        self.agreements_above = {a.number: a for a in Agreement.objects.filter(above).select_related("partner")}
         self.clients = {c.register_number: c for c in Client.objects.filter(office=office).select_related("officer")}
         self.sessions = {
             s.code: s

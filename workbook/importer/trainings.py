@@ -100,7 +100,8 @@ class TrainingSheets:
     def _pelatihan_partner(self, sheet: str, row: Row):
         if "kode_mitra" not in row.values:
             return None
-        partner = self.partners.get(row.values["kode_mitra"])
+        code = row.values["kode_mitra"]
+        partner = self.partners.get(code) or self.partners_above.get(code)
         self._reference(
             sheet,
             row,
@@ -118,7 +119,7 @@ class TrainingSheets:
         number = row.values.get("nomor_pks")
         if not number:
             return None
-        agreement = self.agreements.get(number)
+        agreement = self.agreements.get(number) or self.agreements_above.get(number)
         if self._reference(
             sheet,
             row,
