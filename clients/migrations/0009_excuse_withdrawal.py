@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0007_tpp_suspension_revocation'),
+        ('clients', '0008_transfer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
