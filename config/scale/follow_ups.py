@@ -11,8 +11,9 @@ session (the trainer, the week, the group). On the logit scale:
 A participant who applies the skill does so from some follow-up on and keeps doing it (the chance
 rises over the first months: RAMP). Follow-ups are recorded when due before today, with attrition:
 some are simply not recorded (more often after the programme ended), some say "tidak dapat
-dihubungi". The first one (1 month) is always recorded when due, so every participant whose first
-follow-up is due has at least one. Work statuses of the later wajib lapor follow the outcome.
+dihubungi". The first one (1 month) is always recorded when due. Of the recorded series one
+follow-up is kept per enrolment (KEEP_WEIGHT), so the data stay at about one follow-up per
+enrolment while every horizon is observed. Work statuses of the later wajib lapor follow the outcome.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ SESSION_SD = 0.5
 NOT_RECORDED = 0.1  # chance a due follow-up after the first was not recorded while the programme runs
 NOT_RECORDED_AFTER_END = 0.35
 UNREACHABLE = 0.05  # chance the PK could not reach the client, plus 1 point per month since the training
+KEEP_WEIGHT = {1: 0.25, 3: 0.25, 6: 0.35, 12: 0.15}  # which recorded milestone an enrolment keeps
 APPLIED = ("USAHA_SAMPINGAN", "BEKERJA_DI_BIDANG", "USAHA_SENDIRI")
 NOT_APPLIED = ("BELUM_MENERAPKAN", "BEKERJA_BIDANG_LAIN")
 # the work status a wajib lapor shows from a follow-up with this outcome on (None: unchanged)
@@ -64,7 +66,7 @@ def follow_ups(
     propensity = rng.random()
     income = rng.randint(5, 40) * 100_000
     reason = rng.choice(REASONS)
-    rows = []
+    rows, milestones = [], []
     for months in FOLLOW_UP_MONTHS:
         day = add_months(end, months) + dt.timedelta(days=rng.randint(-7, 21))
         if day >= today:
@@ -72,6 +74,7 @@ def follow_ups(
         skip = NOT_RECORDED_AFTER_END if day > programme_end else NOT_RECORDED
         if months > 1 and rng.random() < skip:
             continue
+        milestones.append(months)
         if rng.random() < UNREACHABLE + months / 100:
             rows.append((day, "TIDAK_DAPAT_DIHUBUNGI", None, "", None))
         elif propensity < chance * RAMP[months]:
@@ -80,4 +83,8 @@ def follow_ups(
             rows.append((day, not_applied, income, "", "INFORMAL"))
         else:
             rows.append((day, not_applied, None, reason, None))
-    return rows
+    if not rows:
+        return rows
+    # The scale data keep about one follow-up per enrolment (the size the scale data promise): one
+    # milestone of the series, the default horizon (6 months) the likeliest, so every horizon is observed.
+    return [rng.choices(rows, weights=[KEEP_WEIGHT[m] for m in milestones])[0]]
