@@ -495,6 +495,8 @@ def type_create(request):
 @require_http_methods(["GET", "POST"])
 def partner_training_types(request, pk):
     partner = get_partner_for_user(request.user, pk, write=True)
+    if partner.office_id is None:  # training types are an office's; a regional or national partner has none
+        raise Http404
     form = PartnerTrainingTypesForm(request.POST or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         try:

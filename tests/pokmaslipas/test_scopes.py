@@ -16,7 +16,7 @@ from django.utils import timezone
 from bapas.models import OfficeDataVersion, Role
 from pokmaslipas.datasets import agreements_dataset
 from pokmaslipas.models import Agreement, Level, Partner
-from tests.factories import AgreementFactory, PartnerFactory, TrainingTypeFactory, UserFactory
+from tests.factories import AgreementFactory, PartnerFactory, TrainingSessionFactory, TrainingTypeFactory, UserFactory
 from trainings import services as training_services
 from trainings.forms import SessionForm
 from trainings.selectors import expiry_alerts
@@ -292,3 +292,20 @@ def test_the_report_filter_offers_the_partners_over_the_office(login, kasi_a, na
     assert {national.partner.name, regional_a.partner.name} <= options and regional_b.partner.name not in options
     html = page.content.decode()
     assert national.number in html and regional_a.number not in html  # the filter applies
+
+
+def test_sessions_under_a_national_agreement_link_only_where_the_reader_may_open_them(
+    login, nina, kasi_a, national, office_a
+):
+    """The Admin Ditjenpas sees which offices run trainings under the national PKS, by name (a
+    session's page is its office's: a link would be a 404); the office's Kasi gets the link. A
+    national partner has no training types of its own (they are an office's): that page is a 404."""
+    session = TrainingSessionFactory(office=office_a, partner=national.partner, agreement=national,
+                                     title="Pembekalan Tenaga Kerja Mandiri")  # fmt: skip
+    link = reverse("trainings:session_detail", args=[session.pk])
+    for page in ("pokmaslipas:agreement_detail", "pokmaslipas:partner_detail"):
+        pk = national.pk if "agreement" in page else national.partner.pk
+        as_nina = login(nina).get(reverse(page, args=[pk])).content.decode()
+        assert "Pembekalan Tenaga Kerja Mandiri" in as_nina and link not in as_nina
+        assert link in login(kasi_a).get(reverse(page, args=[pk])).content.decode()
+    assert login(nina).get(reverse("trainings:partner_training_types", args=[national.partner.pk])).status_code == 404

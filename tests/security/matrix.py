@@ -114,6 +114,13 @@ def _posts(_read, write):
     return {"POST": write}
 
 
+def _office_only_writes(_read, write):
+    """A page about an office's own data (a partner's training types): the scope admin who may change
+    the record finds nothing of the kind there (404); the others as for any change."""
+    row = {who: (N if outcome == OK else outcome) for who, outcome in write.items()}
+    return {"GET": row, "POST": row}
+
+
 OFFICE_READ = page(OK, OK, OK, OK, OK)
 STAFF_OBJECT = {**obj(F, F, F, F, F, OK, regional=F), **dict.fromkeys(B_USERS, F), "admin_b": N}
 LEADS_ONLY = page(F, OK, OK, OK, F)
@@ -280,7 +287,7 @@ VARIANTS = {
     ],
     "pokmaslipas:partner_detail": above_variants("partner", _reads),
     "pokmaslipas:partner_edit": above_variants("partner", _writes),
-    "trainings:partner_training_types": above_variants("partner", _writes),
+    "trainings:partner_training_types": above_variants("partner", _office_only_writes),
     "pokmaslipas:agreement_detail": above_variants("agreement", _reads),
     "pokmaslipas:agreement_document": above_variants("agreement", _reads),
     "pokmaslipas:agreement_edit": above_variants("agreement", _writes),

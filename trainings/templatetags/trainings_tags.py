@@ -37,7 +37,12 @@ def partner_trainings_section(partner, user):
     the user's office, or of the offices under an Admin Kanwil or Ditjenpas (``office_ids_of``)."""
     office_ids = office_ids_of(user) if not partner.is_office_level else None
     sessions, totals = selectors.partner_trainings(partner, office_ids=office_ids)
-    return {"sessions": sessions, "totals": totals, "show_office": not partner.is_office_level}
+    return {
+        "sessions": sessions,
+        "totals": totals,
+        "show_office": not partner.is_office_level,
+        "user_office_id": user.office_id,  # another office's session is named, not linked (it is a 404)
+    }
 
 
 @register.inclusion_tag("trainings/_agreement_trainings.html")
@@ -48,6 +53,7 @@ def agreement_trainings_section(agreement, user):
     return {
         "sessions": selectors.agreement_sessions(agreement, office_ids=office_ids),
         "show_office": not agreement.is_office_level,
+        "user_office_id": user.office_id,
     }
 
 
