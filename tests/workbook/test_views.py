@@ -113,6 +113,7 @@ def test_preview_shows_old_and_new_values(login, admin_a, alice):
         ("klien.xls", b"\xd0\xcf\x11\xe0 old excel", "Format Excel lama (.xls) tidak didukung"),
         ("klien.xlsx", make_xlsx({"Lain": [["a"], ["b"]]}), "Workbook tidak berisi satu pun sheet"),
     ],
+    ids=["not-excel", "old-excel", "no-known-sheet"],  # stable: the xlsx bytes hold the time they were made
 )
 def test_bad_files_are_refused_on_the_upload_page(login, admin_a, name, content, message):
     response = upload(login(admin_a), content, name)
