@@ -512,7 +512,11 @@ SIDANG_TPP = Sheet(
             example="PERINGATAN",
         ),
         Column("catatan", help=_("Note on the case."), example="Didampingi keluarga"),
-        Column("catatan_sidang", help=_("Notes of the session's minutes; the same on every row of the session.")),
+        Column(
+            "catatan_sidang",
+            help=_("Notes of the session's minutes; the same on every row of the session."),
+            example="Sidang dipimpin Kasi BKD",
+        ),
     ),
     help=_(
         "TPP sessions (beyond the contract): one row per case. A session is planned while no row has a "

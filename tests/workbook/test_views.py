@@ -334,7 +334,7 @@ def test_export_office(login, admin_a, alice, office_b):
         "WajibLapor",
         "Izin",
         "Peringatan",
-            "SidangTPP",
+        "SidangTPP",
     ]
     registers = [row[0] for row in book["Klien"].iter_rows(min_row=2, values_only=True)]
     assert registers == ["REG-1", "REG-2"]  # never another office's clients

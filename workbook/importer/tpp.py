@@ -199,7 +199,7 @@ class TPPSheets:
             self._tpp_held_unchanged(name, group, session, result)
         elif not first.values.get("rekomendasi"):
             result.unchanged += len(group)
-        elif self._tpp_minutes_ok(name, group, session.date, set(cases)):
+        elif self._tpp_minutes_ok(name, group, session.date, {m.pk for m in session.members.all()}):
             self._tpp_record_minutes(group, session, [cases[client.pk] for _row, client in group], result)
 
     def _tpp_held_unchanged(self, name: str, group: list, session: TPPSession, result) -> None:
