@@ -28,10 +28,8 @@ def _today(office) -> date:
     return timezone.localdate(timezone=office.tzinfo)
 
 
-@transaction.atomic
-def tpp_session_schedule(*, office, date: date, place: str = "", members, clients, user) -> TPPSession:
-    """Schedule a TPP session of ``office`` for the cases of ``clients`` with ``members`` of its staff."""
-    members, clients = list(members), list(clients)
+def tpp_schedule_errors(*, office, date: date, members, clients) -> dict:
+    """The rules of scheduling a TPP session (the page and the workbook import): {field: message}."""
     errors = {}
     if not members:
         errors["members"] = _("A TPP session needs at least one member.")
@@ -43,6 +41,14 @@ def tpp_session_schedule(*, office, date: date, place: str = "", members, client
         errors["clients"] = _("The clients must belong to this office.")
     if (date - _today(office)).days > TPP_MAX_AHEAD_DAYS:
         errors["date"] = _("A TPP session can be planned at most a year ahead.")
+    return errors
+
+
+@transaction.atomic
+def tpp_session_schedule(*, office, date: date, place: str = "", members, clients, user) -> TPPSession:
+    """Schedule a TPP session of ``office`` for the cases of ``clients`` with ``members`` of its staff."""
+    members, clients = list(members), list(clients)
+    errors = tpp_schedule_errors(office=office, date=date, members=members, clients=clients)
     if errors:
         raise ValidationError(errors)
     session = TPPSession(office=office, date=date, place=place.strip(), scheduled_by=user)
@@ -58,6 +64,28 @@ def tpp_session_schedule(*, office, date: date, place: str = "", members, client
     return session
 
 
+def tpp_minutes_errors(*, office, date: date, attendees, member_ids, cases) -> dict:
+    """The rules of a TPP session's minutes (the page and the workbook import): {field: message}.
+
+    ``cases``: (key, client, {"findings", "recommendation"}) for every case of the session; a case's
+    errors are keyed ``recommendation_<key>`` and ``findings_<key>``."""
+    errors = {}
+    if date > _today(office):
+        errors["date"] = _("The minutes can be recorded from the session's day (%(date)s).") % {
+            "date": date_label(date)
+        }
+    if not attendees:
+        errors["attendees"] = _("Tick at least one member who attended.")
+    elif any(a.pk not in member_ids for a in attendees):
+        errors["attendees"] = _("Only members of the session can be recorded as present.")
+    for key, client, entry in cases:
+        if entry.get("recommendation") not in TPPCase.Recommendation.values:
+            errors[f"recommendation_{key}"] = _("Choose the recommendation for %(name)s.") % {"name": client.name}
+        elif not (entry.get("findings") or "").strip():
+            errors[f"findings_{key}"] = _("Write the findings for %(name)s.") % {"name": client.name}
+    return errors
+
+
 @transaction.atomic
 def tpp_minutes_record(*, session: TPPSession, attendees, cases: dict, notes: str = "", user) -> TPPSession:
     """Record the minutes: who attended (members only, at least one) and each case's findings and
@@ -65,24 +93,14 @@ def tpp_minutes_record(*, session: TPPSession, attendees, cases: dict, notes: st
     session = TPPSession.objects.select_for_update().select_related("office").get(pk=session.pk)
     attendees = list(attendees)
     member_ids = set(session.members.values_list("pk", flat=True))
-    errors = {}
-    if session.date > _today(session.office):
-        errors["date"] = _("The minutes can be recorded from the session's day (%(date)s).") % {
-            "date": date_label(session.date)
-        }
-    if not attendees:
-        errors["attendees"] = _("Tick at least one member who attended.")
-    elif any(a.pk not in member_ids for a in attendees):
-        errors["attendees"] = _("Only members of the session can be recorded as present.")
     all_cases = list(session.cases.select_related("client"))
-    for case in all_cases:
-        entry = cases.get(case.pk) or {}
-        if entry.get("recommendation") not in TPPCase.Recommendation.values:
-            errors[f"recommendation_{case.pk}"] = _("Choose the recommendation for %(name)s.") % {
-                "name": case.client.name
-            }
-        elif not (entry.get("findings") or "").strip():
-            errors[f"findings_{case.pk}"] = _("Write the findings for %(name)s.") % {"name": case.client.name}
+    errors = tpp_minutes_errors(
+        office=session.office,
+        date=session.date,
+        attendees=attendees,
+        member_ids=member_ids,
+        cases=[(case.pk, case.client, cases.get(case.pk) or {}) for case in all_cases],
+    )
     if errors:
         raise ValidationError(errors)
     for case in all_cases:

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning, TPPCase, TPPSession
 from pokmaslipas.models import Agreement, Partner, Scope, split_codes
 from reports import writers
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession
@@ -143,6 +143,36 @@ def warning_values(warning: ReportingWarning, register_number: str) -> dict:
     }
 
 
+def usernames(users) -> str:
+    """A comma list of usernames, sorted (the SidangTPP columns ``anggota`` and ``hadir``)."""
+    return ", ".join(sorted(user.username for user in users))
+
+
+def tpp_case_values(case: TPPCase, session: TPPSession, register_number: str) -> dict:
+    """A SidangTPP row; ``session`` with its members and attendees prefetched."""
+    return {
+        "tanggal": session.date,
+        "no_register": register_number,
+        "tempat": session.place,
+        "anggota": usernames(session.members.all()),
+        "hadir": usernames(session.attendees.all()),
+        "temuan": case.findings,
+        "rekomendasi": case.recommendation,
+        "catatan": case.note,
+        "catatan_sidang": session.notes,
+    }
+
+
+def tpp_rows(office, register_by_id: dict) -> list[dict]:
+    sessions = TPPSession.objects.filter(office=office).prefetch_related("members", "attendees")
+    session_by_id = {s.pk: s for s in sessions}
+    cases = TPPCase.objects.filter(session__office=office)
+    return sorted(
+        (tpp_case_values(c, session_by_id[c.session_id], register_by_id[c.client_id]) for c in cases),
+        key=lambda r: (r["tanggal"], r["tempat"], r["no_register"]),
+    )
+
+
 def attendance_base(statuses: dict, session: TrainingSession, today: dt.date) -> str:
     """The Peserta.hadir value of recorded attendance: the one that needs the fewest Kehadiran rows.
 
@@ -222,6 +252,7 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
         (warning_values(w, register_by_id[w.client_id]) for w in warnings),
         key=lambda r: (r["no_register"], r["tanggal"], r["tingkat"]),
     )
+    rows["SidangTPP"] = tpp_rows(office, register_by_id)
     return rows
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning, WorkStatus
+from clients.models import Client, ExcusedAbsence, ReportingVisit, ReportingWarning, TPPCase, WorkStatus
 from pokmaslipas.models import Agreement, Partner, Scope
 from trainings.models import Attendance, Enrolment, FollowUp, TrainingSession, TrainingType
 
@@ -463,6 +463,67 @@ PERINGATAN = Sheet(
     help=_("Warnings (SP1, SP2, SP3) for missed wajib lapor."),
 )
 
+SIDANG_TPP = Sheet(
+    "SidangTPP",
+    (
+        Column("tanggal", DATE, key=True, help=_("Date of the TPP session."), example="2024-06-10"),
+        Column(
+            "no_register",
+            key=True,
+            max_length=50,
+            help=_("Register number of the client whose case the session hears (once a day)."),
+            example="PAS.00001/2024",
+        ),
+        Column(
+            "tempat",
+            max_length=200,
+            help=_("Place. Rows with the same date and place are one session."),
+            example="Ruang TPP",
+        ),
+        Column(
+            "anggota",
+            LIST,
+            required=True,
+            help=_(
+                "Members: usernames of active PKs or leads of this office, comma-separated; the same on every "
+                "row of the session."
+            ),
+            example="pk1.tng, kasi.tng",
+        ),
+        Column(
+            "hadir",
+            LIST,
+            help=_("Members present (usernames, comma-separated), for a held session; empty while planned."),
+            example="pk1.tng, kasi.tng",
+        ),
+        Column(
+            "temuan",
+            help=_("Findings on the case (required with a recommendation)."),
+            example="Tidak wajib lapor tiga bulan",
+        ),
+        Column(
+            "rekomendasi",
+            CODE,
+            choices=codes(TPPCase.Recommendation),
+            help=_(
+                "Recommendation: LANJUT, PERINGATAN or USUL_CABUT. Empty on every row of a planned session, "
+                "given on every row of a held one."
+            ),
+            example="PERINGATAN",
+        ),
+        Column("catatan", help=_("Note on the case."), example="Didampingi keluarga"),
+        Column(
+            "catatan_sidang",
+            help=_("Notes of the session's minutes; the same on every row of the session."),
+            example="Sidang dipimpin Kasi BKD",
+        ),
+    ),
+    help=_(
+        "TPP sessions (beyond the contract): one row per case. A session is planned while no row has a "
+        "recommendation and held when every row has one."
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (
     MITRA,
     PKS,
@@ -474,6 +535,7 @@ SHEETS: tuple[Sheet, ...] = (
     WAJIB_LAPOR,
     IZIN,
     PERINGATAN,
+    SIDANG_TPP,
 )
 SHEETS_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 INSTRUCTIONS_SHEET = "Petunjuk"

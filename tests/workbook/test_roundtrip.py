@@ -6,7 +6,16 @@ import io
 import openpyxl
 import pytest
 
-from clients.models import Client, ExcusedAbsence, PKAssignment, ReportingVisit, ReportingWarning, StatusChange
+from clients.models import (
+    Client,
+    ExcusedAbsence,
+    PKAssignment,
+    ReportingVisit,
+    ReportingWarning,
+    RevocationProposal,
+    StatusChange,
+    TPPSession,
+)
 from pokmaslipas.models import Agreement, Partner
 from tests.factories import (
     AgreementFactory,
@@ -33,6 +42,8 @@ def sheet_values(content: bytes) -> dict:
 
 def wipe(office):
     """Delete every record of the office that the workbook carries (PROTECT order)."""
+    RevocationProposal.objects.filter(client__office=office).delete()
+    TPPSession.objects.filter(office=office).delete()  # and their cases
     ReportingVisit.objects.filter(office=office).delete()
     ReportingWarning.objects.filter(client__office=office).delete()
     ExcusedAbsence.objects.filter(client__office=office).delete()

@@ -14,7 +14,7 @@ from workbook.models import ImportJob
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_SHEET = (
     "Workbook tidak berisi satu pun sheet Mitra, PKS, Klien, Pelatihan, Peserta, Kehadiran, TindakLanjut, "
-    "WajibLapor, Izin, Peringatan."
+    "WajibLapor, Izin, Peringatan, SidangTPP."
 )
 
 

@@ -263,6 +263,7 @@ def test_template_download(login, kasi_a, alice):
         "WajibLapor",
         "Izin",
         "Peringatan",
+        "SidangTPP",
     ]
     klien = [[c.value for c in row] for row in book["Klien"].iter_rows()]
     assert klien[0][:6] == ["no_register", "nama", "jenis_kelamin", "program", "mulai_bimbingan", "akhir_bimbingan"]
@@ -334,6 +335,7 @@ def test_export_office(login, admin_a, alice, office_b):
         "WajibLapor",
         "Izin",
         "Peringatan",
+        "SidangTPP",
     ]
     registers = [row[0] for row in book["Klien"].iter_rows(min_row=2, values_only=True)]
     assert registers == ["REG-1", "REG-2"]  # never another office's clients

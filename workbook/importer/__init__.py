@@ -13,13 +13,14 @@ from workbook.importer.base import Change, ImportBase, ImportResult, SheetResult
 from workbook.importer.clients import ClientSheets
 from workbook.importer.excuses import ExcuseSheets
 from workbook.importer.partners import PartnerSheets
+from workbook.importer.tpp import TPPSheets
 from workbook.importer.trainings import TrainingSheets
 from workbook.reader import WorkbookData
 
 __all__ = ["Change", "ImportResult", "SheetResult", "WorkbookImport", "import_workbook"]
 
 
-class WorkbookImport(PartnerSheets, ClientSheets, ExcuseSheets, TrainingSheets, ImportBase):
+class WorkbookImport(PartnerSheets, ClientSheets, ExcuseSheets, TPPSheets, TrainingSheets, ImportBase):
     """One import into one office; ``run`` applies the sheet steps in the contract's order."""
 
 

@@ -185,6 +185,7 @@ class ImportBase:
             ("WajibLapor", self._wajib_lapor),
             ("Izin", self._izin),
             ("Peringatan", self._peringatan),
+            ("SidangTPP", self._sidang_tpp),
         ]
         self.results = {}
         for name, _step in steps:
