@@ -69,13 +69,20 @@ def report_scope_for(user, office_code: str | None = None, region_code: str | No
     return ReportScope(office=user.office, officer=caseload_officer(user))
 
 
-def evidence_scope_for(user, office_code: str | None = None, region_code: str | None = None) -> ReportScope:
+def evidence_scope_for(
+    user, office_code: str | None = None, region_code: str | None = None, *, national: bool = False
+) -> ReportScope:
     """The scope of the Temuan page: Kasi BKD and Kepala Bapas their office; the regional viewer its
-    region's offices pooled (or one of them); the national viewer every office pooled, one region's
-    or one office; aggregates only. 403 for other roles, 404 for an office or region out of scope."""
+    region's offices pooled (or one of them) or, with ``national``, every office pooled (the national
+    answer: findings over all offices, no office's own figures); the national viewer every office
+    pooled, one region's or one office; aggregates only. 403 for other roles, 404 for an office or
+    region out of scope."""
     if not user.is_authenticated or user.role not in EVIDENCE_ROLES:
         raise PermissionDenied
-    return report_scope_for(user, office_code, region_code)
+    scope = report_scope_for(user, office_code, region_code)
+    if national and user.role in VIEWER_ROLES and scope.office is None:
+        return ReportScope(office=None, personal_data=False, region=None)
+    return scope
 
 
 # --- dashboards (home pages) ----------------------------------------------------------------------

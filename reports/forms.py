@@ -151,8 +151,16 @@ class EvidenceForm(ReportFilterForm):
         empty_value=6,  # an address without the horizon gets the contract's default
     )
 
+    pool = forms.ChoiceField(
+        label=_("Pooled over"),
+        choices=[("region", _("The offices of my region")), ("national", _("All offices (national)"))],
+        required=False,
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, filters=(), **kwargs)
+        if user.role != Role.REGIONAL:  # the regional viewer may also read the national answer
+            del self.fields["pool"]
         self.helper.layout = Layout(
             Row(*[Column(name, css_class=f"col-6 col-md-3 col-lg-2 {_period_class(name)}") for name in self.fields]),
             Submit("", _("Show"), css_class="btn btn-primary"),

@@ -234,7 +234,12 @@ def download(request, name, fmt):
 
 def _evidence_request(request, wait=True):
     """(scope, form, data or None) of a Temuan request (``wait``: see reports.evidence.cache.evidence_for)."""
-    scope = evidence_scope_for(request.user, request.GET.get("office") or None, request.GET.get("region") or None)
+    scope = evidence_scope_for(
+        request.user,
+        request.GET.get("office") or None,
+        request.GET.get("region") or None,
+        national=request.GET.get("pool") == "national",
+    )
     if request.GET:
         form = EvidenceForm(request.GET, user=request.user)
     else:

@@ -77,6 +77,26 @@ def test_regional_viewer_sees_its_regions_offices_pooled_and_nothing_beyond(logi
     )
 
 
+def test_regional_viewer_may_read_the_national_answer_without_any_office(login, kartika, region_b, world):
+    """The pooled national answer (every office) is aggregates only: the Kanwil may read it; an office
+    of another region stays a 404 even so."""
+    client = login(kartika)
+    data = json.loads(
+        client.get(reverse("reports:evidence_download", args=["json"]), {**QUERY, "pool": "national"}).content
+    )
+    assert (data["office"], data["region"], data["outcome"]["participants"]) == (None, None, 5)
+    page = client.get(reverse("reports:evidence"), {**QUERY, "pool": "national"}, HTTP_ACCEPT_LANGUAGE="id")
+    body = page.content.decode()
+    assert page.status_code == 200 and 'id="evidence-region"' not in body and "Semua kantor" in body
+    for person in world["clients"]:
+        assert person.name not in body
+    office_b = world["clients"][-1].office
+    assert (
+        client.get(reverse("reports:evidence"), {**QUERY, "pool": "national", "office": office_b.code}).status_code
+        == 404
+    )
+
+
 def test_national_viewer_may_pick_a_region(login, rita, region_a, region_b, world):
     client = login(rita)
     by_region = json.loads(
