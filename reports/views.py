@@ -240,12 +240,12 @@ def _evidence_request(request, wait=True):
         request.GET.get("region") or None,
         national=request.GET.get("pool") == "national",
     )
-    if request.GET:
+    if request.GET.get("period"):
         form = EvidenceForm(request.GET, user=request.user)
-    else:
+    else:  # no period asked (a link naming only the pool, region or office): the default period
         date_from, date_to = default_period(_today(request.user))
         initial = {"period": "range", "date_from": date_from, "date_to": date_to, "horizon": 6}
-        form = EvidenceForm(initial, user=request.user)
+        form = EvidenceForm({**initial, **request.GET.dict()}, user=request.user)
     if not form.is_valid():
         return scope, form, None
     period = form.cleaned_data["period_obj"]

@@ -95,6 +95,9 @@ def test_regional_viewer_may_read_the_national_answer_without_any_office(login, 
         client.get(reverse("reports:evidence"), {**QUERY, "pool": "national", "office": office_b.code}).status_code
         == 404
     )
+    # a link naming only the pool gets the default period, not an error
+    only_pool = client.get(reverse("reports:evidence"), {"pool": "national"})
+    assert only_pool.status_code == 200 and only_pool.context["form"].is_valid()
 
 
 def test_national_viewer_may_pick_a_region(login, rita, region_a, region_b, world):
