@@ -467,9 +467,11 @@ def fault_app_host(cluster: Cluster, fault: dict) -> dict:
         if state.get("app1", {}).get("scur", 0) >= 1:
             break
         time.sleep(0.05)
-    started = time.time()
     kill_namespace_processes(ns("app1"))  # gunicorn's master and workers: the host is gone
     set_link("app1", "down")
+    # The fault starts once the host is gone: a request begun while the kill was under way could
+    # still reach app1 and is one of those in flight at the kill, not one begun after it.
+    started = time.time()
     log(f"app1 killed ({state.get('app1', {}).get('scur', '?')} requests in flight at HAProxy)")
     marked = wait_for(lambda: cluster.server_is("app1", "DOWN") and time.time(), fault["waits"]["marked down"],
                       "HAProxy to mark app1 down")  # fmt: skip
@@ -700,7 +702,9 @@ def summarise(client: dict, faults: list[dict], verified: dict) -> dict:
 def fmt(value) -> str:
     if value is None:
         return "—"
-    return f"{value:,.0f}" if isinstance(value, float) and value >= 100 else str(value)
+    if isinstance(value, float):  # milliseconds and seconds: whole numbers from 100 on, one decimal below
+        return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+    return str(value)
 
 
 def render(summary: dict, meta: dict) -> str:
