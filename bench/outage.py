@@ -365,13 +365,23 @@ def database_usernames(db_port: int) -> tuple[set[str], set[str]]:
 # --- main -----------------------------------------------------------------------------------------
 
 
-def summarise(stats: Stats, t_stop: float, t_down_confirmed: float, t_start: float, db_users, audited) -> dict:
+def summarise(
+    stats: Stats,
+    t_stop: float,
+    t_down_confirmed: float,
+    t_start: float,
+    db_users,
+    audited,
+    t_restart: float | None = None,
+) -> dict:
     outcomes = sorted(stats.outcomes, key=lambda o: o.at)
     created = [o for o in outcomes if o.kind == "created"]
     acknowledged = {o.username for o in created}
-    # Requests that began while the server was being stopped may still have been served: judge
-    # the outage only by requests that began after PostgreSQL was confirmed down.
-    during = [o for o in outcomes if t_down_confirmed <= o.at < t_start]
+    # Requests that began while the server was being stopped may still have been served, and one
+    # still running when the restart began may be served by the restarted server: judge the outage
+    # only by requests that began after PostgreSQL was confirmed down and ended before its restart began.
+    restart = t_start if t_restart is None else t_restart
+    during = [o for o in outcomes if t_down_confirmed <= o.at and o.at + o.seconds <= restart]
     after = [o for o in outcomes if o.at >= t_start]
     first_success_after = next((o for o in after if o.kind == "created"), None)
     missing = sorted(acknowledged - db_users)
@@ -505,6 +515,7 @@ def main(argv=None) -> int:
         # request begun after it went down has been answered (bounded), so the outage is really met.
         wait_for(lambda: stats.answered_since(t_down_confirmed) > 0, args.timeout, "an answer during the outage")
         log("starting PostgreSQL")
+        t_restart = time.time()
         postgres.start()
         t_start = time.time()
         deadline[0] = max(deadline[0], t_start + args.after)
@@ -514,7 +525,7 @@ def main(argv=None) -> int:
         if any(thread.is_alive() for thread in threads):
             raise BenchFailure("a writer did not finish in time (a request hung)")
         db_users, audited = database_usernames(postgres.port)
-        summary = summarise(stats, t_stop, t_down_confirmed, t_start, db_users, audited)
+        summary = summarise(stats, t_stop, t_down_confirmed, t_start, db_users, audited, t_restart)
         failures = verdict(summary)
         print(json.dumps(summary, indent=2, ensure_ascii=False))
         log("PASS" if not failures else "FAIL: " + "; ".join(failures))
