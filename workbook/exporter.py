@@ -166,7 +166,7 @@ def tpp_case_values(case: TPPCase, session: TPPSession, register_number: str) ->
 def tpp_rows(office, register_by_id: dict) -> list[dict]:
     sessions = TPPSession.objects.filter(office=office).prefetch_related("members", "attendees")
     session_by_id = {s.pk: s for s in sessions}
-    cases = TPPCase.objects.filter(session__office=office)
+    cases = TPPCase.objects.filter(session__office=office, client__office=office)
     return sorted(
         (tpp_case_values(c, session_by_id[c.session_id], register_by_id[c.client_id]) for c in cases),
         key=lambda r: (r["tanggal"], r["tempat"], r["no_register"]),
@@ -209,12 +209,16 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
     session_by_id = {s.pk: s for s in sessions}
     register_by_id = dict(Client.objects.filter(office=office).values_list("pk", "register_number"))
     enrolments = list(
-        Enrolment.objects.filter(session__office=office).values_list("pk", "session_id", "client_id", "motivation")
+        Enrolment.objects.filter(session__office=office, client__office=office).values_list(
+            "pk", "session_id", "client_id", "motivation"
+        )
     )
     days: dict[int, dict] = defaultdict(dict)
-    for enrolment_id, day, status in Attendance.objects.filter(enrolment__session__office=office).values_list(
-        "enrolment_id", "date", "status"
-    ):
+    # A client transferred to another office is that office's (with its register number): its rows
+    # here would name a register number this workbook no longer holds.
+    for enrolment_id, day, status in Attendance.objects.filter(
+        enrolment__session__office=office, enrolment__client__office=office
+    ).values_list("enrolment_id", "date", "status"):
         days[enrolment_id][day] = status
     participants, attendance = [], []
     for enrolment_id, session_id, client_id, motivation in enrolments:
@@ -229,7 +233,9 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
     rows["Peserta"] = sorted(participants, key=lambda r: (r["kode_pelatihan"], r["no_register"]))
     rows["Kehadiran"] = sorted(attendance, key=lambda r: (r["kode_pelatihan"], r["no_register"], r["tanggal"]))
 
-    follow_ups = FollowUp.objects.filter(enrolment__session__office=office).select_related("enrolment")
+    follow_ups = FollowUp.objects.filter(
+        enrolment__session__office=office, enrolment__client__office=office
+    ).select_related("enrolment")
     rows["TindakLanjut"] = sorted(
         (
             follow_up_values(f, session_by_id[f.enrolment.session_id].code, register_by_id[f.enrolment.client_id])
@@ -237,7 +243,9 @@ def office_rows(office, *, today: dt.date | None = None) -> dict[str, list[dict]
         ),
         key=lambda r: (r["kode_pelatihan"], r["no_register"], r["tanggal"]),
     )
-    visits = ReportingVisit.objects.filter(office=office).only("client_id", "reported_at", "mode", "notes")
+    visits = ReportingVisit.objects.filter(office=office, client__office=office).only(
+        "client_id", "reported_at", "mode", "notes"
+    )
     rows["WajibLapor"] = sorted(
         (visit_values(v, register_by_id[v.client_id], tz) for v in visits.iterator(chunk_size=5000)),
         key=lambda r: (r["no_register"], r["tanggal"]),

@@ -360,3 +360,16 @@ def test_a_nik_of_a_finished_client_elsewhere_is_only_taken(traveller, office_b)
     with pytest.raises(ValidationError) as exc:
         other.full_clean()
     assert exc.value.message_dict["nik"] == ["This NIK is already registered."]
+
+
+def test_each_offices_workbook_exports_after_a_transfer(moved, office_a, office_b):
+    """The sending office's workbook leaves the moved client out (its register number is the other
+    office's now) instead of failing; the receiving office's carries the client."""
+    from workbook.exporter import office_rows
+
+    sending, receiving = office_rows(office_a), office_rows(office_b)
+    moved.refresh_from_db()
+    assert moved.register_number not in {row["no_register"] for row in sending["Klien"]}
+    assert not [row for row in sending["WajibLapor"] if row["no_register"] == moved.register_number]
+    assert moved.register_number in {row["no_register"] for row in receiving["Klien"]}
+    assert [row for row in receiving["WajibLapor"] if row["no_register"] == moved.register_number]
