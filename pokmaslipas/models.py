@@ -60,6 +60,16 @@ def covering_q(office, prefix: str = "") -> Q:
     return q
 
 
+def owner_label(level: str, *, office_name: str = "", province: str = "") -> str:
+    """The owner of a partner or agreement as lists and pages show it: "Nasional", "Kanwil <province>"
+    or the office's name."""
+    if level == Level.NATION:
+        return str(_("National"))
+    if level == Level.REGION:
+        return str(_("Kanwil %(province)s") % {"province": province})
+    return office_name
+
+
 class Owned:
     """What partners and agreements share about their owner (``level``, ``office``, ``region``)."""
 
@@ -75,10 +85,10 @@ class Owned:
     def owner_name(self) -> str:
         """ "Nasional", the region's name or the office's name: the label lists and pages show."""
         if self.level == Level.NATION:
-            return str(_("National"))
+            return owner_label(Level.NATION)
         if self.level == Level.REGION:
-            return str(_("Kanwil %(province)s") % {"province": self.region.province})  # type: ignore[attr-defined]
-        return str(self.office)  # type: ignore[attr-defined]
+            return owner_label(Level.REGION, province=self.region.province)  # type: ignore[attr-defined]
+        return owner_label(Level.OFFICE, office_name=str(self.office))  # type: ignore[attr-defined]
 
     @property
     def keeper_name(self) -> str:
@@ -265,19 +275,25 @@ class Agreement(Owned, models.Model):
 
     def status_on(self, as_of: date) -> str:
         """Status as of a date, as docs/INTERFACES.md section 3 defines it for the agreements report."""
-        if self.terminated_on and self.terminated_on <= as_of:
-            return self.Status.TERMINATED
-        if self.end_date < as_of:
-            return self.Status.EXPIRED
-        if self.end_date <= as_of + timedelta(days=EXPIRING_DAYS):
-            return self.Status.EXPIRING
-        return self.Status.ACTIVE
+        return agreement_status(self.end_date, self.terminated_on, as_of)
 
     def is_valid_between(self, start: date, end: date) -> bool:
         """True when the agreement covers every day from start to end and was not terminated before."""
         if self.terminated_on and self.terminated_on <= end:
             return False
         return self.start_date <= start and end <= self.end_date
+
+
+def agreement_status(end_date: date, terminated_on: date | None, as_of: date) -> str:
+    """An agreement's status as of a date (``Agreement.status_on``; the agreements report reads the
+    dates without building the agreement)."""
+    if terminated_on and terminated_on <= as_of:
+        return Agreement.Status.TERMINATED
+    if end_date < as_of:
+        return Agreement.Status.EXPIRED
+    if end_date <= as_of + timedelta(days=EXPIRING_DAYS):
+        return Agreement.Status.EXPIRING
+    return Agreement.Status.ACTIVE
 
 
 def renewals() -> QuerySet:
