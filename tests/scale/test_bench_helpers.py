@@ -86,17 +86,20 @@ def test_markdown_report_and_merge_keep_hand_written_notes(tmp_path):
                   "admin": {"url": "/django-admin/", "server_p50": 30.0, "server_p95": 40.0, "queries": (5, 5)},
                   "ratio_p50": 3.0},
         "load": {"status": "skipped"}, "memory": {"max_mb": [120.0], "now_mb": [110.0]}, "reports": [],
+        "outdating": {"first": {"status": 200, "server_ms": 210.0, "client_ms": 215.0, "queries": (9, 9),
+                                "stale_note": True}, "worker_seconds": 95.4, "after": {"server_p95": 180.0}},
     }  # fmt: skip
     text = run.render_markdown(results)
+    assert "## Every office changed at once" in text and "up to date in 95 s; then the page took p95 180 ms" in text
     assert "| worklist | pk1.s001 | 40.0 | 90.0 |" in text
     assert "NOT met (time)" in text
     assert "missing: not measured" in text
     assert "**3.0×**" in text and "met." in text
     doc = tmp_path / "scale.md"
-    doc.write_text("# Title\n\n<!-- bench:begin -->\nold\n<!-- bench:end -->\n\n## Notes\nkept\n")
+    doc.write_text("# Title\n\n<!-- bench:begin -->\nstale text\n<!-- bench:end -->\n\n## Notes\nkept\n")
     run.merge_into_doc(doc, text)
     merged = doc.read_text()
-    assert "old" not in merged and "Test CPU" in merged and merged.endswith("## Notes\nkept\n")
+    assert "stale text" not in merged and "Test CPU" in merged and merged.endswith("## Notes\nkept\n")
 
 
 def test_summary_for_performance_md_names_each_target_and_its_verdict(tmp_path):
@@ -111,6 +114,8 @@ def test_summary_for_performance_md_names_each_target_and_its_verdict(tmp_path):
         "load": {"status": "ok", "users": 50, "duration_s": 61.0, "requests": 700, "errors": 0, "p50": 40.0,
                  "p95": 120.0},
         "memory": {"max_mb": [120.0, 260.0]},
+        "outdating": {"first": {"status": 200, "server_ms": 210.0, "client_ms": 215.0, "queries": (9, 9),
+                                "stale_note": True}, "worker_seconds": 95.4, "after": {"server_p95": 180.0}},
         "reports": [{"name": "participation", "format": "json", "seconds": 2.5, "status": "ok"},
                     {"name": "participation", "format": "pdf", "seconds": 60.0, "max_rss_mb": 243.0, "status": "ok"},
                     {"name": "agreements", "format": "json", "seconds": 0, "status": "timeout"}],
@@ -126,6 +131,8 @@ def test_summary_for_performance_md_names_each_target_and_its_verdict(tmp_path):
     assert "260 MB: NOT met" in text
     assert "| `report participation` JSON, a year | 2.5 s | | | < 10 s | met |" in text
     assert "243 MB: met" in text
+    assert "right after every office changed (rows of a moment ago shown; the worker caught up in 95 s) | 210 ms" in text
+    assert "| < 500 ms | met |" in text
     assert "| `report agreements` JSON, a year | — | | | < 10 s | timeout: NOT met |" in text
     doc = tmp_path / "PERFORMANCE.md"
     doc.write_text("# P\n<!-- bench-summary:begin -->\nold\n<!-- bench-summary:end -->\n## Notes\n")
