@@ -73,8 +73,8 @@ def write_html(args, folder: Path) -> tuple[Path, Path, dict]:
 
     from bapas.models import Office
     from reports.access import ReportScope
-    from reports.datasets import build_dataset
     from reports.pdf import _LongReport, chunk_rows_setting, report_context
+    from reports.scoped import build_dataset
 
     office = Office.objects.get(code=args.office) if args.office else None
     with translation.override("id"):

@@ -283,7 +283,7 @@ def _moved_counts(scope: _Scope, periods_by_kind: dict[str, list[Period]], due: 
             "client__reporting_frequency", "client__programme_start", "client__programme_end",
         )
     )  # fmt: skip
-    warnings: dict[str, int] = defaultdict(int)
+    warnings: dict[tuple[str, str], int] = defaultdict(int)
     if not rows:
         return warnings
     moved: dict[int, dict] = {}
@@ -322,8 +322,28 @@ def _moved_counts(scope: _Scope, periods_by_kind: dict[str, list[Period]], due: 
         client_id__in=list(moved), issued_on__gte=scope.date_from, issued_on__lte=scope.date_to
     ).values_list("client_id", "level", "issued_on"):
         if scope.holds(holder_on(issued_on, moved[client_id]["steps"], moved[client_id]["current"])):
-            warnings[level] += 1
+            warnings[(level, issued_on.strftime("%Y-%m"))] += 1
     return warnings
+
+
+def _warning_counts(warnings, moved: dict) -> tuple[dict[str, int], dict[str, dict]]:
+    """Warnings by level, and by month and level, from the scope's warnings (one grouped query) and
+    those of the clients who moved (``_moved_counts``: already by level and month)."""
+    level_month: dict[tuple[str, str], int] = defaultdict(int, moved)
+    rows = warnings.order_by().annotate(month=TruncMonth("issued_on")).values_list("level", "month")
+    for level, month, n in rows.annotate(n=Count("id")):
+        level_month[(level, _month_text(month))] += n
+    by_level: dict[str, int] = defaultdict(int)
+    months: dict[str, dict] = {}
+    for (level, month), n in sorted(level_month.items(), key=lambda item: item[0][1]):
+        by_level[level] += n
+        months.setdefault(month, dict.fromkeys(ReportingWarning.Level.values, 0))[level] += n
+    return by_level, months
+
+
+def _month_text(value) -> str:
+    """YYYY-MM of a truncated month (a date, a datetime, or text on SQLite)."""
+    return value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)[:7]
 
 
 def _in_scope(office, region, officer, date_from: date, date_to: date):
@@ -354,12 +374,14 @@ def compliance_dataset(
     officer=None,
     by_officer_month: bool = False,
     region=None,
+    warnings_by_month: bool = False,
 ) -> dict:
     """The compliance report as docs/INTERFACES.md section 3 gives it, plus ``by_month`` and ``warnings``.
 
     ``office`` None means the offices of ``region`` (all offices when that is None too); ``officer`` narrows to one PK's current caseload.
     ``by_officer_month`` adds the month-by-month figures of each PK (the dashboards' summary rows
-    keep them for the PK's panel); the report itself does not carry them.
+    keep them for the PK's panel); the report itself does not carry them. ``warnings_by_month`` adds
+    ``{month: {level: n}}`` (the rolled-up figures of ``reports.rollups`` keep them).
     """
     if today is None:
         today = timezone.localdate(timezone=office.tzinfo) if office is not None else timezone.localdate()
@@ -393,10 +415,8 @@ def compliance_dataset(
     total_due = sum(d for d, _ in by_officer.values())
     total_reported = sum(r for _, r in by_officer.values())
 
-    level_counts = dict(warnings.order_by().values("level").annotate(n=Count("id")).values_list("level", "n"))
-    for level, n in moved_warnings.items():
-        level_counts[level] = level_counts.get(level, 0) + n
-    extra = {}
+    level_counts, months = _warning_counts(warnings, moved_warnings)
+    extra: dict = {"warnings_by_month": months} if warnings_by_month else {}
     if by_officer_month:
         extra["by_officer_month"] = [
             {"officer": names.get(officer_id) if officer_id else None, "month": month, **_row(d, r)}
@@ -416,6 +436,40 @@ def compliance_dataset(
         "by_month": [{"month": month, **_row(d, r)} for month, (d, r) in sorted(by_month.items())],
         "warnings": {level: level_counts.get(level, 0) for level in ReportingWarning.Level.values},
         **extra,
+    }
+
+
+def compliance_from_months(parts: list[dict], *, office, region, date_from: date, date_to: date, today: date) -> dict:
+    """The compliance report of several offices' months (``reports.rollups``): each part holds one
+    office's ``by_month`` rows and ``warnings_by_month`` of ``compliance_dataset`` over whole months.
+
+    A period counts in the month of its last day and a warning in the month it was issued, so the
+    months of [date_from, date_to] (whole months) add up to the report of that period: the same
+    totals, months and warnings as ``compliance_dataset`` of those offices (without the PKs' rows,
+    which only the office itself reads).
+    """
+    first, last = date_from.strftime("%Y-%m"), date_to.strftime("%Y-%m")
+    by_month: dict = defaultdict(lambda: [0, 0])
+    warnings = dict.fromkeys(ReportingWarning.Level.values, 0)
+    for part in parts:
+        for row in part["by_month"]:
+            if first <= row["month"] <= last:
+                by_month[row["month"]][0] += row["due"]
+                by_month[row["month"]][1] += row["reported"]
+        for month, levels in part["warnings_by_month"].items():
+            if first <= month <= last:
+                for level, n in levels.items():
+                    warnings[level] = warnings.get(level, 0) + n
+    return {
+        "report": "compliance",
+        "office": getattr(office, "code", office) if office is not None else None,
+        "region": getattr(region, "code", region) if office is None and region is not None else None,
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "today": today.isoformat(),
+        "totals": _row(sum(d for d, _ in by_month.values()), sum(r for _, r in by_month.values())),
+        "by_month": [{"month": month, **_row(d, r)} for month, (d, r) in sorted(by_month.items())],
+        "warnings": warnings,
     }
 
 

@@ -254,6 +254,9 @@ REPORT_PDF_CHUNK_ROWS = envint("BAPAS_REPORT_PDF_CHUNK_ROWS", 400)
 # Dashboards: an outdated summary row computed less than this long ago is shown (marked as such)
 # while the task worker recomputes it; older rows are computed by the request (reports.summaries).
 DASHBOARD_STALE_MINUTES = envint("BAPAS_DASHBOARD_STALE_MINUTES", 60)
+# A viewer's report computes missing office rollups (reports.rollups) for at most this long, then
+# queues the rest for the worker and says they are being prepared.
+REPORT_ROLLUP_INLINE_SECONDS = float(os.environ.get("BAPAS_REPORT_ROLLUP_INLINE_SECONDS", "0.5"))
 # The day of the next month by which an office's monthly return must be signed.
 MONTHLY_RETURN_DEADLINE_DAY = envint("BAPAS_MONTHLY_RETURN_DEADLINE_DAY", 5)
 # An uploaded workbook larger than this once unpacked is refused before it is opened (workbook.reader).

@@ -125,7 +125,9 @@ def _fold_sessions(rows, key_func, **labels):
     groups: dict = {}
     for row in rows:
         key = key_func(row)
-        group = groups.setdefault(key, _empty_counts(**dict(zip(labels, key, strict=True))))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _empty_counts(**dict(zip(labels, key, strict=True)))
         group["sessions"] += 1
         group["enrolled"] += row["enrolled"]
         group["participants"] += row["participants"]
@@ -153,23 +155,20 @@ def _count_per_session(rows: list[dict], enrolments) -> None:
         row["attendance_rate"] = rate(row["attended_days"], row["enrolled"] * row["days"])
 
 
-def _participants_by_person(enrolments) -> tuple[dict, dict]:
-    """Participants by the client's programme and by sex, from one grouped query."""
-    by_programme: dict = {}
-    by_sex: dict = {}
+def _participants_by_person(people: list) -> tuple[dict, dict]:
+    """Participants by the client's programme and by sex, from the (session, programme, sex, n) groups."""
+    programmes: dict = defaultdict(int)
+    sexes: dict = defaultdict(int)
+    for _session, code, sex, n in people:
+        programmes[code] += n
+        sexes[sex] += n
     programme_labels = dict(Client.Programme.choices)
     sex_labels = dict(Client.Sex.choices)
-    person_groups = (
-        participants(enrolments).order_by().values("client__programme", "client__sex").annotate(n=Count("pk"))
-    )
-    for item in person_groups:
-        code, sex = item["client__programme"], item["client__sex"]
-        by_programme.setdefault(
-            code, {"programme": code, "label": str(programme_labels.get(code, code)), "participants": 0}
-        )["participants"] += item["n"]
-        by_sex.setdefault(sex, {"sex": sex, "label": str(sex_labels.get(sex, sex)), "participants": 0})[
-            "participants"
-        ] += item["n"]
+    by_programme = {
+        code: {"programme": code, "label": str(programme_labels.get(code, code)), "participants": n}
+        for code, n in programmes.items()
+    }
+    by_sex = {sex: {"sex": sex, "label": str(sex_labels.get(sex, sex)), "participants": n} for sex, n in sexes.items()}
     return by_programme, by_sex
 
 
@@ -196,6 +195,92 @@ def _month_key(row: dict) -> tuple[int, int]:
     return int(row["start"][:4]), int(row["start"][5:7])
 
 
+def _planned_facts(scope: dict) -> list[list]:
+    """The sessions of the period not held yet, as [id, partner id, type id, start] (one query)."""
+    rows = _scoped_sessions(**scope, planned=True).values_list("pk", "partner_id", "training_type_id", "start_date")
+    return [[pk, partner_id, type_id, start.isoformat()] for pk, partner_id, type_id, start in rows]
+
+
+def participation_facts(
+    *, office=None, date_from: date, date_to: date, partner=None, training_type=None, officer=None, today=None,
+    region=None, outcomes: bool = False,
+) -> dict:  # fmt: skip
+    """What the participation report is folded from (``fold_participation``), JSON-ready.
+
+    ``sessions``: the held sessions of the period with their counts; ``people``: participants as
+    [session, programme, sex, n]; ``clients``: the participating clients as [session, [client ids]];
+    ``planned``: the sessions not held yet. With ``outcomes``, also ``groups``: participants as
+    [session, domicile, matched interest, latest follow-up status, n] (``fold_implementation``).
+    Seven queries (eight with ``outcomes``), whatever the number of rows.
+
+    The facts of one office and year are what ``reports.rollups`` keeps for the regional and national
+    pages; ``narrow_facts`` cuts a period, partner or type out of them, so a report from those rows and
+    one computed here are folded by the same code.
+    """
+    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
+             "training_type": training_type, "officer": officer, "today": today, "region": region}  # fmt: skip
+    sessions = _scoped_sessions(**scope)
+    enrolments = _scoped_enrolments(sessions, officer)
+    rows = _session_rows(sessions)
+    _count_per_session(rows, enrolments)
+    counted = participants(enrolments).order_by()
+    facts = {
+        "sessions": rows,
+        "people": [list(g) for g in counted.values_list("session_id", "client__programme", "client__sex").annotate(
+            n=Count("pk"))],
+        "clients": _clients_by_session(counted.values_list("session_id", "client_id").distinct()),
+        "planned": _planned_facts(scope),
+    }  # fmt: skip
+    if outcomes:
+        facts["groups"] = _outcome_groups(enrolments)
+    return facts
+
+
+def _clients_by_session(pairs) -> list[list]:
+    """[[session, [client ids]], ...] from (session, client) pairs."""
+    by_session: dict[int, list[int]] = defaultdict(list)
+    for session_id, client_id in pairs:
+        by_session[session_id].append(client_id)
+    return [[session_id, clients] for session_id, clients in by_session.items()]
+
+
+def _outcome_groups(enrolments) -> list[list]:
+    """Participants as [session, domicile, matched interest, latest follow-up status, n] (one query)."""
+    groups = (
+        participants(enrolments)
+        .order_by()
+        .values_list("session_id", "client__domicile", "matched_interest", "latest_status")
+        .annotate(n=Count("pk"))
+    )
+    return [list(g) for g in groups]
+
+
+def narrow_facts(facts: dict, *, date_from: date, date_to: date, partner=None, training_type=None) -> dict:
+    """The facts of the sessions starting in [date_from, date_to] (of one partner or training type),
+    ordered as ``_session_rows`` orders them: the one way a report is cut out of rolled-up facts."""
+    first, last = date_from.isoformat(), date_to.isoformat()
+    partner_id, type_id = _pk(partner), _pk(training_type)
+
+    def keep(partner_of, type_of, start) -> bool:
+        return (
+            first <= start <= last
+            and (partner_id is None or partner_of == partner_id)
+            and (type_id is None or type_of == type_id)
+        )
+
+    rows = [r for r in facts["sessions"] if keep(r["partner_id"], r["training_type_id"], r["start"])]
+    rows.sort(key=lambda r: (r["start"], r["code"], r["id"]))
+    ids = {r["id"] for r in rows}
+    narrowed = {
+        "sessions": rows,
+        "planned": [p for p in facts["planned"] if keep(p[1], p[2], p[3])],
+    }
+    for key in ("people", "clients", "groups"):
+        if key in facts:
+            narrowed[key] = [g for g in facts[key] if g[0] in ids]
+    return narrowed
+
+
 def participation_dataset(
     *,
     office=None,
@@ -212,15 +297,18 @@ def participation_dataset(
     ``officer`` narrows the counts to one PK's caseload (the PK's own reports). ``today`` decides
     which sessions are held (default: each office's own date). Seven queries.
     """
-    scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
-             "training_type": training_type, "officer": officer, "today": today, "region": region}  # fmt: skip
-    sessions = _scoped_sessions(**scope)
-    enrolments = _scoped_enrolments(sessions, officer)
-    rows = _session_rows(sessions)
-    _count_per_session(rows, enrolments)
-    by_programme, by_sex = _participants_by_person(enrolments)
-    unique_clients = participants(enrolments).order_by().values("client_id").distinct().count()
-    totals = {**_participation_totals(rows, unique_clients), "planned": _scoped_sessions(**scope, planned=True).count()}
+    facts = participation_facts(office=office, date_from=date_from, date_to=date_to, partner=partner,
+                                training_type=training_type, officer=officer, today=today, region=region)  # fmt: skip
+    return fold_participation(facts, office=office, region=region, date_from=date_from, date_to=date_to,
+                              filters=_filters(partner=partner, training_type=training_type, officer=officer))  # fmt: skip
+
+
+def fold_participation(facts: dict, *, office, region, date_from: date, date_to: date, filters: dict) -> dict:
+    """The participation dataset from its facts (``participation_facts`` or ``narrow_facts``)."""
+    rows = facts["sessions"]
+    by_programme, by_sex = _participants_by_person(facts["people"])
+    unique_clients = len({client for _session, clients in facts["clients"] for client in clients})
+    totals = {**_participation_totals(rows, unique_clients), "planned": len(facts["planned"])}
 
     by_year = {year: _empty_counts(year=year) for year in range(date_from.year, date_to.year + 1)}
     for group in _fold_sessions(rows, lambda r: (int(r["start"][:4]),), year=None):
@@ -232,7 +320,7 @@ def participation_dataset(
         "region": _region_code(office, region),
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
-        "filters": _filters(partner=partner, training_type=training_type, officer=officer),
+        "filters": filters,
         "empty": not rows,
         "totals": totals,
         "by_year": list(by_year.values()),
@@ -297,21 +385,25 @@ def _with_rates(group):
     return group
 
 
-def duration_band(days: int) -> str:
-    for low, high, label in DURATION_BANDS:
+def duration_band(days: int, labels=None) -> str:
+    """The duration band of a session (``labels``: the bands already translated, for a long fold)."""
+    bands = labels or DURATION_BANDS
+    for low, high, label in bands:
         if days >= low and (high is None or days <= high):
             return str(label)
-    return str(DURATION_BANDS[-1][2])
+    return str(bands[-1][2])
 
 
-def budget_band(budget: int | None, participant_count: int) -> str:
+def budget_band(budget: int | None, participant_count: int, labels=None, unknown=None) -> str:
+    """The band of the budget per participant (``labels``, ``unknown``: translated already)."""
     if budget is None or not participant_count:
-        return _("Budget not recorded")
+        return unknown or _("Budget not recorded")
+    bands = labels or BUDGET_BANDS
     per_participant = budget / participant_count
-    for low, high, label in BUDGET_BANDS:
+    for low, high, label in bands:
         if per_participant >= low and (high is None or per_participant < high):
             return str(label)
-    return str(BUDGET_BANDS[-1][2])
+    return str(bands[-1][2])
 
 
 def implementation_formula() -> str:
@@ -346,53 +438,92 @@ def implementation_dataset(
     )[0]
 
 
-def _implementation_dimensions() -> dict:
-    """Each breakdown of the implementation report: name -> (session row, group) -> (label key, label)."""
-    category_labels = dict(TrainingType.Category.choices)
-    method_labels = dict(TrainingSession.Method.choices)
-    domicile_labels = dict(Client.Domicile.choices)
-    return {
-        "by_training_type": lambda r, g: ("training_type", r["training_type"]),
-        "by_partner": lambda r, g: ("partner", r["partner"]),
-        "by_category": lambda r, g: ("category", str(category_labels.get(r["category"], r["category"]))),
-        "by_method": lambda r, g: ("method", str(method_labels.get(r["method"], _("Method not recorded")))),
-        "by_duration": lambda r, g: ("duration", duration_band(r["days"])),
-        "by_budget_per_participant": lambda r, g: ("budget_band", budget_band(r["budget"], r["participants"])),
-        "by_domicile": lambda r, g: (
-            "domicile",
-            str(domicile_labels.get(g["client__domicile"], _("Domicile not recorded"))),
+IMPLEMENTATION_BREAKDOWNS = (
+    "by_training_type", "by_partner", "by_category", "by_method", "by_duration", "by_budget_per_participant",
+    "by_domicile", "by_interest_match", "by_office", "by_session",
+)  # fmt: skip
+
+
+def _implementation_dimensions() -> tuple[dict, dict]:
+    """Each breakdown of the implementation report: those of the session (name -> session row ->
+    (label key, label)) and those of the person (name -> (domicile, matched interest) -> ...)."""
+    category_labels = {k: str(v) for k, v in TrainingType.Category.choices}
+    method_labels = {k: str(v) for k, v in TrainingSession.Method.choices}
+    domicile_labels = {k: str(v) for k, v in Client.Domicile.choices}
+    no_method, no_domicile = _("Method not recorded"), _("Domicile not recorded")
+    matches, does_not = _("Matches the client's interest"), _("Does not match the interest")
+    durations = [(low, high, str(label)) for low, high, label in DURATION_BANDS]
+    budgets = [(low, high, str(label)) for low, high, label in BUDGET_BANDS]
+    no_budget = _("Budget not recorded")
+    of_session = {
+        "by_training_type": lambda r: ("training_type", r["training_type"]),
+        "by_partner": lambda r: ("partner", r["partner"]),
+        "by_category": lambda r: ("category", category_labels.get(r["category"], r["category"])),
+        "by_method": lambda r: ("method", method_labels.get(r["method"], no_method)),
+        "by_duration": lambda r: ("duration", duration_band(r["days"], labels=durations)),
+        "by_budget_per_participant": lambda r: (
+            "budget_band",
+            budget_band(r["budget"], r["participants"], labels=budgets, unknown=no_budget),
         ),
-        "by_interest_match": lambda r, g: (
-            "interest_match",
-            _("Matches the client's interest") if g["matched_interest"] else _("Does not match the interest"),
-        ),
-        "by_office": lambda r, g: ("office", r["office"]),
-        "by_session": lambda r, g: ("session", f"{r['code']} · {r['title']}"),
+        "by_office": lambda r: ("office", r["office"]),
+        "by_session": lambda r: ("session", f"{r['code']} · {r['title']}"),
     }
+    of_person = {
+        "by_domicile": lambda p: ("domicile", domicile_labels.get(p[0], no_domicile)),
+        "by_interest_match": lambda p: ("interest_match", matches if p[1] else does_not),
+    }
+    return of_session, of_person
 
 
-def _fold_outcomes(groups: list[dict], by_id: dict) -> tuple[dict[str, dict], dict, dict]:
-    """The participant groups added up per breakdown label, in total and per latest outcome."""
-    dimensions = _implementation_dimensions()
-    breakdowns: dict[str, dict] = {name: {} for name in dimensions}
-    totals = _outcome_counts()
+def _add_outcome(into: dict, counts: list[int]) -> None:
+    into["participants"] += counts[0]
+    into["followed_up"] += counts[1]
+    into["implemented"] += counts[2]
+
+
+def _fold_outcomes(groups: list, by_id: dict) -> tuple[dict[str, dict], dict, dict]:
+    """The participant groups ([session, domicile, matched interest, latest status, n]) added up per
+    breakdown label, in total and per latest outcome.
+
+    The groups are first added up per session and per person kind (domicile, interest match), so each
+    breakdown folds a few thousand sums, not every group. Each session row's ``participants`` is
+    counted here first (the budget band divides by it)."""
+    of_session, of_person = _implementation_dimensions()
+    per_session: dict = defaultdict(lambda: [0, 0, 0])
+    per_person: dict = defaultdict(lambda: [0, 0, 0])
+    per_status: dict = defaultdict(int)
+    for session_id, domicile, matched, status, n in groups:
+        per_status[status] += n
+        for bucket in (per_session[session_id], per_person[(domicile, matched)]):
+            bucket[0] += n
+            if status:
+                bucket[1] += n
+                if is_implemented(status):
+                    bucket[2] += n
     outcomes: dict = defaultdict(int)
-    for item in groups:
-        row = by_id[item["session_id"]]
-        status = item["latest_status"]
-        followed = item["n"] if status else 0
-        implemented = item["n"] if is_implemented(status) else 0
-        outcomes[status or ""] += item["n"]
-        for name, key_func in dimensions.items():
-            label_key, label = key_func(row, item)
-            extra = {"session_start": row["start"], "office": row["office"]} if name == "by_session" else {}
-            group = breakdowns[name].setdefault(label, _outcome_counts(**{label_key: label}, **extra))
-            group["participants"] += item["n"]
-            group["followed_up"] += followed
-            group["implemented"] += implemented
-        totals["participants"] += item["n"]
-        totals["followed_up"] += followed
-        totals["implemented"] += implemented
+    for status, n in per_status.items():
+        outcomes[status or ""] += n
+    breakdowns: dict[str, dict] = {name: {} for name in IMPLEMENTATION_BREAKDOWNS}
+    totals = _outcome_counts()
+    for session_id, counts in per_session.items():
+        by_id[session_id]["participants"] += counts[0]
+    for session_id, counts in per_session.items():
+        row = by_id[session_id]
+        for name, key_func in of_session.items():
+            label_key, label = key_func(row)
+            group = breakdowns[name].get(label)
+            if group is None:
+                extra = {"session_start": row["start"], "office": row["office"]} if name == "by_session" else {}
+                group = breakdowns[name][label] = _outcome_counts(**{label_key: label}, **extra)
+            _add_outcome(group, counts)
+        _add_outcome(totals, counts)
+    for person, counts in per_person.items():
+        for name, key_func in of_person.items():
+            label_key, label = key_func(person)
+            group = breakdowns[name].get(label)
+            if group is None:
+                group = breakdowns[name][label] = _outcome_counts(**{label_key: label})
+            _add_outcome(group, counts)
     return breakdowns, totals, outcomes
 
 
@@ -413,17 +544,23 @@ def implementation_with_sessions(
     scope = {"office": office, "date_from": date_from, "date_to": date_to, "partner": partner,
              "training_type": training_type, "officer": officer, "today": today, "region": region}  # fmt: skip
     sessions = _scoped_sessions(**scope)
-    rows = _session_rows(sessions)
+    facts = {
+        "sessions": _session_rows(sessions),
+        "groups": _outcome_groups(_scoped_enrolments(sessions, officer)),
+        "planned": _planned_facts(scope),
+    }
+    return fold_implementation(facts, office=office, region=region, date_from=date_from, date_to=date_to,
+                               filters=_filters(partner=partner, training_type=training_type, officer=officer))  # fmt: skip
+
+
+def fold_implementation(
+    facts: dict, *, office, region, date_from: date, date_to: date, filters: dict
+) -> tuple[dict, list[dict]]:
+    """The implementation dataset and its session rows from the facts (``participation_facts`` with
+    outcomes, or ``narrow_facts`` of them): participants are counted from the outcome groups."""
+    rows = [{**row, "participants": 0} for row in facts["sessions"]]
     by_id = {row["id"]: row for row in rows}
-    groups = list(
-        participants(_scoped_enrolments(sessions, officer))
-        .order_by()
-        .values("session_id", "client__domicile", "matched_interest", "latest_status")
-        .annotate(n=Count("pk"))
-    )
-    for item in groups:
-        by_id[item["session_id"]]["participants"] += item["n"]
-    breakdowns, totals, outcomes = _fold_outcomes(groups, by_id)
+    breakdowns, totals, outcomes = _fold_outcomes(facts["groups"], by_id)
 
     status_labels = dict(FollowUp.Status.choices)
     result = {
@@ -432,9 +569,9 @@ def implementation_with_sessions(
         "region": _region_code(office, region),
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
-        "filters": _filters(partner=partner, training_type=training_type, officer=officer),
+        "filters": filters,
         "empty": not rows,
-        "totals": {**_with_rates(totals), "planned": _scoped_sessions(**scope, planned=True).count()},
+        "totals": {**_with_rates(totals), "planned": len(facts["planned"])},
         "formula": implementation_formula(),
         "outcomes": [
             {
@@ -493,22 +630,6 @@ REPORT_FILTERS = {
 }
 
 
-def build_dataset(name: str, *, scope, date_from: date, date_to: date, partner=None, training_type=None) -> dict:
-    """Run a report for a scope (reports.access.ReportScope) and strip personal data where it must go."""
-    function = DATASETS[name]
-    kwargs = {"office": scope.office, "date_from": date_from, "date_to": date_to, "region": scope.region}
-    if "partner" in REPORT_FILTERS[name]:
-        kwargs["partner"] = partner
-    if "training_type" in REPORT_FILTERS[name]:
-        kwargs["training_type"] = training_type
-    if scope.officer is not None and name != "agreements":
-        kwargs["officer"] = scope.officer
-    data = function(**kwargs)
-    if not scope.personal_data:
-        data = without_personal_data(data)
-    return data
-
-
 # Keys that carry names of people or other personal data; a regional viewer never gets them.
 PERSONAL_LISTS = {"by_officer", "clients", "participants_list"}
 PERSONAL_KEYS = {
@@ -533,8 +654,8 @@ def without_personal_data(data):
                 continue
             if isinstance(value, list) and any(isinstance(v, dict) and PERSONAL_KEYS & v.keys() for v in value):
                 continue
-            clean[key] = without_personal_data(value)
+            clean[key] = without_personal_data(value) if isinstance(value, dict | list) else value
         return clean
     if isinstance(data, list):
-        return [without_personal_data(v) for v in data]
+        return [without_personal_data(v) if isinstance(v, dict | list) else v for v in data]
     return data

@@ -88,17 +88,30 @@ class ReportFilterForm(forms.Form):
             self.fields["region"].choices = [("", _("All regions")), *[(r.code, r.name) for r in regions]]
         else:
             del self.fields["region"]
-        office_ids = offices.values("pk")
+        office_ids = visible_ids = offices.values("pk")
+        if sees_all_offices(user):
+            # A partner or training type of an office is that office's own: a viewer picks the office
+            # first (thousands of them nationwide), and meanwhile sees the regional and national partners.
+            chosen = self.data.get("office") if self.is_bound else None
+            office_ids = offices.filter(code=chosen).values("pk") if chosen else offices.none().values("pk")
         if "partner" in filters:
             # the offices' own partners and the regional and national ones over them
-            above = Q(level=Level.NATION) | Q(level=Level.REGION, region__offices__in=office_ids)
+            above = Q(level=Level.NATION) | Q(level=Level.REGION, region__offices__in=visible_ids)
             self.fields["partner"].queryset = (
                 Partner.objects.filter(Q(office__in=office_ids) | above).distinct().order_by("name")
             )
+            if sees_all_offices(user):
+                self.fields["partner"].help_text = _(
+                    "Choose an office and show the report to filter by its own partners."
+                )
         else:
             del self.fields["partner"]
         if "training_type" in filters:
             self.fields["training_type"].queryset = TrainingType.objects.filter(office__in=office_ids).order_by("name")
+            if sees_all_offices(user):
+                self.fields["training_type"].help_text = _(
+                    "Choose an office and show the report to filter by its types."
+                )
         else:
             del self.fields["training_type"]
         if sees_all_offices(user):

@@ -154,3 +154,38 @@ class MonthlyReturn(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.state == self.State.SIGNED
+
+
+class OfficeRollup(models.Model):
+    """One office's report facts for one calendar year and language (``reports.rollups``).
+
+    The regional and national report pages add these rows up instead of aggregating the raw rows of
+    every office. Served while ``version`` equals the office's current ``bapas.OfficeDataVersion`` and,
+    for a year not over when it was computed, on the office's ``day`` it was computed for.
+
+    Each part is JSON text in its own column: a page reads only the parts its report folds, and text
+    comes back from the database as stored (no conversion of megabytes of jsonb per request).
+    """
+
+    PARTS = ("sessions", "people", "clients", "groups", "planned", "compliance")
+
+    office = models.ForeignKey("bapas.Office", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    language = models.CharField(max_length=10)
+    day = models.DateField(help_text="The office's date the row was computed on.")
+    version = models.PositiveBigIntegerField()
+    sessions = models.TextField(help_text="JSON: the held sessions of the year with their counts.")
+    people = models.TextField(help_text="JSON: participants as [session, programme, sex, n].")
+    clients = models.TextField(help_text="JSON: {session: [participating client ids]}.")
+    groups = models.TextField(help_text="JSON: participants as [session, domicile, matched interest, status, n].")
+    planned = models.TextField(help_text="JSON: sessions not held yet as [id, partner, type, start].")
+    compliance = models.TextField(help_text="JSON: due and reported per month, warnings per month and level.")
+    seconds = models.FloatField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("office report rollup")
+        constraints = [models.UniqueConstraint(fields=["office", "year", "language"], name="office_rollup_unique_year")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.year} {self.language} v{self.version}"

@@ -72,3 +72,8 @@ def months_back(today: date, count: int) -> list[tuple[int, int]]:
 
 def yesterday(day: date) -> date:
     return day - timedelta(days=1)
+
+
+def is_whole_months(date_from: date, date_to: date) -> bool:
+    """From a month's first day to a month's last day (a year, a quarter, a month or such dates)."""
+    return date_from.day == 1 and (date_to + timedelta(days=1)).day == 1

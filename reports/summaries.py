@@ -219,7 +219,11 @@ def queue_refresh(office_ids) -> None:
 
 @task(queue_name="reports")
 def refresh_office_summaries(office_ids: list[int]) -> None:
+    """The offices' dashboard rows, and their report rollups of every year they have (``reports.rollups``)."""
+    from reports.rollups import refresh_existing
+
     OfficeDataVersion.objects.filter(office_id__in=office_ids).update(refresh_queued=False)
     with translation.override(settings.LANGUAGE_CODE):
         for office in Office.objects.filter(pk__in=office_ids).order_by("pk"):
             office_summary(office, office_today(office))
+            refresh_existing(office)

@@ -374,3 +374,16 @@ def report_tables(data: dict) -> list[Table]:
 
 def report_title(data: dict) -> str:
     return str(REPORT_TITLES.get(data.get("report"), data.get("report", "")))
+
+
+PAGE_ROWS = 100  # rows of one table on a report page; the downloads carry all
+
+
+def page_tables(tables):
+    """The web page shows the first ``PAGE_ROWS`` rows of a long table (every session of the country
+    is thousands); the note under it says how many there are, and the downloads hold them all."""
+    for table in tables:
+        if len(table.rows) > PAGE_ROWS:
+            table.extra["total_rows"] = len(table.rows)
+            table.rows = table.rows[:PAGE_ROWS]
+    return tables

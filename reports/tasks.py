@@ -27,8 +27,8 @@ def render_report_file(params: dict, progress=None) -> tuple[bytes, str, str]:
     """Render one report from the stored request parameters: (content, file name, content type)."""
     from bapas.models import Office, Region, User
     from reports.access import ReportScope
-    from reports.datasets import build_dataset
     from reports.exports import CONTENT_TYPES, filename_for, render
+    from reports.scoped import build_dataset
 
     office = Office.objects.get(code=params["office"]) if params.get("office") else None
     officer = User.objects.get(pk=params["officer"]) if params.get("officer") else None

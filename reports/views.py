@@ -37,7 +37,7 @@ from reports.access import (
     report_scope_for,
 )
 from reports.charts import charts_for
-from reports.datasets import DATASETS, REPORT_FILTERS, build_dataset
+from reports.datasets import DATASETS, REPORT_FILTERS
 from reports.evidence.cache import default_period, evidence_for
 from reports.evidence.present import evidence_context
 from reports.exports import CONTENT_TYPES, FORMATS, csv_table_key, csv_tables, filename_for
@@ -46,8 +46,10 @@ from reports.forms import EvidenceForm, ReportFilterForm
 from reports.models import GeneratedFile
 from reports.panels import pk_panel
 from reports.pdf import letterhead, render_template_pdf, signer_for
+from reports.rollups import RollupPending
+from reports.scoped import build_dataset
 from reports.services import generated_file_request, generated_file_retry, generated_files_requeue_stalled
-from reports.tables import REPORT_TITLES, report_tables
+from reports.tables import REPORT_TITLES, page_tables, report_tables
 from trainings.access import get_session_for_user
 from trainings.certificates import render_session_certificates
 from trainings.models import Enrolment
@@ -55,6 +57,7 @@ from trainings.worklist import follow_ups_due
 
 # Above these sizes a PDF or XLSX is rendered in the background (besides any period over a year).
 LARGE_ROWS = {"pdf": 150, "xlsx": 5000}
+PENDING_REFRESH_SECONDS = 5  # a report whose figures the worker is preparing looks again after this
 # Signature columns per attendance sheet: seven 22 mm columns fit a landscape A4 page beside the names.
 SHEET_DAYS = 7
 REPORT_DESCRIPTIONS = {
@@ -116,8 +119,10 @@ def index(request):
     return render(request, "reports/report_index.html", {"reports": reports, "scope": scope})
 
 
-def _report_request(request, name):
-    """Access, filters and dataset of a report request: (scope, form, data or None)."""
+def _report_request(request, name, freshness=None):
+    """Access, filters and dataset of a report request: (scope, form, data or None).
+
+    ``freshness`` (a dict): the viewers' reports may come from rolled-up rows; see ``build_dataset``."""
     if name not in DATASETS:
         raise Http404
     scope = report_scope_for(request.user, request.GET.get("office") or None, request.GET.get("region") or None)
@@ -135,6 +140,7 @@ def _report_request(request, name):
         date_to=period.date_to,
         partner=form.cleaned_data.get("partner"),
         training_type=form.cleaned_data.get("training_type"),
+        freshness=freshness,
     )
     return scope, form, data
 
@@ -142,15 +148,20 @@ def _report_request(request, name):
 @require_GET
 @replica_reads
 def report(request, name):
-    scope, form, data = _report_request(request, name)
+    freshness: dict = {}
+    try:
+        scope, form, data = _report_request(request, name, freshness)
+    except RollupPending as pending:
+        return _report_pending(request, name, pending)
     query = request.GET.urlencode()
     context = {
+        "freshness": freshness,
         "name": name,
         "title": REPORT_TITLES[name],
         "scope": scope,
         "form": form,
         "data": data,
-        "tables": report_tables(data) if data else [],
+        "tables": page_tables(report_tables(data)) if data else [],
         "charts": charts_for(data) if data else [],
         "downloads": [
             {"format": fmt, "url": reverse("reports:download", args=[name, fmt]) + (f"?{query}" if query else "")}
@@ -159,6 +170,19 @@ def report(request, name):
         "csv_tables": _csv_links(name, data, query),
     }
     return render(request, "reports/report_detail.html", context, status=200 if data else 400)
+
+
+def _report_pending(request, name, pending):
+    """The figures of too many offices are being computed by the worker: say so, and look again soon."""
+    context = {
+        "name": name,
+        "title": REPORT_TITLES[name],
+        "pending": pending,
+        "refresh_seconds": PENDING_REFRESH_SECONDS,
+    }
+    response = render(request, "reports/report_pending.html", context, status=202)
+    response["Refresh"] = str(PENDING_REFRESH_SECONDS)
+    return response
 
 
 def _csv_links(name, data, query) -> list[dict]:
@@ -187,7 +211,10 @@ def _is_large(data, fmt, period) -> bool:
 def download(request, name, fmt):
     if fmt not in FORMATS:
         raise Http404
-    scope, form, data = _report_request(request, name)
+    try:
+        scope, form, data = _report_request(request, name, freshness={})
+    except RollupPending:  # the page says the figures are being prepared and looks again
+        return redirect(reverse("reports:report", args=[name]) + f"?{request.GET.urlencode()}")
     if data is None:
         for error in form.non_field_errors() or [_("Check the filters of the report.")]:
             messages.error(request, error)

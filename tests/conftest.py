@@ -20,6 +20,12 @@ def _no_axes_state_between_tests(settings):
     # 2-core machine, and every test makes a dozen people (tests/bapas/test_settings.py checks that
     # the project itself keeps a strong hasher).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No worker runs beside the tests: a viewer's report computes every missing office rollup in the
+    # request (tests/reports/test_rollups.py sets 0 to see the queue-and-wait path).
+    settings.REPORT_ROLLUP_INLINE_SECONDS = 600
+    from reports import rollups
+
+    rollups._recently_queued.clear()  # database ids repeat between tests
 
 
 @pytest.fixture

@@ -14,10 +14,11 @@ from django.utils import translation
 from bapas.models import Office, Region
 from bapas.replica import replica_reads
 from reports.access import ReportScope
-from reports.datasets import DATASETS, build_dataset
+from reports.datasets import DATASETS
 from reports.evidence.dataset import DEFAULT_HORIZON, HORIZONS, evidence_dataset
 from reports.exports import FORMATS, csv_tables, render
 from reports.periods import validate_period, year_period
+from reports.scoped import build_dataset
 
 
 def _date(value: str, option: str) -> date:
