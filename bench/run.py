@@ -510,7 +510,8 @@ def viewer_after_outdating(browsers: dict, timeout: float = 900) -> dict:
     from bapas.data_version import bump_offices
     from config import scale
     from reports.models import OfficeRollup, OfficeSummary
-    from reports.rollups import is_current, office_today
+    from reports.periods import office_today
+    from reports.rollups import is_current
 
     offices = list(scale.scale_offices())
     bump_offices([o.pk for o in offices])

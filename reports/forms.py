@@ -101,17 +101,13 @@ class ReportFilterForm(forms.Form):
                 Partner.objects.filter(Q(office__in=office_ids) | above).distinct().order_by("name")
             )
             if sees_all_offices(user):
-                self.fields["partner"].help_text = _(
-                    "Choose an office and show the report to filter by its own partners."
-                )
+                self.fields["partner"].help_text = _("Choose an office first to list its own partners.")
         else:
             del self.fields["partner"]
         if "training_type" in filters:
             self.fields["training_type"].queryset = TrainingType.objects.filter(office__in=office_ids).order_by("name")
             if sees_all_offices(user):
-                self.fields["training_type"].help_text = _(
-                    "Choose an office and show the report to filter by its types."
-                )
+                self.fields["training_type"].help_text = _("Choose an office first to list its training types.")
         else:
             del self.fields["training_type"]
         if sees_all_offices(user):

@@ -20,6 +20,7 @@ from clients.models import Client, ReportingVisit, Transfer, WorkStatus
 from pokmaslipas.datasets import agreements_dataset
 from reports.datasets import participation_dataset
 from reports.models import MonthlyReturn
+from reports.periods import office_today
 from trainings.models import FollowUp
 
 ENDED = [Client.Status.COMPLETED, Client.Status.REVOKED, Client.Status.TRANSFERRED, Client.Status.DECEASED]
@@ -46,10 +47,6 @@ def deadline(first: date) -> date:
     following = last + timedelta(days=1)
     day = min(settings.MONTHLY_RETURN_DEADLINE_DAY, calendar.monthrange(following.year, following.month)[1])
     return following.replace(day=day)
-
-
-def office_today(office) -> date:
-    return timezone.localdate(timezone=office.tzinfo)
 
 
 def days_late(first: date, *, signed_on: date | None, today: date) -> int:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MAX_YEARS = 10
@@ -77,3 +78,8 @@ def yesterday(day: date) -> date:
 def is_whole_months(date_from: date, date_to: date) -> bool:
     """From a month's first day to a month's last day (a year, a quarter, a month or such dates)."""
     return date_from.day == 1 and (date_to + timedelta(days=1)).day == 1
+
+
+def office_today(office) -> date:
+    """The date in the office's time zone: each office closes its days on its own clock."""
+    return timezone.localdate(timezone=office.tzinfo)

@@ -52,7 +52,7 @@ from django_tasks import task
 
 from bapas.models import Office, OfficeDataVersion
 from reports.models import OfficeRollup
-from reports.periods import is_whole_months
+from reports.periods import is_whole_months, office_today
 
 logger = logging.getLogger(__name__)
 
@@ -65,10 +65,6 @@ FACTS_READ = {
 }
 
 _CURRENT_VERSION = Subquery(OfficeDataVersion.objects.filter(office_id=OuterRef("office_id")).values("version")[:1])
-
-
-def office_today(office) -> date:
-    return timezone.localdate(timezone=office.tzinfo)
 
 
 def _language() -> str:

@@ -109,7 +109,8 @@ def generated_files_cleanup(*, now=None, dry_run: bool = False) -> int:
 
 
 def _month_is_over(office, first) -> None:
-    from reports.monthly import month_bounds, office_today
+    from reports.monthly import month_bounds
+    from reports.periods import office_today
 
     if office_today(office) <= month_bounds(first)[1]:
         raise ValidationError(_("The month is not over yet: its return can be reviewed and signed from the 1st."))

@@ -42,14 +42,11 @@ from django_tasks import task
 from bapas.models import Office, OfficeDataVersion
 from reports.models import OfficeSummary
 from reports.office_figures import compute_office_summary
+from reports.periods import office_today
 
 logger = logging.getLogger(__name__)
 
 KEEP_DAYS = 1  # rows of yesterday are kept (offices in other zones may still be on it)
-
-
-def office_today(office) -> date:
-    return timezone.localdate(timezone=office.tzinfo)
 
 
 def _language() -> str:

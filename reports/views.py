@@ -708,7 +708,8 @@ def monthly_list(request):
 
 @require_GET
 def monthly_detail(request, office, month):
-    from reports.monthly import deadline, month_bounds, office_today, return_data, revisions
+    from reports.monthly import deadline, month_bounds, return_data, revisions
+    from reports.periods import office_today
 
     office = get_office_for_monthly_return(request.user, office)
     first = _month_arg(month)

@@ -131,7 +131,9 @@ def test_summary_for_performance_md_names_each_target_and_its_verdict(tmp_path):
     assert "260 MB: NOT met" in text
     assert "| `report participation` JSON, a year | 2.5 s | | | < 10 s | met |" in text
     assert "243 MB: met" in text
-    assert "right after every office changed (rows of a moment ago shown; the worker caught up in 95 s) | 210 ms" in text
+    assert (
+        "right after every office changed (rows of a moment ago shown; the worker caught up in 95 s) | 210 ms" in text
+    )
     assert "| < 500 ms | met |" in text
     assert "| `report agreements` JSON, a year | — | | | < 10 s | timeout: NOT met |" in text
     doc = tmp_path / "PERFORMANCE.md"

@@ -14,8 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from bapas.models import Office, OfficeDataVersion
+from reports.periods import office_today
 from reports.rollups import ensure_current
-from reports.summaries import office_summary, office_today
+from reports.summaries import office_summary
 
 
 class Command(BaseCommand):
