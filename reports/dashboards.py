@@ -18,7 +18,7 @@ from reports.charts import Series, rate_bars_by_size, rate_ranking, svg_bars, sv
 from reports.datasets import _outcome_counts, _with_rates, implementation_formula
 from reports.office_figures import _compliance_12_months, reintegration_gap
 from reports.periods import months_back
-from reports.summaries import office_summaries
+from reports.summaries import REGIONAL_PARTS, office_summaries
 from trainings.models import Enrolment, TrainingSession
 from trainings.selectors import counted_enrolments, expiry_alerts, participants
 
@@ -308,7 +308,7 @@ def regional_dashboard(*, today: date, year: int | None = None, offices=None) ->
     """
     offices = list((Office.objects.all() if offices is None else offices).select_related("region").order_by("code"))
     stale: dict = {}  # office pk -> when the row shown was computed (a newer one is on its way)
-    summaries = office_summaries(offices, today, stale=stale)
+    summaries = office_summaries(offices, today, stale=stale, parts=REGIONAL_PARTS)
     expiring = expiring_agreements_by_office(today=today, offices=[office.pk for office in offices])
     all_years: dict = defaultdict(lambda: {"sessions": 0, "participants": 0})
     programmes: dict = {}

@@ -266,3 +266,23 @@ def test_office_dashboard_shows_the_recent_row_while_the_worker_recomputes(login
     # The function itself (reports, tests, the PK panel's callers) still answers with current figures.
     register(office_a, alice)
     assert dashboards.office_dashboard(office_a, today=today())["clients"]["total"] == 3
+
+
+def test_the_regional_dashboard_reads_only_its_parts_of_each_row(office_a, office_b, alice, bob, world):
+    """The whole rows of 100 offices are megabytes (the PKs' months, every session); the regional and
+    national dashboards read the totals and two breakdowns they show, stored or computed now alike."""
+    t = today()
+    computed = summaries.office_summaries([office_a, office_b], t, parts=summaries.REGIONAL_PARTS)
+    stored = summaries.office_summaries([office_a, office_b], t, parts=summaries.REGIONAL_PARTS)
+    whole = summaries.office_summaries([office_a, office_b], t)
+    assert computed == stored
+    for office in (office_a, office_b):
+        part = stored[office.pk]
+        assert "by_officer_month" in whole[office.pk]["compliance"] and "by_officer_month" not in part["compliance"]
+        assert "by_session" not in part["implementation"]
+        assert part["compliance"]["totals"] == whole[office.pk]["compliance"]["totals"]
+        assert part["implementation"]["by_training_type"] == whole[office.pk]["implementation"]["by_training_type"]
+        assert (part["clients"], part["years"], part["overdue"], part["gap"]) == (
+            whole[office.pk]["clients"], whole[office.pk]["years"], whole[office.pk]["overdue"], whole[office.pk]["gap"]
+        )  # fmt: skip
+    assert stored[office_a.pk]["implementation"]["totals"]["participants"] == 4
