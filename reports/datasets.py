@@ -84,8 +84,14 @@ def _scoped_enrolments(sessions, officer=None):
     return qs
 
 
+def session_order(row: dict) -> tuple:
+    """The order of a report's sessions: start, code, id, compared in Python (a database's collation
+    could order codes otherwise, and reports from rolled-up rows must list them the same way)."""
+    return row["start"], row["code"], row["id"]
+
+
 def _session_rows(sessions):
-    """One query: the sessions with what the report prints about each."""
+    """One query: the sessions with what the report prints about each (in ``session_order``)."""
     rows = []
     for s in sessions.select_related("office", "partner", "training_type").order_by("start_date", "code", "pk"):
         rows.append(
@@ -114,6 +120,7 @@ def _session_rows(sessions):
                 "transport_paid": 0,
             }
         )
+    rows.sort(key=session_order)
     return rows
 
 
@@ -269,7 +276,7 @@ def narrow_facts(facts: dict, *, date_from: date, date_to: date, partner=None, t
         )
 
     rows = [r for r in facts["sessions"] if keep(r["partner_id"], r["training_type_id"], r["start"])]
-    rows.sort(key=lambda r: (r["start"], r["code"], r["id"]))
+    rows.sort(key=session_order)
     ids = {r["id"] for r in rows}
     narrowed = {
         "sessions": rows,

@@ -35,10 +35,8 @@ How it stays correct (as the dashboards' summary rows, ``reports.summaries``):
 
 from __future__ import annotations
 
-import gc
 import logging
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -156,19 +154,6 @@ def is_current(row_day: date, row_version: int, version: int, year: int, today: 
 # --- reading ---------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _bulk_decoding():
-    """Decoding megabytes of JSON makes hundreds of thousands of lists and dicts, none of them in a
-    cycle: the cyclic garbage collector would scan them again and again for nothing meanwhile."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def office_rollups(offices, years, *, parts=OfficeRollup.PARTS, compute_missing: bool = True) -> Rollups:
     """The rows of ``offices`` for ``years``: current ones in one query; outdated ones computed within
     ``DASHBOARD_STALE_MINUTES`` shown while the worker recomputes them; the rest computed now.
@@ -190,12 +175,11 @@ def office_rollups(offices, years, *, parts=OfficeRollup.PARTS, compute_missing:
     stale_minutes = settings.DASHBOARD_STALE_MINUTES
     background = getattr(settings, "DASHBOARD_BACKGROUND_REFRESH", True)
     now = timezone.now()
-    with _bulk_decoding():
-        for office_id, year, day, version, computed_at, current, *texts in rows:
-            if is_current(day, version, current or 0, year, office_today(by_pk[office_id])):
-                found[(office_id, year)] = dict(zip(parts, map(orjson.loads, texts), strict=True))
-            elif background and stale_minutes > 0 and (now - computed_at).total_seconds() < stale_minutes * 60:
-                recent[(office_id, year)] = (dict(zip(parts, map(orjson.loads, texts), strict=True)), computed_at)
+    for office_id, year, day, version, computed_at, current, *texts in rows:
+        if is_current(day, version, current or 0, year, office_today(by_pk[office_id])):
+            found[(office_id, year)] = dict(zip(parts, map(orjson.loads, texts), strict=True))
+        elif background and stale_minutes > 0 and (now - computed_at).total_seconds() < stale_minutes * 60:
+            recent[(office_id, year)] = (dict(zip(parts, map(orjson.loads, texts), strict=True)), computed_at)
     result = Rollups()
     missing = [(o, y) for o in offices for y in years if (o.pk, y) not in found]
     outdated = [(o, y) for o, y in missing if (o.pk, y) in recent]
@@ -316,12 +300,6 @@ def rollup_dataset(
 ) -> tuple[dict, Rollups]:
     """The report ``name`` of the viewer's scope from the offices' rows (``uses_rollups`` must hold),
     and the rows it came from (``Rollups.stale``: the outdated ones shown)."""
-    with _bulk_decoding():  # the fold makes tens of thousands of small acyclic objects too
-        return _rollup_dataset(name, scope=scope, date_from=date_from, date_to=date_to, partner=partner,
-                               training_type=training_type, compute_missing=compute_missing)  # fmt: skip
-
-
-def _rollup_dataset(name, *, scope, date_from, date_to, partner, training_type, compute_missing):
     from clients.compliance import compliance_from_months
     from reports.datasets import _filters, fold_implementation, fold_participation, narrow_facts
 
