@@ -21,7 +21,7 @@ from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -37,6 +37,24 @@ LATEST_ZONE = ZoneInfo("Asia/Jayapura")
 def latest_today():
     """The latest date any office can be on now: days from this one on are not closed anywhere."""
     return timezone.localdate(timezone=LATEST_ZONE)
+
+
+# The office's current data version beside a row that has ``office_id``: a kept copy is valid where
+# its recorded version equals this.
+CURRENT_VERSION = Subquery(OfficeDataVersion.objects.filter(office_id=OuterRef("office_id")).values("version")[:1])
+
+
+def current_versions(office_ids) -> dict[int, int]:
+    """{office pk: its data version now}; an office without a version row gets one (created before the
+    table existed, or by raw inserts)."""
+    versions = dict(OfficeDataVersion.objects.filter(office_id__in=office_ids).values_list("office_id", "version"))
+    missing = [pk for pk in office_ids if pk not in versions]
+    if missing:
+        OfficeDataVersion.objects.bulk_create(
+            [OfficeDataVersion(office_id=pk) for pk in missing], ignore_conflicts=True
+        )
+        versions.update(OfficeDataVersion.objects.filter(office_id__in=missing).values_list("office_id", "version"))
+    return versions
 
 
 def bump_offices(office_ids) -> None:

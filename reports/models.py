@@ -7,10 +7,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bapas.history import audited
+
+
+def stored_language() -> str:
+    """The language of the kept rows a request reads (summary rows and rollups hold translated labels)."""
+    return (translation.get_language() or settings.LANGUAGE_CODE)[:10]
+
+
+def background_refresh_enabled() -> bool:
+    """Whether the worker recomputes outdated summary rows and rollups (meanwhile pages show the
+    rows of a moment ago); off, every request computes what it lacks."""
+    return getattr(settings, "DASHBOARD_BACKGROUND_REFRESH", True)
 
 
 def generated_upload_to(instance, filename):

@@ -44,12 +44,12 @@ import orjson
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django_tasks import task
 
-from bapas.models import Office, OfficeDataVersion
-from reports.models import OfficeRollup
+from bapas.data_version import CURRENT_VERSION, current_versions
+from bapas.models import Office
+from reports.models import OfficeRollup, background_refresh_enabled, stored_language
 from reports.periods import is_whole_months, office_today
 
 logger = logging.getLogger(__name__)
@@ -61,12 +61,6 @@ FACTS_READ = {
     "implementation": ("sessions", "groups", "planned"),
     "compliance": ("compliance",),
 }
-
-_CURRENT_VERSION = Subquery(OfficeDataVersion.objects.filter(office_id=OuterRef("office_id")).values("version")[:1])
-
-
-def _language() -> str:
-    return (translation.get_language() or settings.LANGUAGE_CODE)[:10]
 
 
 class RollupPending(Exception):
@@ -112,20 +106,12 @@ def _dumps(value) -> str:
     return orjson.dumps(value, default=DjangoJSONEncoder().default).decode()
 
 
-def _version_of(office_id: int) -> int:
-    row = OfficeDataVersion.objects.filter(office_id=office_id).values_list("version", flat=True).first()
-    if row is None:  # an office created before the version table, or by raw inserts
-        OfficeDataVersion.objects.get_or_create(office_id=office_id)
-        return 0
-    return row
-
-
 def compute_and_store(office: Office, year: int, language: str | None = None) -> dict:
     """Compute the office's row for ``year`` now, store it and return its parts. The version is read
     before computing, so a change committed meanwhile leaves the row already outdated, never
     wrong-but-current."""
-    language = language or _language()
-    version = _version_of(office.pk)
+    language = language or stored_language()
+    version = current_versions([office.pk])[office.pk]
     today = office_today(office)
     started = time.perf_counter()
     with translation.override(language):
@@ -165,15 +151,15 @@ def office_rollups(offices, years, *, parts=OfficeRollup.PARTS, compute_missing:
     """
     offices = list(offices)
     years = sorted(set(years))
-    language = _language()
+    language = stored_language()
     by_pk = {o.pk: o for o in offices}
     rows = OfficeRollup.objects.filter(office_id__in=list(by_pk), year__in=years, language=language).values_list(
-        "office_id", "year", "day", "version", "computed_at", _CURRENT_VERSION, *parts
+        "office_id", "year", "day", "version", "computed_at", CURRENT_VERSION, *parts
     )
     found: dict[tuple[int, int], dict] = {}
     recent: dict[tuple[int, int], tuple[dict, datetime]] = {}
     stale_minutes = settings.DASHBOARD_STALE_MINUTES
-    background = getattr(settings, "DASHBOARD_BACKGROUND_REFRESH", True)
+    background = background_refresh_enabled()
     now = timezone.now()
     for office_id, year, day, version, computed_at, current, *texts in rows:
         if is_current(day, version, current or 0, year, office_today(by_pk[office_id])):
@@ -209,6 +195,7 @@ def office_rollups(offices, years, *, parts=OfficeRollup.PARTS, compute_missing:
 # seconds does not queue the same rows again while the worker is at them.
 _recently_queued: dict[tuple[int, int], float] = {}
 REQUEUE_AFTER_SECONDS = 60.0
+REFRESH_BATCH = 10  # offices per task
 
 
 def queue_rollups(pairs) -> None:
@@ -230,9 +217,6 @@ def queue_rollups(pairs) -> None:
                 logger.exception("could not queue the report rollups of offices %s for %s", batch, year)
 
 
-REFRESH_BATCH = 10
-
-
 @task(queue_name="reports")
 def compute_office_rollups(office_ids: list[int], year: int) -> None:
     """Bring these offices' rows of ``year`` up to date (rows already current are left alone)."""
@@ -243,8 +227,8 @@ def compute_office_rollups(office_ids: list[int], year: int) -> None:
 
 def ensure_current(office: Office, years, language: str | None = None) -> int:
     """Compute the office's rows of ``years`` that are not current; returns how many were computed."""
-    language = language or _language()
-    version = _version_of(office.pk)
+    language = language or stored_language()
+    version = current_versions([office.pk])[office.pk]
     today = office_today(office)
     have = {
         year: (day, row_version)

@@ -16,9 +16,10 @@ def build_dataset(
 
     A viewer's participation, implementation or compliance report of whole months is added up from
     the offices' rolled-up rows (``reports.rollups``): the same numbers, without aggregating every
-    office's raw rows; those rows hold codes and counts, never a person. ``freshness`` (a dict, the pages pass one): filled with ``stale_count`` and
-    ``stale_since`` of outdated rows shown; with it, rows too many to compute now raise
-    ``reports.rollups.RollupPending`` (queued for the worker) instead of being computed in the request.
+    office's raw rows; those rows hold codes and counts, never a person. ``freshness`` (a dict, the
+    pages pass one) gets ``stale_count`` and ``stale_since`` of the outdated rows shown; with it, rows
+    too many to compute now raise ``reports.rollups.RollupPending`` (queued for the worker) instead of
+    being computed in the request.
     """
     if uses_rollups(name, scope, date_from, date_to):
         data, rollups = rollup_dataset(

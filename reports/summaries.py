@@ -36,13 +36,13 @@ import orjson
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.db.models.fields.json import KT
 from django.utils import timezone, translation
 from django_tasks import task
 
+from bapas.data_version import CURRENT_VERSION, current_versions
 from bapas.models import Office, OfficeDataVersion
-from reports.models import OfficeSummary
+from reports.models import OfficeSummary, background_refresh_enabled, stored_language
 from reports.office_figures import compute_office_summary
 from reports.periods import office_today
 
@@ -51,26 +51,7 @@ logger = logging.getLogger(__name__)
 KEEP_DAYS = 1  # rows of yesterday are kept (offices in other zones may still be on it)
 
 
-def _language() -> str:
-    return (translation.get_language() or settings.LANGUAGE_CODE)[:10]
-
-
 # --- reading -----------------------------------------------------------------------------------
-
-
-# The office's current data version, for filtering summary rows to the valid ones.
-_CURRENT_VERSION = Subquery(OfficeDataVersion.objects.filter(office_id=OuterRef("office_id")).values("version")[:1])
-
-
-def _current_versions(office_ids) -> dict[int, int]:
-    versions = dict(OfficeDataVersion.objects.filter(office_id__in=office_ids).values_list("office_id", "version"))
-    missing = [pk for pk in office_ids if pk not in versions]
-    if missing:  # offices created before this table existed, or by raw inserts
-        OfficeDataVersion.objects.bulk_create(
-            [OfficeDataVersion(office_id=pk) for pk in missing], ignore_conflicts=True
-        )
-        versions.update(OfficeDataVersion.objects.filter(office_id__in=missing).values_list("office_id", "version"))
-    return versions
 
 
 # What the regional and national dashboards read of each office's row: a few totals and two
@@ -129,13 +110,13 @@ def office_summaries(offices, day: date, *, stale: dict | None = None, parts=())
     offices = list(offices)
     if not offices:
         return {}
-    language = _language()
+    language = stored_language()
     ids = [o.pk for o in offices]
     rows = OfficeSummary.objects.filter(
         office_id__in=ids,
         day=day,
         language=language,
-        version=_CURRENT_VERSION,
+        version=CURRENT_VERSION,
     ).values_list("office_id", *_columns(parts))
     found = {office_id: _decoded(parts, values) for office_id, *values in rows}
     missing = [o for o in offices if o.pk not in found]
@@ -147,14 +128,10 @@ def office_summaries(offices, day: date, *, stale: dict | None = None, parts=())
             queue_refresh(list(recent))
             missing = [o for o in missing if o.pk not in recent]
     if missing:
-        versions = _current_versions([o.pk for o in missing])
+        versions = current_versions([o.pk for o in missing])
         for office in missing:
             found[office.pk] = _picked(_compute_and_store(office, day, language, versions.get(office.pk, 0)), parts)
     return found
-
-
-def background_refresh_enabled() -> bool:
-    return getattr(settings, "DASHBOARD_BACKGROUND_REFRESH", True)
 
 
 def _recent_rows(office_ids, day: date, language: str, parts=()) -> dict[int, tuple[dict, object]]:
@@ -187,8 +164,8 @@ def current_office_summary(office, day: date) -> dict | None:
         OfficeSummary.objects.filter(
             office=office,
             day=day,
-            language=_language(),
-            version=_CURRENT_VERSION,
+            language=stored_language(),
+            version=CURRENT_VERSION,
         )
         .values_list("data", flat=True)
         .first()
